@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.App.Data;
+
+internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organisation>
+{
+    public void Configure(EntityTypeBuilder<Organisation> b)
+    {
+        b.Property(o => o.Name).HasMaxLength(200).IsRequired();
+        b.HasIndex(o => o.Name).IsUnique();
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> b)
+    {
+        b.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
+        b.HasIndex(m => m.UserId);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class InviteConfiguration : IEntityTypeConfiguration<Invite>
+{
+    public void Configure(EntityTypeBuilder<Invite> b)
+    {
+        b.Property(i => i.TokenHash).HasMaxLength(64).IsRequired();
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.HasIndex(i => i.TenantId);
+        b.Property(i => i.Note).HasMaxLength(200);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
+{
+    public void Configure(EntityTypeBuilder<Project> b)
+    {
+        b.Property(p => p.Name).HasMaxLength(200).IsRequired();
+        b.Property(p => p.Description).HasMaxLength(4000);
+        b.HasIndex(p => new { p.TenantId, p.Name }).IsUnique();
+        b.HasOne<Organisation>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
+{
+    public void Configure(EntityTypeBuilder<Item> b)
+    {
+        b.Property(i => i.ExternalId).HasMaxLength(200);
+        b.HasIndex(i => new { i.TenantId, i.ProjectId, i.ExternalId }).IsUnique();
+        b.HasIndex(i => new { i.ProjectId, i.Priority });
+        b.HasOne<Project>().WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignment>
+{
+    public void Configure(EntityTypeBuilder<Assignment> b)
+    {
+        b.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
+        b.HasIndex(a => new { a.ItemId, a.Status });
+        b.HasIndex(a => new { a.TenantId, a.AnnotatorId });
+        b.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
+{
+    public void Configure(EntityTypeBuilder<JobRun> b)
+    {
+        b.Property(r => r.JobName).HasMaxLength(100).IsRequired();
+        b.Property(r => r.Message).HasMaxLength(1000);
+        b.Property(r => r.Node).HasMaxLength(200);
+        b.HasIndex(r => new { r.TenantId, r.QueuedAt });
+    }
+}

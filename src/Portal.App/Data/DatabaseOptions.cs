@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Portal.App.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Which database, read from configuration: <c>Database:Provider</c> (Sqlite, the default, or Postgres) and
+/// <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c>. The one place that knows the providers.
+/// </summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string SqliteMigrationsAssembly = "Portal.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Portal.Migrations.Postgres";
+
+    public static DatabaseOptions FromConfiguration(IConfiguration configuration)
+    {
+        var providerName = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var provider))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider is '{providerName}'; it must be Sqlite or Postgres.");
+        }
+
+        var connectionString = configuration.GetConnectionString(provider.ToString());
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"ConnectionStrings:{provider} is not set.");
+        }
+
+        return new DatabaseOptions(provider, connectionString);
+    }
+
+    public void Configure(DbContextOptionsBuilder builder)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                EnsureSqliteFolder(ConnectionString);
+                builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                break;
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+        }
+
+        // Item→Project and the like: both ends carry the same tenant filter, so the required end is never filtered alone.
+        builder.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+    }
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var dataSource = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the context factory (Blazor, jobs) and a scoped context (Identity's stores).</summary>
+    public static IServiceCollection AddPortalData(this IServiceCollection services, DatabaseOptions database)
+    {
+        services.AddSingleton(database);
+        services.AddDbContextFactory<PortalDbContext>(database.Configure);
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        return services;
+    }
+}

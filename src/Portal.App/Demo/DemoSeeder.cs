@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Organisations;
+
+namespace Portal.App.Demo;
+
+public sealed record DemoAccount(string Email, string Role);
+
+/// <summary>
+/// The demo organisation a first start seeds: one Likert and one pairwise project with generated items, one admin,
+/// three annotators, one client, and a platform admin. Running it again changes nothing.
+/// </summary>
+public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, OrganisationService organisations, TimeProvider clock)
+{
+    public const string OrganisationName = "Demo Organisation";
+    public const string Password = "Demo!Pass2026";
+
+    public static IReadOnlyList<DemoAccount> Accounts { get; } =
+    [
+        new("platform@portal.local", "platform admin"),
+        new("admin@demo.local", "organisation admin + project admin"),
+        new("annotator1@demo.local", "annotator"),
+        new("annotator2@demo.local", "annotator"),
+        new("annotator3@demo.local", "annotator"),
+        new("client@demo.local", "client"),
+    ];
+
+    /// <summary>The sign-ins, as printed in the console on the first start.</summary>
+    public static string SignInTable()
+    {
+        var lines = new List<string> { $"Demo organisation seeded. Sign in at /account/login with password {Password}:" };
+        lines.AddRange(Accounts.Select(a => $"  {a.Email,-24} {a.Role}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Seeds the demo once. Returns false when the demo organisation already existed.</summary>
+    public async Task<bool> SeedAsync(int itemsPerProject = 36, CancellationToken ct = default)
+    {
+        if (await organisations.FindOrganisationAsync(OrganisationName, ct) is not null)
+        {
+            return false;
+        }
+
+        var org = await organisations.CreateOrganisationAsync(OrganisationName, ct);
+        await organisations.CreateUserAsync("platform@portal.local", Password, "Platform Admin", platformAdmin: true);
+        await Grant(org.Id, "admin@demo.local", "Ada Admin", OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin, ct);
+        await Grant(org.Id, "annotator1@demo.local", "Ann One", OrgRoles.Annotator, ct);
+        await Grant(org.Id, "annotator2@demo.local", "Ann Two", OrgRoles.Annotator, ct);
+        await Grant(org.Id, "annotator3@demo.local", "Ann Three", OrgRoles.Annotator, ct);
+        await Grant(org.Id, "client@demo.local", "Cleo Client", OrgRoles.Client, ct);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = dbFactory.CreateForTenant(org.Id);
+        var likert = new Project
+        {
+            Name = "Assistant helpfulness (Likert)",
+            Description = "Rate single assistant responses on helpfulness, accuracy and safety.",
+            Kind = ProjectKind.Likert,
+            Overlap = 3,
+            CreatedAt = now,
+        };
+        var pairwise = new Project
+        {
+            Name = "Chatbot A/B (pairwise)",
+            Description = "Choose the better of two assistant responses.",
+            Kind = ProjectKind.Pairwise,
+            Overlap = 3,
+            CreatedAt = now,
+        };
+        db.Projects.AddRange(likert, pairwise);
+        var random = new Random(2026);
+        for (var i = 0; i < itemsPerProject; i++)
+        {
+            var (question, good, weak) = DemoText.Pick(random);
+            db.Items.Add(new Item
+            {
+                ProjectId = likert.Id,
+                ExternalId = $"likert-{i + 1:D3}",
+                ConversationJson = Conversation(question),
+                ResponseA = random.Next(2) == 0 ? good : weak,
+                CreatedAt = now,
+            });
+            db.Items.Add(new Item
+            {
+                ProjectId = pairwise.Id,
+                ExternalId = $"pair-{i + 1:D3}",
+                ConversationJson = Conversation(question),
+                ResponseA = good,
+                ResponseB = weak,
+                CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task Grant(Guid orgId, string email, string name, OrgRoles roles, CancellationToken ct)
+    {
+        var user = await organisations.CreateUserAsync(email, Password, name);
+        await organisations.GrantAsync(orgId, user.Id, roles, ct);
+    }
+
+    private static string Conversation(string question) =>
+        JsonSerializer.Serialize(new[] { new { role = "user", content = question } });
+}
+
+/// <summary>Generated prompts with a stronger and a weaker answer, so the demo has something worth rating.</summary>
+internal static class DemoText
+{
+    private static readonly (string Topic, string Fact)[] Topics =
+    [
+        ("photosynthesis", "plants turn light, water and carbon dioxide into glucose and oxygen"),
+        ("compound interest", "interest is earned on both the principal and the interest already added"),
+        ("the water cycle", "water evaporates, condenses into clouds and falls back as precipitation"),
+        ("TCP handshakes", "a client sends SYN, the server answers SYN-ACK and the client confirms with ACK"),
+        ("vaccines", "they train the immune system to recognise a pathogen without causing the disease"),
+        ("binary search", "it halves a sorted range at every step, so it needs about log2(n) comparisons"),
+        ("inflation", "it is the rate at which the general level of prices rises over time"),
+        ("plate tectonics", "the Earth's lithosphere is split into plates that move over the mantle"),
+        ("recursion", "a function solves a problem by calling itself on smaller instances of it"),
+        ("the French Revolution", "it began in 1789 and ended the absolute monarchy in France"),
+        ("black holes", "their gravity is so strong that not even light escapes past the event horizon"),
+        ("sourdough", "wild yeast and lactic acid bacteria in a starter leaven the dough"),
+    ];
+
+    private static readonly string[] Asks =
+    [
+        "Can you explain {0} to a twelve-year-old?",
+        "What is the key idea behind {0}?",
+        "Give me a short, accurate summary of {0}.",
+    ];
+
+    public static (string Question, string Good, string Weak) Pick(Random random)
+    {
+        var (topic, fact) = Topics[random.Next(Topics.Length)];
+        var question = string.Format(System.Globalization.CultureInfo.InvariantCulture, Asks[random.Next(Asks.Length)], topic);
+        var good = $"In short: {fact}.\n\n**Why it matters:** understanding {topic} helps you reason about related ideas.\n\n1. Start from the core idea above.\n2. Try a small example yourself.";
+        var weak = random.Next(3) switch
+        {
+            0 => $"{char.ToUpperInvariant(topic[0])}{topic[1..]} is complicated. You should look it up.",
+            1 => $"I think {topic} is when things happen for reasons. Not sure about details.",
+            _ => $"Sure! {topic} — basically {fact.Split(' ')[0]} stuff. Hope that helps!!!",
+        };
+        return (question, good, weak);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Organisations;
+
+namespace Portal.App.Features.Invites;
+
+public enum InviteState
+{
+    Valid,
+    Unknown,
+    Expired,
+    Used,
+    Revoked,
+}
+
+public sealed record CreatedInvite(Guid Id, string Token, DateTime ExpiresAt)
+{
+    public string Path => $"/invite/{Token}";
+}
+
+public sealed record InviteRow(Guid Id, OrgRoles Roles, string? Note, DateTime CreatedAt, DateTime ExpiresAt, DateTime? UsedAt, DateTime? RevokedAt);
+
+public sealed record InviteLookup(InviteState State, Guid OrganisationId, string OrganisationName, OrgRoles Roles);
+
+/// <summary>Single-use invitation links with an expiry. There is no mail server: the admin copies the link.</summary>
+/// <remarks>Only a SHA-256 of the token is stored, so a leaked database does not hand out working links.</remarks>
+public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, OrganisationService organisations, TimeProvider clock)
+{
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
+
+    public async Task<CreatedInvite> CreateAsync(Guid orgId, OrgRoles roles, TimeSpan lifetime, Guid createdBy, string? note, CancellationToken ct = default)
+    {
+        if (roles == OrgRoles.None)
+        {
+            throw new PortalValidationException("roles", "An invite must grant at least one role.");
+        }
+
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime)
+        {
+            throw new PortalValidationException("expiresInHours", $"An invite must expire within 1 hour and {MaxLifetime.TotalDays} days.");
+        }
+
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var invite = new Invite
+        {
+            TokenHash = Hash(token),
+            Roles = roles,
+            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+            CreatedByUserId = createdBy,
+        };
+        db.Invites.Add(invite);
+        await db.SaveChangesAsync(ct);
+        return new CreatedInvite(invite.Id, token, invite.ExpiresAt);
+    }
+
+    public async Task<IReadOnlyList<InviteRow>> ListAsync(Guid orgId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await db.Invites.OrderByDescending(i => i.CreatedAt)
+            .Select(i => new InviteRow(i.Id, i.Roles, i.Note, i.CreatedAt, i.ExpiresAt, i.UsedAt, i.RevokedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<bool> RevokeAsync(Guid orgId, Guid inviteId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var invite = await db.Invites.FirstOrDefaultAsync(i => i.Id == inviteId, ct);
+        if (invite is null)
+        {
+            return false;
+        }
+
+        invite.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task<InviteLookup> LookupAsync(string token, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var hash = Hash(token);
+        var row = await db.Invites.IgnoreQueryFilters()
+            .Where(i => i.TokenHash == hash)
+            .Join(db.Organisations, i => i.TenantId, o => o.Id, (i, o) => new { Invite = i, OrgName = o.Name })
+            .FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return new InviteLookup(InviteState.Unknown, Guid.Empty, "", OrgRoles.None);
+        }
+
+        return new InviteLookup(StateOf(row.Invite), row.Invite.TenantId, row.OrgName, row.Invite.Roles);
+    }
+
+    /// <summary>
+    /// Redeems the invite for the user: the membership is granted and the invite is marked used in one
+    /// conditional update, so two people racing with the same link cannot both get in.
+    /// </summary>
+    public async Task<InviteLookup> AcceptAsync(string token, Guid userId, CancellationToken ct = default)
+    {
+        var lookup = await LookupAsync(token, ct);
+        if (lookup.State != InviteState.Valid)
+        {
+            return lookup;
+        }
+
+        var hash = Hash(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var db = dbFactory.CreateForTenant(lookup.OrganisationId))
+        {
+            var claimed = await db.Invites
+                .Where(i => i.TokenHash == hash && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now).SetProperty(i => i.UsedByUserId, userId), ct);
+            if (claimed == 0)
+            {
+                return await LookupAsync(token, ct);
+            }
+        }
+
+        await organisations.GrantAsync(lookup.OrganisationId, userId, lookup.Roles, ct);
+        return lookup with { State = InviteState.Valid };
+    }
+
+    private InviteState StateOf(Invite invite) =>
+        invite.RevokedAt is not null ? InviteState.Revoked
+        : invite.UsedAt is not null ? InviteState.Used
+        : invite.ExpiresAt <= clock.GetUtcNow().UtcDateTime ? InviteState.Expired
+        : InviteState.Valid;
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,166 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+
+namespace Portal.App.Features.Organisations;
+
+/// <summary>A request that cannot be carried out as asked; the message says what and where, for a person to act on.</summary>
+public sealed class PortalValidationException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>Organisations, people and their roles: used by the platform pages, the org admin pages and the CLI.</summary>
+public sealed class OrganisationService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    UserManager<PortalUser> users,
+    TimeProvider clock)
+{
+    public async Task<Organisation> CreateOrganisationAsync(string name, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 200)
+        {
+            throw new PortalValidationException("name", "An organisation needs a name of 1 to 200 characters.");
+        }
+
+        await using var db = dbFactory.CreateSystem();
+        if (await db.Organisations.AnyAsync(o => o.Name == name, ct))
+        {
+            throw new PortalValidationException("name", $"An organisation named '{name}' already exists.");
+        }
+
+        var org = new Organisation { Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(ct);
+        return org;
+    }
+
+    public async Task<Organisation?> FindOrganisationAsync(string idOrName, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return Guid.TryParse(idOrName, out var id)
+            ? await db.Organisations.FirstOrDefaultAsync(o => o.Id == id, ct)
+            : await db.Organisations.FirstOrDefaultAsync(o => o.Name == idOrName, ct);
+    }
+
+    /// <summary>Creates a user with a password, or finds the existing one by e-mail (the password is then left as it is).</summary>
+    public async Task<PortalUser> CreateUserAsync(string email, string password, string? displayName, bool platformAdmin = false)
+    {
+        email = email.Trim();
+        if (!email.Contains('@', StringComparison.Ordinal))
+        {
+            throw new PortalValidationException("email", $"'{email}' is not an e-mail address.");
+        }
+
+        var existing = await users.FindByEmailAsync(email);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var user = new PortalUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? email.Split('@')[0] : displayName.Trim(),
+            IsPlatformAdmin = platformAdmin,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new PortalValidationException("password", string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        return user;
+    }
+
+    /// <summary>Adds roles to the user's membership of the organisation, creating the membership if needed.</summary>
+    public async Task<Membership> GrantAsync(Guid orgId, Guid userId, OrgRoles roles, CancellationToken ct = default)
+    {
+        if (roles == OrgRoles.None)
+        {
+            throw new PortalValidationException("role", "Name at least one role: org-admin, project-admin, annotator or client.");
+        }
+
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId, ct);
+        if (membership is null)
+        {
+            membership = new Membership { UserId = userId, Roles = roles, CreatedAt = clock.GetUtcNow().UtcDateTime };
+            db.Memberships.Add(membership);
+        }
+        else
+        {
+            membership.Roles |= roles;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return membership;
+    }
+
+    public async Task RemoveMemberAsync(Guid orgId, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        await db.Memberships.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<MemberRow>> ListMembersAsync(Guid orgId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await db.Memberships
+            .OrderBy(m => m.User!.Email)
+            .Select(m => new MemberRow(m.UserId, m.User!.Email!, m.User.DisplayName, m.Roles, m.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Every organisation the user belongs to, with the roles there: for the switcher and the home redirect.</summary>
+    public async Task<IReadOnlyList<UserOrganisation>> ListForUserAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.Memberships.IgnoreQueryFilters()
+            .Where(m => m.UserId == userId)
+            .Join(db.Organisations, m => m.TenantId, o => o.Id, (m, o) => new UserOrganisation(o.Id, o.Name, m.Roles))
+            .OrderBy(o => o.Name)
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Organisation>> ListOrganisationsAsync(CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.Organisations.OrderBy(o => o.Name).ToListAsync(ct);
+    }
+
+    public static OrgRoles ParseRoles(string text)
+    {
+        var roles = OrgRoles.None;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            roles |= part.ToUpperInvariant() switch
+            {
+                "ORG-ADMIN" or "ORGADMIN" => OrgRoles.OrgAdmin,
+                "PROJECT-ADMIN" or "PROJECTADMIN" => OrgRoles.ProjectAdmin,
+                "ANNOTATOR" => OrgRoles.Annotator,
+                "CLIENT" => OrgRoles.Client,
+                _ => throw new PortalValidationException("role",
+                    $"Unknown role '{part}'; use org-admin, project-admin, annotator or client."),
+            };
+        }
+
+        return roles;
+    }
+}
+
+public sealed record MemberRow(Guid UserId, string Email, string DisplayName, OrgRoles Roles, DateTime Since);
+
+public sealed record UserOrganisation(Guid Id, string Name, OrgRoles Roles)
+{
+    /// <summary>Where this person lands in this organisation: the most powerful role's home page.</summary>
+    public string HomePath =>
+        Roles.HasFlag(OrgRoles.OrgAdmin) ? $"/orgs/{Id}/admin"
+        : Roles.HasFlag(OrgRoles.ProjectAdmin) ? $"/orgs/{Id}/projects"
+        : Roles.HasFlag(OrgRoles.Annotator) ? $"/orgs/{Id}/annotate"
+        : $"/orgs/{Id}/client";
+}

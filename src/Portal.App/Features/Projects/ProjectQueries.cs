@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+
+namespace Portal.App.Features.Projects;
+
+public sealed record ProjectSummary(
+    Guid Id,
+    string Name,
+    string Description,
+    ProjectKind Kind,
+    int Overlap,
+    int LeaseMinutes,
+    int Items,
+    int ActiveLeases,
+    DateTime CreatedAt);
+
+/// <summary>Read side of projects for the admin and annotator pages and the API.</summary>
+public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(Guid orgId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await Summaries(db).OrderBy(p => p.Name).ToListAsync(ct);
+    }
+
+    public async Task<ProjectSummary?> GetAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await Summaries(db).FirstOrDefaultAsync(p => p.Id == projectId, ct);
+    }
+
+    private static IQueryable<ProjectSummary> Summaries(PortalDbContext db) =>
+        db.Projects.Select(p => new ProjectSummary(
+            p.Id,
+            p.Name,
+            p.Description,
+            p.Kind,
+            p.Overlap,
+            p.LeaseMinutes,
+            db.Items.Count(i => i.ProjectId == p.Id),
+            db.Assignments.Count(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased),
+            p.CreatedAt));
+}

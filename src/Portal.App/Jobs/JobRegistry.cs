@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.App.Data;
+using Quartz;
+
+namespace Portal.App.Jobs;
+
+/// <summary>Every Quartz job the portal runs, its identity and its trigger. Nothing else schedules jobs.</summary>
+public static class JobRegistry
+{
+    public const string Group = "portal";
+
+    /// <summary>Every minute: expired task leases go back to the pool.</summary>
+    public static readonly JobKey ExpireLeases = new("expire-leases", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases];
+
+    private static void AddJobs(IQuartzBuilder q)
+    {
+        q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeases).StoreDurably().RequestRecovery()
+            .WithDescription("Return expired task leases to the pool"));
+        q.AddTrigger<ExpireLeasesJob>(t => t.ForJob(ExpireLeases).WithIdentity("expire-leases-every-minute", Group)
+            .StartNow().WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+    }
+
+    /// <summary>
+    /// Quartz with its persistent ADO.NET store in the portal's own database (tables provisioned by Quartz).
+    /// Clustered on PostgreSQL so several portal processes share the work and recover a killed node's jobs;
+    /// single-node on SQLite, which refuses clustering. <c>Jobs:Enabled=false</c> keeps the scheduler off (CLI, some tests).
+    /// </summary>
+    public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder, DatabaseOptions database)
+    {
+        builder.Services.AddScoped<JobLauncher>();
+        if (!builder.Configuration.GetValue("Jobs:Enabled", true))
+        {
+            builder.Services.AddSingleton<IJobScheduling>(new NoScheduler());
+            return builder;
+        }
+
+        builder.Services.AddSingleton<IJobScheduling, QuartzScheduling>();
+        var schedulerName = builder.Configuration["Jobs:SchedulerName"] ?? "portal";
+        var checkin = TimeSpan.FromSeconds(builder.Configuration.GetValue("Jobs:ClusterCheckinSeconds", 5));
+        builder.AddQuartz(schedulerName, q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceId = builder.Configuration["Jobs:InstanceId"] ?? "AUTO");
+            q.UsePersistentStore(s =>
+            {
+                if (database.Provider == DatabaseProvider.Postgres)
+                {
+                    s.UsePostgres(database.ConnectionString);
+                    s.UseClustering(c =>
+                    {
+                        c.CheckinInterval = checkin;
+                        c.CheckinMisfireThreshold = checkin * 2;
+                    });
+                }
+                else
+                {
+                    s.UseSqlite(database.ConnectionString);
+                }
+
+                s.ProvisionSchema();
+            });
+            AddJobs(q);
+        });
+        builder.AddQuartzHostedService(schedulerName, o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}

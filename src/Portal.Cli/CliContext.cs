@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
+
+namespace Portal.Cli;
+
+/// <summary>Where a command writes and how it gets its services; tests give their own writers and settings.</summary>
+public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
+{
+    public TextWriter Out { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    public ServiceProvider Services() => CliHost.Build(settings);
+
+    /// <summary>Services over a database brought up to date first, as the web app does at start.</summary>
+    public async Task<ServiceProvider> MigratedServices(CancellationToken ct)
+    {
+        var services = Services();
+        await Migrator.MigrateAsync(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), ct);
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Portal.App.Features.Organisations;
+using Portal.Cli.Commands;
+
+namespace Portal.Cli;
+
+/// <summary>The <c>portal</c> command line: exit code 0 on success, 2 with a one-line reason on bad input, 1 on failure.</summary>
+public static class PortalCli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static async Task<int> RunAsync(string[] args, CliContext cli, CancellationToken ct = default)
+    {
+        var root = new RootCommand("Portal: preference-data collection for LLM alignment. Administration, import, export and analysis.");
+        PortalCommands.AddAdministration(root, cli);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            cli.Error.WriteLine($"portal: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'portal --help')");
+            return BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = cli.Out, Error = cli.Error, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (CliUsageException ex)
+        {
+            cli.Error.WriteLine($"portal: {ex.Message}");
+            return BadInput;
+        }
+        catch (PortalValidationException ex)
+        {
+            cli.Error.WriteLine($"portal: {ex.Field}: {ex.Message}");
+            return BadInput;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            cli.Error.WriteLine($"portal: {ex.Message}");
+            return Failed;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Portal.Cli;
+
+return await PortalCli.RunAsync(args, new CliContext(Console.Out, Console.Error));

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.App.Features.Organisations;
+using Portal.Web.Features.Jobs;
+using Portal.Web.Features.Organisations;
+using Portal.Web.Features.Platform;
+using Portal.Web.Features.Projects;
+
+namespace Portal.Web.Api;
+
+/// <summary>The REST API under <c>/api/v1</c>. Tenant-scoped routes all start with <c>/orgs/{orgId}</c>.</summary>
+internal static class PortalApi
+{
+    public static RouteGroupBuilder MapPortalApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/me", Me).RequireAuthorization().WithName("Me_Get").WithSummary("The signed-in user and their organisations.");
+        api.MapGroup("/platform").MapPlatformEndpoints();
+
+        var org = api.MapGroup("/orgs/{orgId:guid}");
+        org.MapProjectEndpoints();
+        org.MapMemberEndpoints();
+        org.MapInviteEndpoints();
+        org.MapJobEndpoints();
+        return api;
+    }
+
+    private static async Task<Ok<MeResponse>> Me(ClaimsPrincipal user, OrganisationService organisations, CancellationToken ct)
+    {
+        var id = user.UserId();
+        var orgs = await organisations.ListForUserAsync(id, ct);
+        return TypedResults.Ok(new MeResponse(id, user.Identity?.Name ?? "", user.HasClaim(Tenancy.Policies.PlatformAdminClaim, "true"),
+            [.. orgs.Select(o => new MeOrganisation(o.Id, o.Name, OrgRoleNames.Format(o.Roles)))]));
+    }
+
+    public static Guid UserId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No signed-in user."));
+
+    /// <summary>A 400 problem that names the field at fault.</summary>
+    public static ValidationProblem Invalid(PortalValidationException ex) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Field] = [ex.Message] }, detail: ex.Message);
+}
+
+internal sealed record MeResponse(Guid Id, string UserName, bool PlatformAdmin, IReadOnlyList<MeOrganisation> Organisations);
+
+internal sealed record MeOrganisation(Guid Id, string Name, IReadOnlyList<string> Roles);

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.App;
+using Portal.App.Data;
+using Portal.App.Identity;
+using Portal.App.Jobs;
+using Portal.Web;
+using Portal.Web.Api;
+using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Tenancy;
+using Radzen;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The shared defaults at the top of the repository, copied beside the binary; later sources override them.
+builder.Configuration.AddPortalDefaults();
+builder.WebHost.UseStaticWebAssets();
+
+var database = DatabaseOptions.FromConfiguration(builder.Configuration);
+builder.Services.AddPortalData(database);
+builder.Services.AddPortalFeatures();
+builder.AddPortalJobs(database);
+
+builder.Services.AddSingleton<DatabaseXmlRepository>();
+builder.Services.AddDataProtection().SetApplicationName("Portal");
+builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+    new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));
+
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+builder.Services.AddAuthentication(o =>
+    {
+        o.DefaultScheme = IdentityConstants.ApplicationScheme;
+        o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+    })
+    .AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(AccountEndpoints.ConfigureCookie);
+builder.Services.AddIdentityCore<PortalUser>(IdentitySetup.Configure)
+    .AddEntityFrameworkStores<PortalDbContext>()
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+    .AddDefaultTokenProviders();
+builder.Services.AddPortalAuthorization();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRadzenComponents();
+builder.Services.AddProblemDetails();
+builder.Services.AddHttpContextAccessor();
+
+var app = builder.Build();
+
+await app.Services.PrepareDatabaseAsync(app.Configuration, app.Logger);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+}
+
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
+app.MapGroup("/api/v1").MapPortalApi();
+
+app.Run();
+
+/// <summary>Entry point; public so WebApplicationFactory can start it in tests.</summary>
+public partial class Program;
