@@ -1,21 +1,28 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Demo;
 using Portal.App.Features.Invites;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
+using Portal.App.Identity;
 
 namespace Portal.App;
 
 public static class PortalAppServices
 {
-    /// <summary>The feature services shared by the web app and the CLI. Identity and the database are registered by the host.</summary>
-    public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
+    /// <summary>
+    /// What every host shares: the database, the feature services and Identity's user store with the portal's
+    /// password and lockout rules. The web app adds sign-in and cookies to the returned builder.
+    /// </summary>
+    public static IdentityBuilder AddPortal(this IServiceCollection services, DatabaseOptions database)
     {
+        services.AddPortalData(database);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<OrganisationService>();
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
         services.AddScoped<DemoSeeder>();
-        return services;
+        return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }
 }

@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.App;
 using Portal.App.Data;
-using Portal.App.Identity;
 
 namespace Portal.Cli;
 
@@ -21,9 +19,7 @@ public static class CliHost
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
-        services.AddPortalData(DatabaseOptions.FromConfiguration(configuration));
-        services.AddPortalFeatures();
-        services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
+        services.AddPortal(DatabaseOptions.FromConfiguration(configuration));
         return services.BuildServiceProvider();
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.App;
 using Portal.App.Data;
-using Portal.App.Identity;
 using Portal.App.Jobs;
 using Portal.Web;
 using Portal.Web.Api;
@@ -21,8 +20,10 @@ builder.Configuration.AddPortalDefaults();
 builder.WebHost.UseStaticWebAssets();
 
 var database = DatabaseOptions.FromConfiguration(builder.Configuration);
-builder.Services.AddPortalData(database);
-builder.Services.AddPortalFeatures();
+builder.Services.AddPortal(database)
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+    .AddDefaultTokenProviders();
 builder.AddPortalJobs(database);
 
 builder.Services.AddSingleton<DatabaseXmlRepository>();
@@ -39,11 +40,6 @@ builder.Services.AddAuthentication(o =>
     })
     .AddIdentityCookies();
 builder.Services.ConfigureApplicationCookie(AccountEndpoints.ConfigureCookie);
-builder.Services.AddIdentityCore<PortalUser>(IdentitySetup.Configure)
-    .AddEntityFrameworkStores<PortalDbContext>()
-    .AddSignInManager()
-    .AddClaimsPrincipalFactory<PortalClaimsFactory>()
-    .AddDefaultTokenProviders();
 builder.Services.AddPortalAuthorization();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, integration tests on SQLite and PostgreSQL, and browser tests in Chromium.
+# Installs and starts what it needs (scripts/test-services.sh) and stops it at the end.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+source scripts/test-services.sh
+
+dotnet build Portal.sln -c Release -nologo -v q -clp:NoSummary
+log=$(mktemp /tmp/portal-test.XXXXXX)
+status=0
+dotnet test Portal.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line for CI: the sums over every test project.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
