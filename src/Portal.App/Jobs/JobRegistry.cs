@@ -41,9 +41,19 @@ public static class JobRegistry
         builder.Services.AddSingleton<IJobScheduling, QuartzScheduling>();
         var schedulerName = builder.Configuration["Jobs:SchedulerName"] ?? "portal";
         var checkin = TimeSpan.FromSeconds(builder.Configuration.GetValue("Jobs:ClusterCheckinSeconds", 5));
-        builder.AddQuartz(schedulerName, q =>
+        var instanceId = builder.Configuration["Jobs:InstanceId"];
+        builder.AddQuartz(q =>
         {
-            q.ConfigureScheduler(s => s.InstanceId = builder.Configuration["Jobs:InstanceId"] ?? "AUTO");
+            q.ConfigureScheduler(s =>
+            {
+                // The name is the cluster: every node of one portal uses the same. The id tells nodes apart.
+                s.InstanceName = schedulerName;
+                s.GenerateInstanceId = instanceId is null;
+                if (instanceId is not null)
+                {
+                    s.InstanceId = instanceId;
+                }
+            });
             q.UsePersistentStore(s =>
             {
                 if (database.Provider == DatabaseProvider.Postgres)
@@ -64,7 +74,7 @@ public static class JobRegistry
             });
             AddJobs(q);
         });
-        builder.AddQuartzHostedService(schedulerName, o => o.WaitForJobsToComplete = true);
+        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }
 }

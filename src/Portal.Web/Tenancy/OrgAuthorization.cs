@@ -84,7 +84,8 @@ internal sealed class OrgRoleHandler(IDbContextFactory<PortalDbContext> dbFactor
         }
         else if (resource is Microsoft.AspNetCore.Components.RouteData rd)
         {
-            rd.RouteValues.TryGetValue("orgId", out value);
+            // Page routes spell it {OrgId}; component route values are not case-insensitive like HTTP ones.
+            value = rd.RouteValues.FirstOrDefault(kv => string.Equals(kv.Key, "orgId", StringComparison.OrdinalIgnoreCase)).Value;
         }
 
         return value switch

@@ -122,8 +122,9 @@ public sealed class OrganisationService(
         await using var db = dbFactory.CreateSystem();
         return await db.Memberships.IgnoreQueryFilters()
             .Where(m => m.UserId == userId)
-            .Join(db.Organisations, m => m.TenantId, o => o.Id, (m, o) => new UserOrganisation(o.Id, o.Name, m.Roles))
+            .Join(db.Organisations, m => m.TenantId, o => o.Id, (m, o) => new { o.Id, o.Name, m.Roles })
             .OrderBy(o => o.Name)
+            .Select(o => new UserOrganisation(o.Id, o.Name, o.Roles))
             .ToListAsync(ct);
     }
 

@@ -20,17 +20,17 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<IReadOnlyList<ProjectSummary>> ListAsync(Guid orgId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        return await Summaries(db).OrderBy(p => p.Name).ToListAsync(ct);
+        return await Summaries(db, db.Projects.OrderBy(p => p.Name)).ToListAsync(ct);
     }
 
     public async Task<ProjectSummary?> GetAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        return await Summaries(db).FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        return await Summaries(db, db.Projects.Where(p => p.Id == projectId)).FirstOrDefaultAsync(ct);
     }
 
-    private static IQueryable<ProjectSummary> Summaries(PortalDbContext db) =>
-        db.Projects.Select(p => new ProjectSummary(
+    private static IQueryable<ProjectSummary> Summaries(PortalDbContext db, IQueryable<Project> projects) =>
+        projects.Select(p => new ProjectSummary(
             p.Id,
             p.Name,
             p.Description,

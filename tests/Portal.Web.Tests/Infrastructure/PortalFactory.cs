@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Portal.TestSupport;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>The real web app over a test database (in-memory server; the browser tests use a real Kestrel process).</summary>
+public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in db.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Demo:SeedOnStart", "false");
+        builder.UseSetting("Jobs:Enabled", jobs ? "true" : "false");
+        builder.UseSetting("Jobs:SchedulerName", "portal-test-" + Guid.NewGuid().ToString("N"));
+        builder.UseSetting("Jobs:ClusterCheckinSeconds", "2");
+    }
+
+    /// <summary>A client with its own cookie jar that does not follow redirects.</summary>
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the real sign-in form (antiforgery token and all) and returns the client holding the cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = Builders.Password)
+    {
+        var client = Anonymous();
+        var response = await PostLoginAsync(client, email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {email} answered {(int)response.StatusCode}, not a redirect.");
+        }
+
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    {
+        var form = await client.GetStringAsync("/account/login");
+        var token = AntiforgeryToken(form);
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
+            : throw new InvalidOperationException("No antiforgery token in the page.");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
+using Portal.App.Features.Invites;
+using Portal.TestSupport;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Tenancy;
+
+/// <summary>
+/// Every tenant-scoped page and endpoint, called by each role of the organisation and by an admin of another
+/// organisation: the allowed roles get through; everyone else gets 403 or 404 and nothing in the database changes.
+/// </summary>
+public class TenancyMatrixTests
+{
+    private const OrgRoles Staff = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator;
+    private const OrgRoles Admins = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin;
+
+    /// <summary>The matrix. A route template here must match the app's route table exactly (checked below).</summary>
+    private static readonly MatrixCase[] Cases =
+    [
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects", Staff),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Staff),
+        new("GET", "/api/v1/orgs/{orgId:guid}/members", OrgRoles.OrgAdmin),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/members/{userId:guid}", OrgRoles.OrgAdmin, Destructive: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/invites", OrgRoles.OrgAdmin),
+        new("POST", "/api/v1/orgs/{orgId:guid}/invites", OrgRoles.OrgAdmin, Body: new { roles = new[] { "annotator" }, expiresInHours = 24 }),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/invites/{inviteId:guid}", OrgRoles.OrgAdmin, Destructive: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/jobs/runs", OrgRoles.OrgAdmin),
+        new("GET", "/api/v1/orgs/{orgId:guid}/jobs/runs/{runId:guid}", OrgRoles.OrgAdmin),
+        new("POST", "/api/v1/orgs/{orgId:guid}/jobs/expire-leases", OrgRoles.OrgAdmin),
+        new("GET", "/orgs/{OrgId:guid}/admin", OrgRoles.OrgAdmin, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task EveryTenantRoute_CalledByEachRoleAndAnotherTenant_OnlyAllowedRolesGetThrough(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var b = await db.CreateTestTenantAsync("Beta");
+        var ids = await ResourcesAsync(db, a);
+        var foreignIds = await ResourcesAsync(db, b);
+        await using var app = new PortalFactory(db, jobs: true);
+
+        var callers = new Dictionary<string, HttpClient>();
+        foreach (var role in Builders.SingleRoles)
+        {
+            callers[role.ToString()] = await app.SignInAsync(a.Member(role).Email!);
+        }
+
+        callers["OtherTenantAdmin"] = await app.SignInAsync(b.Member(OrgRoles.OrgAdmin).Email!);
+        var failures = new List<string>();
+
+        foreach (var c in Cases.Where(c => !c.Destructive))
+        {
+            foreach (var (caller, client) in callers)
+            {
+                var allowed = Enum.TryParse<OrgRoles>(caller, out var role) && c.Allowed.HasFlag(role);
+                await Check(c, caller, client, ids, allowed, failures, db);
+            }
+
+            // A member with the right role, asking through their own organisation for the other tenant's resources.
+            if (c.Template.Contains("Id:guid}", StringComparison.Ordinal) && c.Template.Count(ch => ch == '{') > 1)
+            {
+                var role = Builders.SingleRoles.First(r => c.Allowed.HasFlag(r));
+                var mixed = foreignIds with { OrgId = a.Id };
+                await Check(c, $"{role} asking for another tenant's resource", callers[role.ToString()], mixed, allowed: false, failures, db);
+            }
+        }
+
+        // Destructive cases: every refused caller first (nothing may change), then the allowed role once.
+        foreach (var c in Cases.Where(c => c.Destructive))
+        {
+            foreach (var (caller, client) in callers.Where(x => !(Enum.TryParse<OrgRoles>(x.Key, out var r) && c.Allowed.HasFlag(r))))
+            {
+                await Check(c, caller, client, ids, allowed: false, failures, db);
+            }
+
+            var mixed = foreignIds with { OrgId = a.Id };
+            await Check(c, "OrgAdmin asking for another tenant's resource", callers[nameof(OrgRoles.OrgAdmin)], mixed, allowed: false, failures, db);
+            await Check(c, nameof(OrgRoles.OrgAdmin), callers[nameof(OrgRoles.OrgAdmin)], ids, allowed: true, failures, db);
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public async Task RouteTable_EveryTenantScopedRoute_IsInTheMatrix()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        await using var app = new PortalFactory(db);
+        var sources = app.Services.GetRequiredService<IEnumerable<EndpointDataSource>>();
+        var tenantRoutes = sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } t && t.Contains("rgId", StringComparison.Ordinal))
+            .SelectMany(e => Methods(e).Select(m => $"{m} {Normalise(e.RoutePattern.RawText!)}"))
+            .Distinct()
+            .ToList();
+        var covered = Cases.Select(c => $"{c.Method} {Normalise(c.Template)}").ToHashSet();
+
+        Assert.NotEmpty(tenantRoutes);
+        var missing = tenantRoutes.Where(r => !covered.Contains(r)).ToList();
+        Assert.True(missing.Count == 0, "Tenant-scoped routes missing from the matrix:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public async Task TenantRoutes_Anonymous_ApiAnswers401AndPagesRedirectToSignIn()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        await using var app = new PortalFactory(db);
+        var client = app.Anonymous();
+
+        foreach (var c in Cases)
+        {
+            var response = await Send(client, c, await ResourcesAsync(db, a));
+            if (c.Page)
+            {
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+                Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+        }
+    }
+
+    private static async Task Check(MatrixCase c, string caller, HttpClient client, Resources ids, bool allowed, List<string> failures, TestDatabase db)
+    {
+        var before = await SnapshotAsync(db);
+        var response = await Send(client, c, ids);
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync();
+        if (allowed)
+        {
+            if (status is < 200 or > 299)
+            {
+                failures.Add($"{c.Method} {c.Template} as {caller}: expected success, got {status} {body[..Math.Min(body.Length, 300)]}");
+            }
+            else if (c.Page && body.Contains("data-testid=\"not-found\"", StringComparison.Ordinal))
+            {
+                failures.Add($"{c.Method} {c.Template} as {caller}: answered 200 but rendered the not-found content");
+            }
+
+            return;
+        }
+
+        if (status is not (403 or 404))
+        {
+            failures.Add($"{c.Method} {c.Template} as {caller}: expected 403/404, got {status}");
+        }
+
+        if (c.Page && status == 404 && !body.Contains("Page not found", StringComparison.Ordinal))
+        {
+            failures.Add($"{c.Method} {c.Template} as {caller}: 404 without the not-found page");
+        }
+
+        // A member of the organisation sees its name in the page's header; an outsider must not.
+        var outsider = !Enum.TryParse<OrgRoles>(caller, out _);
+        foreach (var secret in outsider ? new[] { ids.ProjectName, ids.OrgName } : [])
+        {
+            if (body.Contains(secret, StringComparison.Ordinal))
+            {
+                failures.Add($"{c.Method} {c.Template} as {caller}: the refusal mentions '{secret}'");
+            }
+        }
+
+        var after = await SnapshotAsync(db);
+        if (before != after)
+        {
+            failures.Add($"{c.Method} {c.Template} as {caller}: the database changed ({before} -> {after})");
+        }
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, MatrixCase c, Resources ids)
+    {
+        var path = c.Template
+            .Replace("{orgId:guid}", ids.OrgId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{projectId:guid}", ids.ProjectId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{userId:guid}", ids.VictimUserId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{inviteId:guid}", ids.InviteId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase);
+        var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
+        if (c.Body is not null)
+        {
+            request.Content = JsonContent.Create(c.Body);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Ids of one tenant's resources to put in the routes, and names that must never leak into a refusal.</summary>
+    private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, string OrgName, string ProjectName);
+
+    private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
+    {
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var victimEmail = $"victim@{tenant.Organisation.Name.ToLowerInvariant()}.test";
+        var victim = await ctx.Users.FirstOrDefaultAsync(u => u.Email == victimEmail);
+        if (victim is null)
+        {
+            using var scope = db.Services.CreateScope();
+            var organisations = scope.ServiceProvider.GetRequiredService<Portal.App.Features.Organisations.OrganisationService>();
+            victim = await organisations.CreateUserAsync(victimEmail, Builders.Password, "Victim");
+            await organisations.GrantAsync(tenant.Id, victim.Id, OrgRoles.Annotator);
+            var invite = await scope.ServiceProvider.GetRequiredService<InviteService>()
+                .CreateAsync(tenant.Id, OrgRoles.Annotator, TimeSpan.FromHours(1), tenant.Member(OrgRoles.OrgAdmin).Id, "matrix");
+            ctx.JobRuns.Add(new JobRun { TenantId = tenant.Id, JobName = "expire-leases", Status = RunStatus.Succeeded, QueuedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
+        }
+
+        var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
+        var runId = await ctx.JobRuns.IgnoreQueryFilters().Where(r => r.TenantId == tenant.Id).Select(r => r.Id).FirstAsync();
+        return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
+    }
+
+    private static async Task<string> SnapshotAsync(TestDatabase db)
+    {
+        await using var ctx = db.Factory.CreateSystem();
+        var memberships = await ctx.Memberships.IgnoreQueryFilters().Select(m => (int)m.Roles).ToListAsync();
+        var invites = await ctx.Invites.IgnoreQueryFilters().Select(i => i.RevokedAt == null && i.UsedAt == null).ToListAsync();
+        return string.Join('/',
+            memberships.Count, memberships.Sum(),
+            invites.Count, invites.Count(open => open),
+            await ctx.Projects.IgnoreQueryFilters().CountAsync(),
+            await ctx.Items.IgnoreQueryFilters().CountAsync(),
+            await ctx.Assignments.IgnoreQueryFilters().CountAsync(),
+            await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
+            await ctx.Organisations.CountAsync());
+    }
+
+    /// <summary>
+    /// A Blazor page's endpoint also takes POST (its forms); the same authorization metadata guards both,
+    /// so the page's GET case covers it.
+    /// </summary>
+    private static IEnumerable<string> Methods(RouteEndpoint e) =>
+        e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null
+            ? ["GET"]
+            : e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+
+    private static string Normalise(string template) => template.TrimEnd('/').ToLowerInvariant();
+
+    private sealed record MatrixCase(string Method, string Template, OrgRoles Allowed, bool Page = false, bool Destructive = false, object? Body = null);
+}
