@@ -62,8 +62,7 @@ public sealed class RatingTableBuilder
             return table;
         }
 
-        var unit = _unitIds[_units[duplicate.Second]];
-        var rater = _raterIds[_raters[duplicate.Second]];
+        var (unit, rater) = IdsOf(duplicate.Second);
         throw new ArgumentException(
             $"Rater '{rater}' rates unit '{unit}' twice (ratings {duplicate.First + 1} and {duplicate.Second + 1} in the order added).");
     }
@@ -78,6 +77,9 @@ public sealed class RatingTableBuilder
             _unitIds.ToArray(), _raterIds.ToArray(), out duplicate);
         return table is not null;
     }
+
+    /// <summary>The unit and rater ids of the rating added at <paramref name="position"/>.</summary>
+    internal (string Unit, string Rater) IdsOf(int position) => (_unitIds[_units[position]], _raterIds[_raters[position]]);
 
     private static int IndexOf(Dictionary<string, int> index, List<string> ids, ReadOnlySpan<char> id)
     {
