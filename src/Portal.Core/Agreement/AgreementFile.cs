@@ -35,9 +35,10 @@ public static class AgreementFile
             throw new AgreementInputException("The input is empty; expected a header line such as 'unit,rater,value'.");
         }
 
+        var header = line.TrimStart('\uFEFF');
         var fields = new List<Field>();
-        Split(line.TrimStart('\uFEFF'), lineNumber, fields);
-        var (unitColumn, raterColumn, valueColumn) = FindColumns(line.TrimStart('\uFEFF'), lineNumber, fields);
+        Split(header, lineNumber, fields);
+        var (unitColumn, raterColumn, valueColumn) = FindColumns(header, lineNumber, fields);
         var columnsNeeded = Math.Max(unitColumn, Math.Max(raterColumn, valueColumn)) + 1;
 
         var builder = new RatingTableBuilder();
