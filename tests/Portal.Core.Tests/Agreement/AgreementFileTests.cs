@@ -1,0 +1,159 @@
+using Portal.Core.Agreement;
+
+namespace Portal.Core.Tests.Agreement;
+
+public class AgreementFileTests
+{
+    private static RatingTable Read(string csv) => AgreementFile.Read(new StringReader(csv));
+
+    private static AgreementInputException ReadFails(string csv) =>
+        Assert.Throws<AgreementInputException>(() => Read(csv));
+
+    [Fact]
+    public void Read_ColumnsInAnyOrderWithExtras_ReadsRatings()
+    {
+        var table = Read("\uFEFF" + """
+            Value, note ,Rater,UNIT
+            2,first,ann,item-1
+            3.5,"second, with comma",bob,item-1
+
+            -1e1,,ann,item-2
+            """);
+
+        Assert.Equal(3, table.Count);
+        Assert.Equal("item-1", table.UnitId(0));
+        Assert.Equal("bob", table.RaterId(1));
+        Assert.Equal([2.0, 3.5, -10], table.Values.ToArray());
+    }
+
+    [Fact]
+    public void Read_QuotedIdsWithEscapedQuotes_Unescapes()
+    {
+        var table = Read("unit,rater,value\n\"say \"\"hi\"\"\", \"a,b\" ,1\n");
+
+        Assert.Equal("say \"hi\"", table.UnitId(0));
+        Assert.Equal("a,b", table.RaterId(0));
+    }
+
+    [Fact]
+    public void Read_CrLfLineEnds_Reads()
+    {
+        Assert.Equal(2, Read("unit,rater,value\r\nu1,a,1\r\nu1,b,2\r\n").Count);
+    }
+
+    [Fact]
+    public void Read_MissingColumn_NamesItAndTheHeader()
+    {
+        var ex = ReadFails("unit,annotator,value\nu1,a,1\n");
+
+        Assert.Equal(1, ex.LineNumber);
+        Assert.Equal("line 1: the header has no 'rater' column; it needs unit, rater and value, and has: unit, annotator, value.", ex.Message);
+    }
+
+    [Fact]
+    public void Read_RepeatedColumn_Throws()
+    {
+        var ex = ReadFails("unit,rater,value,Unit\n");
+
+        Assert.Contains("two 'unit' columns (fields 1 and 4)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NonNumericValue_NamesLineAndField()
+    {
+        var ex = ReadFails("unit,rater,value\nu1,a,1\nu1,b,high\n");
+
+        Assert.Equal(3, ex.LineNumber);
+        Assert.Equal("line 3: the value field 'high' is not a number.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void Read_NonFiniteValue_Throws(string value)
+    {
+        var ex = ReadFails($"unit,rater,value\nu1,a,{value}\n");
+
+        Assert.Equal($"line 2: the value field '{value}' is not a finite number.", ex.Message);
+    }
+
+    [Fact]
+    public void Read_EmptyValue_SaysToLeaveTheRowOut()
+    {
+        var ex = ReadFails("unit,rater,value\nu1,a,\n");
+
+        Assert.Contains("leave the row out", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_EmptyRater_Throws()
+    {
+        Assert.Equal("line 2: the rater field is empty.", ReadFails("unit,rater,value\nu1, ,1\n").Message);
+    }
+
+    [Fact]
+    public void Read_ShortRow_Throws()
+    {
+        var ex = ReadFails("unit,rater,value\nu1,a\n");
+
+        Assert.Equal(2, ex.LineNumber);
+        Assert.Contains("the row has 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_DuplicateRating_NamesBothLines()
+    {
+        var ex = ReadFails("unit,rater,value\nu1,a,1\nu2,a,1\n\nu1,a,2\nu1,a,3\n");
+
+        Assert.Equal(5, ex.LineNumber);
+        Assert.Equal("line 5: rater 'a' rates unit 'u1' a second time (first on line 2); each rater rates a unit once.", ex.Message);
+    }
+
+    [Fact]
+    public void Read_UnclosedQuote_Throws()
+    {
+        var ex = ReadFails("unit,rater,value\n\"u1,a,1\n");
+
+        Assert.Contains("not closed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n  \n")]
+    public void Read_EmptyInput_Throws(string csv)
+    {
+        var ex = ReadFails(csv);
+
+        Assert.Null(ex.LineNumber);
+        Assert.Contains("empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_HeaderOnly_Throws()
+    {
+        Assert.Equal("The input has a header but no ratings.", ReadFails("unit,rater,value\n").Message);
+    }
+
+    [Fact]
+    public void Read_KrippendorffExampleAsCsv_GivesPublishedAlpha()
+    {
+        var csv = new StringWriter();
+        csv.WriteLine("rater,unit,value");
+        string[] rows = ["1 2 3 3 2 1 4 1 2 . . .", "1 2 3 3 2 2 4 1 2 5 . 3", ". 3 3 3 2 3 4 2 2 5 1 .", "1 2 3 3 2 4 4 1 2 5 1 ."];
+        for (var rater = 0; rater < rows.Length; rater++)
+        {
+            var values = rows[rater].Split(' ');
+            for (var unit = 0; unit < values.Length; unit++)
+            {
+                if (values[unit] != ".")
+                {
+                    csv.WriteLine($"coder{rater},{unit},{values[unit]}");
+                }
+            }
+        }
+
+        var table = Read(csv.ToString());
+
+        Assert.Equal(0.743, AgreementMetrics.KrippendorffAlpha(table, MeasurementLevel.Nominal), 0.0005);
+    }
+}
