@@ -51,6 +51,10 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : 
         }));
     }
 
+    /// <summary>Where a redirect points, as a path: Blazor answers with absolute URLs, Identity with relative ones.</summary>
+    public static string RedirectPath(HttpResponseMessage response) =>
+        response.Headers.Location is { IsAbsoluteUri: true } abs ? abs.PathAndQuery : response.Headers.Location!.OriginalString;
+
     public static string AntiforgeryToken(string html) =>
         TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
             : throw new InvalidOperationException("No antiforgery token in the page.");
