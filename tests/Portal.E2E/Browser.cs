@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2E;
+
+/// <summary>Debian's Chromium driven by Playwright (never a downloaded browser), with a trace and screenshot kept on failure.</summary>
+public sealed class Browser : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> ConsoleLogs = [];
+
+    private IPlaywright? _playwright;
+
+    private IBrowser? _chromium;
+
+    public IBrowser Chromium => _chromium ?? throw new InvalidOperationException("The browser has not started.");
+
+    public static string ScreenshotFolder
+    {
+        get
+        {
+            var folder = Path.Combine(PortalProcess.RepositoryRoot, "artifacts", "screenshots");
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _chromium = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(string baseUrl)
+    {
+        var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1280, Height = 860 } });
+        context.SetDefaultTimeout(15_000);
+        await context.Tracing.StartAsync(new() { Screenshots = true, Snapshots = true });
+        var page = await context.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, m) => { lock (console) { console.Add($"{m.Type}: {m.Text}"); } };
+        page.PageError += (_, e) => { lock (console) { console.Add("pageerror: " + e); } };
+        ConsoleLogs.AddOrUpdate(page, console);
+        return page;
+    }
+
+    /// <summary>Keeps the trace and a screenshot of a page whose test failed, under artifacts/failures.</summary>
+    public static async Task KeepEvidenceAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(PortalProcess.RepositoryRoot, "artifacts", "failures");
+        Directory.CreateDirectory(folder);
+        if (ConsoleLogs.TryGetValue(page, out var console))
+        {
+            string[] lines;
+            lock (console)
+            {
+                lines = [.. console];
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(folder, name + ".console.txt"), lines);
+        }
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        await page.Context.Tracing.StopAsync(new() { Path = Path.Combine(folder, name + ".trace.zip") });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}

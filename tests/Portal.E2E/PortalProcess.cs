@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portal.E2E;
+
+/// <summary>
+/// The portal as a user runs it: its own process on a loopback port, SQLite in a throwaway folder, the demo
+/// seeded on first start. Can be killed and started again on the same port and database.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "portal-e2e", Guid.NewGuid().ToString("N"));
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public PortalProcess()
+    {
+        Directory.CreateDirectory(_dataFolder);
+        Port = FreePort();
+    }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public string DatabasePath => Path.Combine(_dataFolder, "portal.db");
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        // The web app's own build output, in the same configuration as these tests (bin/<Configuration>/net10.0).
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        var dll = Path.Combine(RepositoryRoot, "src", "Portal.Web", "bin", configuration, "net10.0", "Portal.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = _dataFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Urls"] = BaseUrl;
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={DatabasePath}";
+        start.Environment["Database__Provider"] = "Sqlite";
+        start.Environment["Demo__SeedOnStart"] = "true";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The portal exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                var response = await http.GetAsync(BaseUrl + "/account/login");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The portal did not answer within 60 s:\n{Log}");
+    }
+
+    /// <summary>Ends the process at once, as a crash or a pulled plug would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean up.
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+public class RoleHomeTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    public static TheoryData<string, string, string> DemoRoles => new()
+    {
+        { "platform@portal.local", "home-platform-admin", "platform-admin" },
+        { "admin@demo.local", "home-org-admin", "org-admin" },
+        { "annotator1@demo.local", "home-annotator", "annotator" },
+        { "client@demo.local", "home-client", "client" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DemoRoles))]
+    public async Task SignIn_DemoAccount_LandsOnItsRolesHomePage(string email, string homeTestId, string screenshot)
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync(email, PortalFixture.DemoPassword);
+
+            await Expect(page.GetByTestId(homeTestId)).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, $"home-{screenshot}.png") });
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, $"home-{screenshot}");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task ProjectAdmin_OpensProjectsPage_SeesDemoProjectsAndChart()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync("admin@demo.local", PortalFixture.DemoPassword);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Projects" }).First.ClickAsync();
+
+            await Expect(page.GetByTestId("home-project-admin")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("projects")).ToContainTextAsync("Chatbot A/B (pairwise)");
+            await Expect(page.GetByTestId("projects")).ToContainTextAsync("Assistant helpfulness (Likert)");
+            await Expect(page.Locator("[data-testid=items-chart] svg").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "home-project-admin.png") });
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "projects");
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task OrgAdmin_RunsExpireLeasesNow_SeesTheRunFinishWithItsProgress()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync("admin@demo.local", PortalFixture.DemoPassword);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+            await new Shell(page).WaitInteractiveAsync();
+
+            await page.GetByTestId("expire-leases-now").ClickAsync();
+
+            var runs = page.GetByTestId("job-runs");
+            await Expect(runs).ToContainTextAsync("expire-leases");
+            await Expect(runs.GetByTestId("run-status").First).ToHaveTextAsync("Succeeded");
+            await Expect(runs).ToContainTextAsync("expired lease(s) returned to the pool");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "jobs.png") });
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "jobs");
+            throw;
+        }
+    }
+}
