@@ -4,11 +4,18 @@ using Portal.App.Data;
 
 namespace Portal.Cli;
 
-/// <summary>Where a command writes and how it gets its services; tests give their own writers and settings.</summary>
-public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
+/// <summary>Where a command reads and writes and how it gets its services; tests give their own reader, writers and settings.</summary>
+public sealed class CliContext(
+    TextWriter output,
+    TextWriter error,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    TextReader? input = null)
 {
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
+
+    /// <summary>Standard input, for <c>--input -</c>.</summary>
+    public TextReader In { get; } = input ?? Console.In;
 
     public ServiceProvider Services() => CliHost.Build(settings);
 

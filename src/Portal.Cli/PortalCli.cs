@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Portal.App.Features.Organisations;
 using Portal.Cli.Commands;
 
@@ -15,11 +17,12 @@ public static class PortalCli
     {
         var root = new RootCommand("Portal: preference-data collection for LLM alignment. Administration, import, export and analysis.");
         PortalCommands.AddAdministration(root, cli);
+        AgreementCommand.Add(root, cli);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            cli.Error.WriteLine($"portal: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'portal --help')");
+            cli.Error.WriteLine($"portal: {string.Join(" ", parse.Errors.Select(e => e.Message))} (see 'portal --help')");
             return BadInput;
         }
 
@@ -37,7 +40,8 @@ public static class PortalCli
             cli.Error.WriteLine($"portal: {ex.Field}: {ex.Message}");
             return BadInput;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        // A database that cannot be reached or refuses a write is a failure to report in one line, not a stack trace.
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or DbException or DbUpdateException)
         {
             cli.Error.WriteLine($"portal: {ex.Message}");
             return Failed;

@@ -86,6 +86,12 @@ public static class PortalCommands
             }
 
             var roles = roleText is null ? OrgRoles.None : OrganisationService.ParseRoles(roleText);
+            if (roleText is not null && roles == OrgRoles.None)
+            {
+                // Checked before the user is created, so a blank --role leaves nothing behind.
+                throw new PortalValidationException("role", "Name at least one role: org-admin, project-admin, annotator or client.");
+            }
+
             await using var services = await cli.MigratedServices(ct);
             var organisations = services.GetRequiredService<OrganisationService>();
             Organisation? organisation = null;

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Portal.Core.Agreement;
+
+namespace Portal.Cli.Commands;
+
+/// <summary><c>portal agreement</c>: inter-rater agreement over a CSV of ratings, printed as one line of JSON.</summary>
+public static class AgreementCommand
+{
+    public static void Add(RootCommand root, CliContext cli)
+    {
+        var input = new Option<string>("--input")
+        {
+            Description = "CSV with a header naming unit, rater and value (other columns are ignored), one rating a row; '-' reads standard input.",
+            Required = true,
+        };
+        var metric = new Option<string>("--metric")
+        {
+            Description = "krippendorff, fleiss, cohen (exactly two raters), percent or gwet.",
+            Required = true,
+        };
+        var level = new Option<string?>("--level") { Description = "krippendorff only: nominal (default), ordinal, interval or ratio." };
+        var weights = new Option<string?>("--weights") { Description = "cohen only: none (default), linear or quadratic." };
+        var categories = new Option<string?>("--categories")
+        {
+            Description = "cohen and gwet only: every category, comma-separated (1,2,3,4,5), including any no one used.",
+        };
+        var command = new Command("agreement",
+            "Computes an agreement coefficient over ratings and prints one JSON object: metric, value, units, raters, ratings, "
+            + "level, weights, and the reason when value is null because the coefficient is undefined for these ratings.")
+        {
+            input, metric, level, weights, categories,
+        };
+        command.SetAction(parse =>
+        {
+            var request = ParseRequest(parse.GetValue(metric)!, parse.GetValue(level), parse.GetValue(weights), parse.GetValue(categories));
+            var result = Compute(parse.GetValue(input)!, request, cli.In);
+            cli.Out.WriteLine(JsonSerializer.Serialize(result));
+            return PortalCli.Ok;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    // Options are checked before the input is opened, so a mistyped metric does not wait for a large file.
+    private static AgreementRequest ParseRequest(string metric, string? level, string? weights, string? categories)
+    {
+        try
+        {
+            return AgreementRequest.Parse(metric, level, weights, categories);
+        }
+        catch (AgreementInputException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+    }
+
+    private static AgreementResult Compute(string path, AgreementRequest request, TextReader standardInput)
+    {
+        var name = path == "-" ? "stdin" : path;
+        try
+        {
+            RatingTable table;
+            if (path == "-")
+            {
+                table = AgreementFile.Read(standardInput);
+            }
+            else
+            {
+                using var reader = Open(path);
+                table = AgreementFile.Read(reader);
+            }
+
+            return AgreementRunner.Compute(table, request);
+        }
+        catch (AgreementInputException ex)
+        {
+            // The message starts "line N: " when the problem is on one line: "ratings.csv line 7: …".
+            throw new CliUsageException(ex.LineNumber is null ? $"{name}: {ex.Message}" : $"{name} {ex.Message}");
+        }
+    }
+
+    private static StreamReader Open(string path)
+    {
+        try
+        {
+            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
+                new FileStreamOptions { Options = FileOptions.SequentialScan, BufferSize = 1 << 16 });
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CliUsageException($"--input: there is no file '{path}'.");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new CliUsageException($"--input: '{path}' cannot be read: {ex.Message}");
+        }
+    }
+}
