@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Portal.TestSupport;
 
 namespace Portal.E2E;
 
@@ -23,7 +24,7 @@ public sealed class Browser : IAsyncLifetime
     {
         get
         {
-            var folder = Path.Combine(PortalProcess.RepositoryRoot, "artifacts", "screenshots");
+            var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "screenshots");
             Directory.CreateDirectory(folder);
             return folder;
         }
@@ -56,7 +57,7 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>Keeps the trace and a screenshot of a page whose test failed, under artifacts/failures.</summary>
     public static async Task KeepEvidenceAsync(IPage page, string name)
     {
-        var folder = Path.Combine(PortalProcess.RepositoryRoot, "artifacts", "failures");
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "failures");
         Directory.CreateDirectory(folder);
         if (ConsoleLogs.TryGetValue(page, out var console))
         {

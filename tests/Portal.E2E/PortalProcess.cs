@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Portal.TestSupport;
 
 namespace Portal.E2E;
 
@@ -38,25 +39,9 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     public async Task StartAsync()
     {
-        // The web app's own build output, in the same configuration as these tests (bin/<Configuration>/net10.0).
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var dll = Path.Combine(RepositoryRoot, "src", "Portal.Web", "bin", configuration, "net10.0", "Portal.Web.dll");
+        var dll = TestPaths.BuildOutput("src/Portal.Web", "Portal.Web.dll");
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             WorkingDirectory = _dataFolder,

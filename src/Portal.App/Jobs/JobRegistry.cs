@@ -29,7 +29,8 @@ public static class JobRegistry
     /// Clustered on PostgreSQL so several portal processes share the work and recover a killed node's jobs;
     /// single-node on SQLite, which refuses clustering. <c>Jobs:Enabled=false</c> keeps the scheduler off (CLI, some tests).
     /// </summary>
-    public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder, DatabaseOptions database)
+    /// <param name="moreJobs">Jobs a host adds beside the registry's (the cluster test's node adds a slow one).</param>
+    public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder, DatabaseOptions database, Action<IQuartzBuilder>? moreJobs = null)
     {
         builder.Services.AddScoped<JobLauncher>();
         if (!builder.Configuration.GetValue("Jobs:Enabled", true))
@@ -73,6 +74,7 @@ public static class JobRegistry
                 s.ProvisionSchema();
             });
             AddJobs(q);
+            moreJobs?.Invoke(q);
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
