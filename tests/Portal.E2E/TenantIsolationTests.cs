@@ -53,6 +53,24 @@ public partial class TenantIsolationTests(PortalFixture fixture) : IClassFixture
             var reuse = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
             await reuse.GotoAsync(link.Trim());
             await Expect(reuse.GetByTestId("invite-state")).ToContainTextAsync("already been used");
+
+            // The demo admin invites Gil as an annotator through the page; Gil, signed in, joins with one click
+            // and from then on switches between the two organisations in the header.
+            await demoAdmin.GotoAsync(demoOrgUrl + "/admin");
+            await new Shell(demoAdmin).WaitInteractiveAsync();
+            await demoAdmin.GetByTestId("create-invite").ClickAsync();
+            var annotatorLink = (await demoAdmin.GetByTestId("invite-link").TextContentAsync())!.Trim();
+            await newcomer.GotoAsync(annotatorLink);
+            await newcomer.GetByRole(AriaRole.Button, new() { Name = "Join as gil@globex.test" }).ClickAsync();
+            await Expect(newcomer.GetByTestId("home-annotator")).ToBeVisibleAsync();
+            await new Shell(newcomer).WaitInteractiveAsync();
+            var switcher = newcomer.GetByTestId("org-switcher");
+            await Expect(switcher).ToContainTextAsync("Demo Organisation");
+            await switcher.ClickAsync();
+            await newcomer.GetByRole(AriaRole.Option, new() { Name = "Globex" }).ClickAsync();
+            await Expect(newcomer.GetByTestId("home-org-admin")).ToBeVisibleAsync();
+            Assert.StartsWith(globexAdminUrl, new Uri(newcomer.Url).AbsolutePath, StringComparison.Ordinal);
+            await newcomer.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "org-switcher.png") });
         }
         catch
         {
