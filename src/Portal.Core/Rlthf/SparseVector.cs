@@ -1,0 +1,94 @@
+namespace Portal.Core.Rlthf;
+
+/// <summary>A sparse vector: strictly increasing <see cref="Indices"/> and their <see cref="Values"/>.</summary>
+public readonly record struct SparseVector(int[] Indices, float[] Values)
+{
+    public int Count => Indices.Length;
+
+    /// <summary>Σ values[k]·dense[indices[k]].</summary>
+    public float Dot(ReadOnlySpan<float> dense)
+    {
+        var sum = 0f;
+        var indices = Indices;
+        var values = Values;
+        for (var k = 0; k < indices.Length; k++)
+        {
+            sum += values[k] * dense[indices[k]];
+        }
+        return sum;
+    }
+}
+
+/// <summary>Collects (index, value) entries and merges duplicates; reused across vectors to avoid allocations.</summary>
+internal sealed class SparseBuilder
+{
+    private int[] _indices = new int[256];
+    private float[] _values = new float[256];
+
+    public int Count { get; private set; }
+
+    public void Clear() => Count = 0;
+
+    public void Add(int index, float value)
+    {
+        if (Count == _indices.Length)
+        {
+            Array.Resize(ref _indices, Count * 2);
+            Array.Resize(ref _values, Count * 2);
+        }
+        _indices[Count] = index;
+        _values[Count] = value;
+        Count++;
+    }
+
+    public Span<float> Values(int start) => _values.AsSpan(start, Count - start);
+
+    /// <summary>Sorts the entries from <paramref name="start"/> on by index and sums duplicates in place; returns the new count.</summary>
+    public int Merge(int start)
+    {
+        Array.Sort(_indices, _values, start, Count - start);
+        var write = start;
+        for (var read = start; read < Count; read++)
+        {
+            if (write > start && _indices[write - 1] == _indices[read])
+            {
+                _values[write - 1] += _values[read];
+            }
+            else
+            {
+                _indices[write] = _indices[read];
+                _values[write] = _values[read];
+                write++;
+            }
+        }
+        Count = write;
+        return write;
+    }
+
+    /// <summary>Merges everything and copies out the non-zero entries.</summary>
+    public SparseVector ToVector()
+    {
+        Merge(0);
+        var nonZero = 0;
+        for (var k = 0; k < Count; k++)
+        {
+            if (_values[k] != 0f)
+            {
+                nonZero++;
+            }
+        }
+        var indices = new int[nonZero];
+        var values = new float[nonZero];
+        var w = 0;
+        for (var k = 0; k < Count; k++)
+        {
+            if (_values[k] != 0f)
+            {
+                indices[w] = _indices[k];
+                values[w] = _values[k];
+                w++;
+            }
+        }
+        return new SparseVector(indices, values);
+    }
+}
