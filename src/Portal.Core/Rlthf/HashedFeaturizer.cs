@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Portal.Core.Pairs;
 
 namespace Portal.Core.Rlthf;
@@ -11,7 +11,8 @@ namespace Portal.Core.Rlthf;
 /// The n-gram part (word unigrams, bigrams, character n-grams) uses sublinear counts, sign(c)·(1 + ln|c|), and is scaled to unit
 /// length per response, so a long response does not outvote a short one by sheer count. Structure and overlap features sit at
 /// fixed hashed slots, scaled by 0.1: under the L2 penalty shared with the n-grams they then need strong evidence to matter
-/// (at scale 1 they cost 1–2 points of accuracy on HH-RLHF). Not thread-safe: it reuses buffers; create one per thread.
+/// (at scale 1 they cost 1–2 points of accuracy on HH-RLHF). Not thread-safe: it sums counts in a dense scratch array of
+/// 2^HashBits entries (5 bytes each) that it reuses; create one per thread.
 /// </remarks>
 public sealed class HashedFeaturizer
 {
@@ -23,6 +24,11 @@ public sealed class HashedFeaturizer
     private readonly SparseBuilder _builder = new();
     private readonly List<uint> _words = [];
     private readonly List<uint> _types = [];
+    private readonly List<uint> _lastUser = [], _conversation = [], _previousAssistant = [];
+    private readonly List<int> _touched = [];
+    private readonly float[] _dense;
+    private readonly bool[] _seen;
+    private bool _conversationIsLastUser;
     private char[] _text = new char[1024];
 
     public HashedFeaturizer(FeatureOptions options)
@@ -31,6 +37,8 @@ public sealed class HashedFeaturizer
         options.Validate();
         _options = options;
         _mask = (1 << options.HashBits) - 1;
+        _dense = new float[_mask + 1];
+        _seen = new bool[_mask + 1];
     }
 
     public FeatureOptions Options => _options;
@@ -38,15 +46,51 @@ public sealed class HashedFeaturizer
     /// <summary>The dimension of φ: 2^HashBits.</summary>
     public int Dimension => _mask + 1;
 
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, count) in chunks on all cores, one featurizer per worker. Chunks are handed out in
+    /// order as workers free up; each index is visited once, so per-index results do not depend on the scheduling.
+    /// </summary>
+    internal static void ForEachChunk(int count, FeatureOptions options, Action<HashedFeaturizer, int, int> body, CancellationToken cancellationToken)
+    {
+        const int chunk = 2048;
+        var workers = Math.Min(Environment.ProcessorCount, (count + chunk - 1) / chunk);
+        var next = -chunk;
+        Parallel.For(0, workers, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, workers) }, _ =>
+        {
+            var featurizer = new HashedFeaturizer(options);
+            int start;
+            while ((start = Interlocked.Add(ref next, chunk)) < count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                body(featurizer, start, Math.Min(count, start + chunk));
+            }
+        });
+    }
+
     /// <summary>φ(conversation, A) − φ(conversation, B): the vector whose dot product with the weights is the margin r(A) − r(B).</summary>
     public SparseVector PairDifference(PreferencePair pair)
     {
         ArgumentNullException.ThrowIfNull(pair);
-        var context = Context.Of(pair.Conversation, _options.PromptOverlap);
+        SetConversation(pair.Conversation);
         _builder.Clear();
-        AddResponse(pair.ResponseA, context, 1f);
-        AddResponse(pair.ResponseB, context, -1f);
+        AddResponse(pair.ResponseA, 1f);
+        AddResponse(pair.ResponseB, -1f);
         return _builder.ToVector();
+    }
+
+    /// <summary>The margin w·(φ(A) − φ(B)) of a pair, without allocating the difference vector.</summary>
+    public float Margin(PreferencePair pair, ReadOnlySpan<float> weights)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        if (weights.Length != Dimension)
+        {
+            throw new ArgumentException($"Expected {Dimension} weights, got {weights.Length}.", nameof(weights));
+        }
+        SetConversation(pair.Conversation);
+        _builder.Clear();
+        AddResponse(pair.ResponseA, 1f);
+        AddResponse(pair.ResponseB, -1f);
+        return _builder.Dot(weights);
     }
 
     /// <summary>φ(conversation, response).</summary>
@@ -54,16 +98,17 @@ public sealed class HashedFeaturizer
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(response);
+        SetConversation(conversation);
         _builder.Clear();
-        AddResponse(response, Context.Of(conversation, _options.PromptOverlap), 1f);
+        AddResponse(response, 1f);
         return _builder.ToVector();
     }
 
-    private void AddResponse(string response, Context context, float sign)
+    private void AddResponse(string response, float sign)
     {
-        var start = _builder.Count;
         var length = Normalise(response);
         var text = _text.AsSpan(0, length);
+        _words.Clear();
         Words(text, _words);
 
         if (_options.WordUnigrams)
@@ -91,18 +136,29 @@ public sealed class HashedFeaturizer
             }
         }
 
-        _builder.Merge(start);
-        var values = _builder.Values(start);
-        for (var k = 0; k < values.Length; k++)
+        // Counts were summed in _dense; make them sublinear, scale to unit length, move them out and clear.
+        var sumOfSquares = 0.0;
+        foreach (var index in _touched)
         {
-            var v = values[k];
-            values[k] = v == 0f ? 0f : MathF.CopySign(1f + MathF.Log(MathF.Abs(v)), v);
+            var v = _dense[index];
+            if (v != 0f)
+            {
+                v = MathF.CopySign(1f + MathF.Log(MathF.Abs(v)), v);
+                _dense[index] = v;
+                sumOfSquares += v * v;
+            }
         }
-        var norm = TensorPrimitives.Norm(values);
-        if (norm > 0f)
+        var scale = sumOfSquares > 0 ? sign / (float)Math.Sqrt(sumOfSquares) : 0f;
+        foreach (var index in _touched)
         {
-            TensorPrimitives.Multiply(values, sign / norm, values);
+            if (_dense[index] != 0f)
+            {
+                _builder.Add(index, _dense[index] * scale);
+            }
+            _dense[index] = 0f;
+            _seen[index] = false;
         }
+        _touched.Clear();
 
         _types.Clear();
         _types.AddRange(_words);
@@ -125,16 +181,26 @@ public sealed class HashedFeaturizer
         }
         if (_options.PromptOverlap)
         {
-            var types = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_types)[..typeCount];
-            var lastUser = Shared(types, context.LastUser);
-            AddNumeric(20, sign * Ratio(lastUser, types.Length));
-            AddNumeric(21, sign * Ratio(lastUser, context.LastUser.Length));
-            AddNumeric(22, sign * Ratio(Shared(types, context.All), types.Length));
-            AddNumeric(23, sign * Ratio(Shared(types, context.PreviousAssistant), types.Length));
+            var types = CollectionsMarshal.AsSpan(_types)[..typeCount];
+            var lastUser = CollectionsMarshal.AsSpan(_lastUser);
+            var shared = Shared(types, lastUser);
+            AddNumeric(20, sign * Ratio(shared, types.Length));
+            AddNumeric(21, sign * Ratio(shared, lastUser.Length));
+            AddNumeric(22, sign * Ratio(_conversationIsLastUser ? shared : Shared(types, CollectionsMarshal.AsSpan(_conversation)), types.Length));
+            AddNumeric(23, sign * Ratio(Shared(types, CollectionsMarshal.AsSpan(_previousAssistant)), types.Length));
         }
     }
 
-    private void AddHashed(uint hash) => _builder.Add((int)(hash & (uint)_mask), (hash & 0x8000_0000u) == 0 ? 1f : -1f);
+    private void AddHashed(uint hash)
+    {
+        var index = (int)(hash & (uint)_mask);
+        if (!_seen[index])
+        {
+            _seen[index] = true;
+            _touched.Add(index);
+        }
+        _dense[index] += (hash & 0x8000_0000u) == 0 ? 1f : -1f;
+    }
 
     private void AddNumeric(uint slot, float value)
     {
@@ -177,33 +243,29 @@ public sealed class HashedFeaturizer
         return n;
     }
 
-    /// <summary>Hashes of the words (runs of letters, digits and apostrophes) of already lower-cased text.</summary>
-    internal static void Words(ReadOnlySpan<char> lowered, List<uint> into)
+    /// <summary>Appends the hashes of the lower-cased words (runs of letters, digits and apostrophes) of the text.</summary>
+    private static void Words(ReadOnlySpan<char> text, List<uint> into)
     {
-        into.Clear();
-        var start = -1;
-        for (var i = 0; i <= lowered.Length; i++)
+        var inWord = false;
+        var h = FnvBasis;
+        foreach (var c in text)
         {
-            var inWord = i < lowered.Length && (char.IsLetterOrDigit(lowered[i]) || lowered[i] is '\'' or '’');
-            if (inWord && start < 0)
+            if (char.IsLetterOrDigit(c) || c is '\'' or '’')
             {
-                start = i;
+                h = (h ^ char.ToLowerInvariant(c)) * FnvPrime;
+                inWord = true;
             }
-            else if (!inWord && start >= 0)
+            else if (inWord)
             {
-                into.Add(Fnv(lowered[start..i]));
-                start = -1;
+                into.Add(h);
+                h = FnvBasis;
+                inWord = false;
             }
         }
-    }
-
-    private static uint[] SortedWordTypes(string text)
-    {
-        var words = new List<uint>();
-        Words(text.ToLowerInvariant(), words);
-        words.Sort();
-        var n = Dedupe(words);
-        return words.GetRange(0, n).ToArray();
+        if (inWord)
+        {
+            into.Add(h);
+        }
     }
 
     private static int Dedupe(List<uint> sorted)
@@ -272,12 +334,14 @@ public sealed class HashedFeaturizer
     }
 
     // FNV-1a over UTF-16 code units.
+    private const uint FnvBasis = 2166136261u, FnvPrime = 16777619u;
+
     private static uint Fnv(ReadOnlySpan<char> s)
     {
-        var h = 2166136261u;
+        var h = FnvBasis;
         foreach (var c in s)
         {
-            h = (h ^ c) * 16777619u;
+            h = (h ^ c) * FnvPrime;
         }
         return h;
     }
@@ -293,30 +357,53 @@ public sealed class HashedFeaturizer
         return h;
     }
 
-    private sealed record Context(uint[] LastUser, uint[] All, uint[] PreviousAssistant)
+    // Sorted distinct word hashes of the last user turn, the whole conversation and the previous assistant turn.
+    private void SetConversation(IReadOnlyList<Turn> conversation)
     {
-        private static readonly Context Empty = new([], [], []);
-
-        public static Context Of(IReadOnlyList<Turn> conversation, bool needed)
+        _lastUser.Clear();
+        _conversation.Clear();
+        _previousAssistant.Clear();
+        _conversationIsLastUser = false;
+        if (!_options.PromptOverlap || conversation.Count == 0)
         {
-            if (!needed || conversation.Count == 0)
-            {
-                return Empty;
-            }
-            string lastUser = "", previousAssistant = "";
-            for (var i = conversation.Count - 1; i >= 0; i--)
-            {
-                if (lastUser.Length == 0 && conversation[i].Role == Turn.User)
-                {
-                    lastUser = conversation[i].Content;
-                }
-                if (previousAssistant.Length == 0 && conversation[i].Role == Turn.Assistant)
-                {
-                    previousAssistant = conversation[i].Content;
-                }
-            }
-            var all = conversation.Count == 1 ? conversation[0].Content : string.Join('\n', conversation.Select(t => t.Content));
-            return new Context(SortedWordTypes(lastUser), SortedWordTypes(all), SortedWordTypes(previousAssistant));
+            return;
         }
+        string lastUser = "", previousAssistant = "";
+        for (var i = conversation.Count - 1; i >= 0; i--)
+        {
+            if (lastUser.Length == 0 && conversation[i].Role == Turn.User)
+            {
+                lastUser = conversation[i].Content;
+            }
+            if (previousAssistant.Length == 0 && conversation[i].Role == Turn.Assistant)
+            {
+                previousAssistant = conversation[i].Content;
+            }
+        }
+        SortedTypes(lastUser, _lastUser);
+        SortedTypes(previousAssistant, _previousAssistant);
+        if (conversation.Count == 1 && conversation[0].Content == lastUser)
+        {
+            _conversationIsLastUser = true;
+            return;
+        }
+        foreach (var turn in conversation)
+        {
+            Words(turn.Content, _conversation);
+        }
+        SortDistinct(_conversation);
+    }
+
+    private static void SortedTypes(string text, List<uint> into)
+    {
+        Words(text, into);
+        SortDistinct(into);
+    }
+
+    private static void SortDistinct(List<uint> list)
+    {
+        list.Sort();
+        var distinct = Dedupe(list);
+        list.RemoveRange(distinct, list.Count - distinct);
     }
 }

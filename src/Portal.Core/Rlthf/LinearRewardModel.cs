@@ -33,22 +33,21 @@ public sealed class LinearRewardModel : TrainedRewardModel
     public override Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default) =>
         Task.FromResult(Score(pairs, cancellationToken));
 
-    /// <summary>Margins r(A) − r(B), on the calling thread.</summary>
+    /// <summary>Margins r(A) − r(B), on all cores for large lists (each margin is independent, so the result is the same).</summary>
     public float[] Score(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var featurizer = new HashedFeaturizer(Features);
         var margins = new float[pairs.Count];
-        for (var i = 0; i < margins.Length; i++)
+        HashedFeaturizer.ForEachChunk(margins.Length, Features, (featurizer, from, to) =>
         {
-            if ((i & 1023) == 0)
+            for (var i = from; i < to; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                margins[i] = featurizer.Margin(pairs[i], _weights);
             }
-            margins[i] = featurizer.PairDifference(pairs[i]).Dot(_weights);
-        }
+        }, cancellationToken);
         return margins;
     }
+
 
     /// <summary>The reward of one response: w·φ(conversation, response). Only differences between responses to the same conversation mean anything.</summary>
     public float Reward(IReadOnlyList<Turn> conversation, string response) => new HashedFeaturizer(Features).Features(conversation, response).Dot(_weights);

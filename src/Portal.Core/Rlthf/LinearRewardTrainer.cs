@@ -27,8 +27,7 @@ public sealed class LinearRewardTrainer(FeatureOptions? features = null) : IRewa
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.L2, "L2 must be 0 or more.");
         }
-        var featurizer = new HashedFeaturizer(Features);
-        var rows = PairRows.Build(featurizer, pairs, cancellationToken);
+        var rows = PairRows.Build(Features, pairs, cancellationToken);
         if (rows.TotalWeight <= 0)
         {
             throw new ArgumentException("Training needs at least one pair with a positive weight.", nameof(pairs));
@@ -37,7 +36,7 @@ public sealed class LinearRewardTrainer(FeatureOptions? features = null) : IRewa
         var lambda = (float)options.L2;
         var margins = new float[rows.Count];
         var result = Lbfgs.Minimize(
-            featurizer.Dimension,
+            1 << Features.HashBits,
             (w, gradient) => rows.Objective(w, gradient, lambda, margins),
             options.MaxIterations,
             cancellationToken,
@@ -62,26 +61,37 @@ internal sealed class PairRows
 
     public double TotalWeight { get; private set; }
 
-    public static PairRows Build(HashedFeaturizer featurizer, IReadOnlyList<TrainingPair> pairs, CancellationToken cancellationToken)
+    /// <summary>Featurises the pairs (in parallel: each row is independent, so the rows are the same) and packs them in order.</summary>
+    public static PairRows Build(FeatureOptions features, IReadOnlyList<TrainingPair> pairs, CancellationToken cancellationToken)
     {
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var weight = pairs[i].Weight;
+            if (!(weight >= 0) || float.IsInfinity(weight))
+            {
+                throw new ArgumentException($"Pair {i} has weight {weight}; weights must be finite and 0 or more.", nameof(pairs));
+            }
+        }
+        var vectors = new SparseVector[pairs.Count];
+        HashedFeaturizer.ForEachChunk(pairs.Count, features, (featurizer, from, to) =>
+        {
+            for (var i = from; i < to; i++)
+            {
+                vectors[i] = pairs[i].Weight > 0 ? featurizer.PairDifference(pairs[i].Pair) : default;
+            }
+        }, cancellationToken);
+
         var rows = new PairRows { _offsets = new int[pairs.Count + 1], _weights = new float[pairs.Count] };
         var nnz = 0;
         for (var i = 0; i < pairs.Count; i++)
         {
-            if ((i & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
             var p = pairs[i];
-            if (!(p.Weight >= 0) || float.IsInfinity(p.Weight))
-            {
-                throw new ArgumentException($"Pair {i} has weight {p.Weight}; weights must be finite and 0 or more.", nameof(pairs));
-            }
             if (p.Weight == 0)
             {
                 continue;
             }
-            var x = featurizer.PairDifference(p.Pair);
+            var x = vectors[i];
+            vectors[i] = default;
             if (nnz + x.Count > rows._indices.Length)
             {
                 var size = Math.Max(nnz + x.Count, rows._indices.Length * 2);

@@ -65,6 +65,17 @@ internal sealed class SparseBuilder
         return write;
     }
 
+    /// <summary>Σ value·dense[index] over the entries (duplicates need not be merged).</summary>
+    public float Dot(ReadOnlySpan<float> dense)
+    {
+        var sum = 0f;
+        for (var k = 0; k < Count; k++)
+        {
+            sum += _values[k] * dense[_indices[k]];
+        }
+        return sum;
+    }
+
     /// <summary>Merges everything and copies out the non-zero entries.</summary>
     public SparseVector ToVector()
     {

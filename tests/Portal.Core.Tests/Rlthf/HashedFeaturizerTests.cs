@@ -35,6 +35,19 @@ public class HashedFeaturizerTests
     }
 
     [Fact]
+    public void Margin_EqualsDotOfPairDifference()
+    {
+        var featurizer = new HashedFeaturizer(All with { HashBits = 12 });
+        var random = new Random(1);
+        var weights = Enumerable.Range(0, featurizer.Dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+
+        foreach (var pair in TestPairs.Synthetic(20, seed: 1))
+        {
+            Assert.Equal(featurizer.PairDifference(pair).Dot(weights), featurizer.Margin(pair, weights), 1e-4f);
+        }
+    }
+
+    [Fact]
     public void PairDifference_Swap_Negates()
     {
         var featurizer = new HashedFeaturizer(All);

@@ -72,11 +72,11 @@ public class LinearRewardTrainerTests
     [Fact]
     public void Objective_Gradient_MatchesFiniteDifferences()
     {
-        var featurizer = new HashedFeaturizer(new FeatureOptions { HashBits = 10 });
+        var features = new FeatureOptions { HashBits = 10 };
         var pairs = TestPairs.Synthetic(40, seed: 6).Select((p, i) => new TrainingPair(p, i % 3 == 0 ? Preference.B : Preference.A, 1 + (i % 4))).ToList();
-        var rows = PairRows.Build(featurizer, pairs, default);
+        var rows = PairRows.Build(features, pairs, default);
         var random = new Random(2);
-        var w = Enumerable.Range(0, featurizer.Dimension).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var w = Enumerable.Range(0, 1 << features.HashBits).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         var gradient = new float[w.Length];
         var scratch = new float[rows.Count];
         const float lambda = 0.01f;
@@ -100,10 +100,9 @@ public class LinearRewardTrainerTests
     [Fact]
     public void Objective_AtZero_IsLogTwo()
     {
-        var featurizer = new HashedFeaturizer(new FeatureOptions { HashBits = 10 });
-        var rows = PairRows.Build(featurizer, Labelled(TestPairs.Synthetic(10, seed: 1)), default);
+        var rows = PairRows.Build(new FeatureOptions { HashBits = 10 }, Labelled(TestPairs.Synthetic(10, seed: 1)), default);
 
-        var value = rows.Objective(new float[featurizer.Dimension], new float[featurizer.Dimension], 0.1f, new float[rows.Count]);
+        var value = rows.Objective(new float[1024], new float[1024], 0.1f, new float[rows.Count]);
 
         Assert.Equal(Math.Log(2), value, 1e-9);
     }
