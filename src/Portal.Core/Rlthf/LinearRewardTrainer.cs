@@ -126,7 +126,7 @@ internal sealed class PairRows
                 z += _values[k] * w[_indices[k]];
             }
             margins[i] = z;
-            loss += _weights[i] * Softplus(-z);
+            loss += _weights[i] * Logistic.Softplus(-z);
         }
         // ∂L/∂w = −Σ cᵢ·σ(−zᵢ)·xᵢ / Σ cᵢ + λ·w
         System.Numerics.Tensors.TensorPrimitives.Multiply(w, lambda, gradient);
@@ -142,7 +142,10 @@ internal sealed class PairRows
         var wNorm = System.Numerics.Tensors.TensorPrimitives.Norm(w);
         return (loss * scale) + (0.5 * lambda * wNorm * wNorm);
     }
+}
 
-    // log(1 + eᶻ) without overflow.
-    private static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+internal static class Logistic
+{
+    /// <summary>log(1 + eᶻ) without overflow; Softplus(−m) is the Bradley–Terry loss of a pair with margin m for its label.</summary>
+    public static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
 }

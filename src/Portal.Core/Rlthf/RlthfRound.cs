@@ -39,7 +39,7 @@ public sealed record RoundOptions
     /// <summary>k of the k-fold cross-fitting that gives each pair a margin from a model not trained on it.</summary>
     public int Folds { get; init; } = 5;
 
-    /// <summary>Seeds the fold split (and, plus the round number, the random strategy).</summary>
+    /// <summary>Seeds the fold split, which stays the same from round to round.</summary>
     public int Seed { get; init; } = 1;
 
     public TrainOptions Train { get; init; } = new();
@@ -150,7 +150,7 @@ public static class RlthfRound
         return best!;
     }
 
-    // Mean of log(1 + exp(−m)) over the candidates, m the margin in favour of the current label.
+    // Mean Bradley–Terry loss log(1 + exp(−m)) over the candidates, m the margin in favour of the current label.
     private static double LogLoss(float[] margins, IReadOnlyList<Preference> labels, bool[] candidate)
     {
         var sum = 0.0;
@@ -159,8 +159,7 @@ public static class RlthfRound
         {
             if (candidate[i])
             {
-                double z = margins[i] * labels[i].Sign();
-                sum += z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
+                sum += Logistic.Softplus(-margins[i] * labels[i].Sign());
                 count++;
             }
         }

@@ -41,16 +41,14 @@ internal sealed class SparseBuilder
         Count++;
     }
 
-    public Span<float> Values(int start) => _values.AsSpan(start, Count - start);
-
-    /// <summary>Sorts the entries from <paramref name="start"/> on by index and sums duplicates in place; returns the new count.</summary>
-    public int Merge(int start)
+    /// <summary>Sorts the entries by index and sums duplicates in place.</summary>
+    private void Merge()
     {
-        Array.Sort(_indices, _values, start, Count - start);
-        var write = start;
-        for (var read = start; read < Count; read++)
+        Array.Sort(_indices, _values, 0, Count);
+        var write = 0;
+        for (var read = 0; read < Count; read++)
         {
-            if (write > start && _indices[write - 1] == _indices[read])
+            if (write > 0 && _indices[write - 1] == _indices[read])
             {
                 _values[write - 1] += _values[read];
             }
@@ -62,7 +60,6 @@ internal sealed class SparseBuilder
             }
         }
         Count = write;
-        return write;
     }
 
     /// <summary>Σ value·dense[index] over the entries (duplicates need not be merged).</summary>
@@ -79,7 +76,7 @@ internal sealed class SparseBuilder
     /// <summary>Merges everything and copies out the non-zero entries.</summary>
     public SparseVector ToVector()
     {
-        Merge(0);
+        Merge();
         var nonZero = 0;
         for (var k = 0; k < Count; k++)
         {

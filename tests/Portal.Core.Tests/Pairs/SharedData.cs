@@ -6,11 +6,14 @@ internal static class SharedData
     public const string HhRlhfHarmless = "hh-rlhf-harmless-test-even.jsonl.gz";
 
     /// <summary>The file's full path, found by walking up from the test binaries to a folder with a <c>shared/data</c> child; null when absent.</summary>
-    public static string? Find(string fileName)
+    public static string? Find(string fileName) => FindAbove(Path.Combine("shared", "data", fileName));
+
+    /// <summary>The first <paramref name="relativePath"/> that exists below a folder on the way up from the test binaries.</summary>
+    public static string? FindAbove(string relativePath)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", fileName);
+            var candidate = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -1,5 +1,6 @@
 using Portal.Core.Pairs;
 using Portal.Core.Rlthf;
+using Portal.Core.Tests.Pairs;
 
 namespace Portal.Core.Tests.Rlthf;
 
@@ -19,16 +20,6 @@ internal static class TestPairs
         new(id, [new Turn(Turn.User, prompt)], a, b, null, null);
 
     /// <summary>The repository file at <paramref name="relativePath"/>, found by walking up from the test binaries.</summary>
-    public static string RepositoryFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relativePath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException($"{relativePath} was not found above {AppContext.BaseDirectory}.");
-    }
+    public static string RepositoryFile(string relativePath) =>
+        SharedData.FindAbove(relativePath) ?? throw new FileNotFoundException($"{relativePath} was not found above {AppContext.BaseDirectory}.");
 }
