@@ -17,7 +17,7 @@ public sealed record FeatureOptions
 
     /// <summary>Shortest character n-gram (of the lower-cased response, white space collapsed); 0, the default, turns them off.</summary>
     /// <remarks>3 to 5 changes out-of-fold accuracy on HH-RLHF by less than its noise (±0.3 point), loses 3.5 points on
-    /// 20,000 synthetic pairs and makes training 3 to 10 times slower (docs/rlthf.md).</remarks>
+    /// 20,000 synthetic pairs and makes training 2 to 15 times slower (docs/rlthf.md).</remarks>
     public int CharNgramMin { get; init; }
 
     /// <summary>Longest character n-gram.</summary>
