@@ -1,0 +1,69 @@
+using Portal.Core.Pairs;
+using Portal.Core.Rlthf;
+
+namespace Portal.Core.Tests.Rlthf;
+
+public class RlthfRoundTests
+{
+    private static RoundPlan Plan(int n, int[] selected, int[] autoFlip, int[] keep) =>
+        new(0, selected.Length, new float[n], new SelectionResult(SelectionStrategy.Rlthf, selected, autoFlip, keep, new MarginCurve(n, [], 0, n - 1, 0, 0)));
+
+    [Fact]
+    public void Apply_HumanAnswers_ReplaceLabelsAndAreAmplified()
+    {
+        var state = RlthfState.Start([Preference.A, Preference.A, Preference.B, Preference.B]);
+        var plan = Plan(4, selected: [0, 1], autoFlip: [], keep: [2, 3]);
+
+        var next = RlthfRound.Apply(state, plan, new Dictionary<int, Preference> { [0] = Preference.B, [1] = Preference.A }, new RoundOptions { AmplificationRatio = 3 });
+
+        Assert.Equal([Preference.B, Preference.A, Preference.B, Preference.B], next.Labels);
+        Assert.Equal([LabelSource.Human, LabelSource.Human, LabelSource.Ai, LabelSource.Ai], next.Sources);
+        Assert.Equal([3f, 3f, 1f, 1f], next.Weights);
+        Assert.Equal(1, next.Round);
+        Assert.Equal(2, next.HumanLabels);
+    }
+
+    [Fact]
+    public void Apply_AiLabelsNotKept_LeftOutOfTraining()
+    {
+        var state = RlthfState.Start([Preference.A, Preference.A, Preference.A]);
+
+        var next = RlthfRound.Apply(state, Plan(3, [], [], keep: [2]), new Dictionary<int, Preference>(), new RoundOptions());
+
+        Assert.Equal([0f, 0f, 1f], next.Weights);
+    }
+
+    [Fact]
+    public void Apply_AutoFlip_FlipsOnlyUntouchedAiLabels()
+    {
+        var state = RlthfState.Start([Preference.A, Preference.A, Preference.A, Preference.A]) with
+        {
+            Sources = [LabelSource.Ai, LabelSource.Human, LabelSource.AutoFlip, LabelSource.Ai],
+        };
+        var plan = Plan(4, selected: [3], autoFlip: [0, 1, 2, 3], keep: [0, 2, 3]);
+
+        var next = RlthfRound.Apply(state, plan, new Dictionary<int, Preference> { [3] = Preference.A }, new RoundOptions());
+
+        Assert.Equal([Preference.B, Preference.A, Preference.A, Preference.A], next.Labels);
+        Assert.Equal([LabelSource.AutoFlip, LabelSource.Human, LabelSource.AutoFlip, LabelSource.Human], next.Sources);
+    }
+
+    [Fact]
+    public async Task PlanAsync_HumanLabelledPairs_AreNotCandidates()
+    {
+        var pairs = TestPairs.Synthetic(120, seed: 1);
+        var state = RlthfState.Start([.. pairs.Select(p => p.Label!.Value)]);
+        var sources = state.Sources.ToArray();
+        for (var i = 0; i < 60; i++)
+        {
+            sources[i] = LabelSource.Human;
+        }
+
+        var plan = await RlthfRound.PlanAsync(new LinearRewardTrainer(), pairs, state with { Sources = sources }, 100, new RoundOptions { L2Grid = [] });
+
+        Assert.All(plan.Selection.Selected, i => Assert.InRange(i, 60, 119));
+        Assert.Equal(60, plan.Selection.Selected.Count);
+        Assert.All(plan.Margins.Take(60), m => Assert.True(float.IsNaN(m)));
+        Assert.All(plan.Margins.Skip(60), m => Assert.True(float.IsFinite(m)));
+    }
+}
