@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Text.Json;
+using Portal.Core.Pairs;
+using Portal.Core.Rlthf;
+
+namespace Portal.Cli.Commands;
+
+/// <summary>
+/// <c>portal rlthf simulate</c> replays targeted human feedback offline on a labelled pair file with the same round code the
+/// portal's jobs run; <c>portal synth</c> writes a synthetic pair file whose truth a reward model can learn.
+/// </summary>
+public static class RlthfCommands
+{
+    public static void Add(RootCommand root, CliContext cli)
+    {
+        var rlthf = new Command("rlthf", "Targeted human feedback (RLTHF, Xu et al., ICML 2025).");
+        rlthf.Subcommands.Add(Simulate(cli));
+        root.Subcommands.Add(rlthf);
+        root.Subcommands.Add(Synth(cli));
+    }
+
+    private static Command Simulate(CliContext cli)
+    {
+        var input = new Option<string>("--input")
+        {
+            Description = "Pair file (JSONL, .gz allowed): HH-RLHF {chosen, rejected} transcripts or TRL {prompt, chosen, rejected}; chosen is the truth.",
+            Required = true,
+        };
+        var aiError = new Option<double>("--ai-error") { Description = "Chance that the simulated AI labeller is wrong on a pair.", DefaultValueFactory = _ => 0.25 };
+        var aiLabels = new Option<string?>("--ai-labels")
+        {
+            Description = "Real AI labels instead of simulated ones: JSONL, one {\"label\": \"chosen\"|\"rejected\"} a line in the order of --input.",
+        };
+        var budget = new Option<double>("--budget") { Description = "Human labels as a share of all pairs, over the whole run.", DefaultValueFactory = _ => 0.07 };
+        var iterations = new Option<int>("--iterations") { Description = "Rounds.", DefaultValueFactory = _ => 4 };
+        var seed = new Option<int>("--seed") { Description = "Seeds the AI errors, the shuffles and the folds.", DefaultValueFactory = _ => 1 };
+        var strategy = new Option<string>("--strategy") { Description = "rlthf, random or uncertainty.", DefaultValueFactory = _ => "rlthf" };
+        var autoFlip = new Option<bool>("--auto-flip") { Description = "Also flip the pairs beyond the mirror of the elbow without asking humans (off by default)." };
+        var command = new Command("simulate",
+            "Runs RLTHF rounds offline: the file's chosen is the truth, AI labels are the truth flipped with --ai-error (or --ai-labels), "
+            + "simulated humans answer with the truth. Prints one JSON object; progress goes to stderr.")
+        {
+            input, aiError, aiLabels, budget, iterations, seed, strategy, autoFlip,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new SimulationOptions
+            {
+                AiError = InRange(parse.GetValue(aiError), "--ai-error"),
+                Budget = InRange(parse.GetValue(budget), "--budget"),
+                Iterations = parse.GetValue(iterations) is var n and >= 1 ? n : throw new CliUsageException("--iterations must be at least 1."),
+                Seed = parse.GetValue(seed),
+                Strategy = ParseStrategy(parse.GetValue(strategy)!),
+                Round = new RoundOptions { Selection = new SelectionOptions { AutoFlip = parse.GetValue(autoFlip) } },
+            };
+            var path = parse.GetValue(input)!;
+            var pairs = ReadPairs(path);
+            if (parse.GetValue(aiLabels) is { } labelsPath)
+            {
+                options = options with { AiLabels = ReadAiLabels(labelsPath, pairs.Count) };
+            }
+
+            using var progress = new ProgressLine(cli.Error, "simulate");
+            var result = await RlthfSimulator.RunAsync(pairs, options, progress: progress, cancellationToken: ct);
+            progress.Done();
+            cli.Out.WriteLine(result.ToJson());
+            return PortalCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Synth(CliContext cli)
+    {
+        var pairs = new Option<int>("--pairs") { Description = "How many pairs.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the sample (every seed draws from the same hidden truth).", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--output") { Description = "File to write; standard output when left out." };
+        var command = new Command("synth", "Writes a synthetic TRL pair file ({prompt, chosen, rejected} JSONL) whose truth a reward model can learn.")
+        {
+            pairs, seed, output,
+        };
+        command.SetAction(parse =>
+        {
+            var count = parse.GetValue(pairs) is var n and >= 1 ? n : throw new CliUsageException("--pairs must be at least 1.");
+            if (parse.GetValue(output) is { } path)
+            {
+                using var writer = new StreamWriter(path);
+                SyntheticPairs.Write(writer, count, parse.GetValue(seed));
+            }
+            else
+            {
+                SyntheticPairs.Write(cli.Out, count, parse.GetValue(seed));
+            }
+
+            return PortalCli.Ok;
+        });
+        return command;
+    }
+
+    private static List<PreferencePair> ReadPairs(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliUsageException($"--input: there is no file '{path}'.");
+        }
+
+        try
+        {
+            using var reader = PreferencePairReader.OpenFile(path);
+            var pairs = PreferencePairReader.Read(reader).ToList();
+            return pairs.Count > 0 ? pairs : throw new CliUsageException($"{path}: the file has no pairs.");
+        }
+        catch (PairFormatException ex)
+        {
+            throw new CliUsageException($"{path} {ex.Message}");
+        }
+    }
+
+    private static List<Preference> ReadAiLabels(string path, int pairs)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliUsageException($"--ai-labels: there is no file '{path}'.");
+        }
+
+        var labels = new List<Preference>(pairs);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            string? label;
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                label = json.RootElement.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+            }
+            catch (JsonException ex)
+            {
+                throw new CliUsageException($"{path} line {lineNumber}: not JSON ({ex.Message})");
+            }
+
+            labels.Add(label?.ToUpperInvariant() switch
+            {
+                "CHOSEN" or "A" => Preference.A,
+                "REJECTED" or "B" => Preference.B,
+                _ => throw new CliUsageException($"{path} line {lineNumber}: field 'label' must be \"chosen\" or \"rejected\"."),
+            });
+        }
+
+        return labels.Count == pairs
+            ? labels
+            : throw new CliUsageException($"{path}: {labels.Count} labels for {pairs} pairs; give one label a pair, in the order of --input.");
+    }
+
+    private static double InRange(double value, string option) =>
+        value is >= 0 and <= 1 ? value : throw new CliUsageException($"{option} must be between 0 and 1, not {value}.");
+
+    private static SelectionStrategy ParseStrategy(string text) => text.ToUpperInvariant() switch
+    {
+        "RLTHF" => SelectionStrategy.Rlthf,
+        "RANDOM" => SelectionStrategy.Random,
+        "UNCERTAINTY" => SelectionStrategy.Uncertainty,
+        _ => throw new CliUsageException($"--strategy: '{text}' is not rlthf, random or uncertainty."),
+    };
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+
+namespace Portal.Cli.Tests.Commands;
+
+public sealed class RlthfCommandsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("portal-rlthf-cli").FullName;
+
+    private string PathOf(string name) => Path.Combine(_folder, name);
+
+    private async Task<string> SynthAsync(int pairs, int seed)
+    {
+        var file = PathOf($"synth-{pairs}-{seed}.jsonl");
+        var run = await TestCli.RunAsync(["synth", "--pairs", pairs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", file]);
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        return file;
+    }
+
+    [Fact]
+    public async Task Synth_ToStdout_WritesOneTrlPairALine()
+    {
+        var run = await TestCli.RunAsync(["synth", "--pairs", "25", "--seed", "7"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        var lines = run.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(25, lines.Length);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("prompt").GetString()));
+            Assert.NotEqual(json.RootElement.GetProperty("chosen").GetString(), json.RootElement.GetProperty("rejected").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Simulate_SyntheticPairs_PrintsTheResultWithEveryField()
+    {
+        var file = await SynthAsync(1200, 3);
+
+        var run = await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--ai-error", "0.25", "--budget", "0.1", "--iterations", "2", "--seed", "1"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(1200, root.GetProperty("pairs").GetInt32());
+        Assert.Equal("rlthf", root.GetProperty("strategy").GetString());
+        Assert.Equal(0.1, root.GetProperty("budget").GetDouble());
+        Assert.Equal(120, root.GetProperty("human_labels").GetInt32());
+        Assert.Equal(0.1, root.GetProperty("human_fraction").GetDouble(), 9);
+        var initial = root.GetProperty("initial_label_accuracy").GetDouble();
+        var final = root.GetProperty("final_label_accuracy").GetDouble();
+        Assert.InRange(initial, 0.70, 0.80);
+        Assert.True(final > initial, $"final {final} is not above initial {initial}");
+        Assert.InRange(root.GetProperty("random_final_label_accuracy").GetDouble(), initial, 1);
+        var rounds = root.GetProperty("iterations").EnumerateArray().ToList();
+        Assert.Equal(2, rounds.Count);
+        Assert.Equal(120, rounds.Sum(r => r.GetProperty("selected").GetInt32()));
+        Assert.All(rounds, r => Assert.InRange(r.GetProperty("ai_wrong_among_selected").GetInt32(), 0, r.GetProperty("selected").GetInt32()));
+        Assert.Equal(final, rounds[^1].GetProperty("label_accuracy").GetDouble());
+        Assert.Contains("simulate: 100%", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_SameSeedTwice_GivesTheSameOutput()
+    {
+        var file = await SynthAsync(600, 5);
+        string[] args = ["rlthf", "simulate", "--input", file, "--iterations", "2", "--seed", "9", "--strategy", "uncertainty"];
+
+        var first = await TestCli.RunAsync(args);
+        var second = await TestCli.RunAsync(args);
+
+        Assert.Equal(PortalCli.Ok, first.ExitCode);
+        Assert.Equal(first.Out, second.Out);
+        Assert.Contains("\"strategy\": \"uncertainty\"", first.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_GivenAiLabels_StartsFromThem()
+    {
+        var file = await SynthAsync(400, 2);
+        var labels = PathOf("labels.jsonl");
+        // Every AI label right: nothing for humans to correct, accuracy starts and stays at 1.
+        await File.WriteAllLinesAsync(labels, Enumerable.Repeat("{\"label\":\"chosen\"}", 400));
+
+        var run = await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--ai-labels", labels, "--iterations", "1"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(1.0, json.RootElement.GetProperty("initial_label_accuracy").GetDouble());
+        Assert.Equal(1.0, json.RootElement.GetProperty("final_label_accuracy").GetDouble());
+        Assert.Equal(0, json.RootElement.GetProperty("iterations")[0].GetProperty("ai_wrong_among_selected").GetInt32());
+    }
+
+    [Fact]
+    public async Task Simulate_BadPairFile_NamesTheLineAndField()
+    {
+        var file = PathOf("bad.jsonl");
+        await File.WriteAllLinesAsync(file, ["{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\"}", "{\"prompt\":\"p\",\"chosen\":\"a\"}"]);
+
+        var line = (await TestCli.RunAsync(["rlthf", "simulate", "--input", file])).AssertBadInput();
+
+        Assert.Contains("line 2", line, StringComparison.Ordinal);
+        Assert.Contains("rejected", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--ai-error", "1.5", "--ai-error must be between 0 and 1")]
+    [InlineData("--budget", "-0.1", "--budget must be between 0 and 1")]
+    [InlineData("--iterations", "0", "--iterations must be at least 1")]
+    [InlineData("--strategy", "psychic", "is not rlthf, random or uncertainty")]
+    public async Task Simulate_OptionOutOfRange_ExitsTwoSayingWhich(string option, string value, string expected)
+    {
+        var file = await SynthAsync(50, 1);
+
+        var line = (await TestCli.RunAsync(["rlthf", "simulate", "--input", file, option, value])).AssertBadInput();
+
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_AiLabelsOfTheWrongCount_ExitsTwo()
+    {
+        var file = await SynthAsync(50, 1);
+        var labels = PathOf("short.jsonl");
+        await File.WriteAllLinesAsync(labels, ["{\"label\":\"chosen\"}", "{\"label\":\"rejected\"}"]);
+
+        var line = (await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--ai-labels", labels])).AssertBadInput();
+
+        Assert.Contains("2 labels for 50 pairs", line, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
