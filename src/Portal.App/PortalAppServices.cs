@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
 using Portal.App.Demo;
+using Portal.App.Features.Import;
 using Portal.App.Features.Invites;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
@@ -22,6 +23,7 @@ public static class PortalAppServices
         services.AddScoped<OrganisationService>();
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
+        services.AddScoped<ItemImportService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

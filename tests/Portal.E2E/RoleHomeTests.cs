@@ -82,4 +82,40 @@ public class RoleHomeTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             throw;
         }
     }
+
+    [Fact]
+    public async Task ProjectAdmin_UploadsAnItemFile_SeesTheImportFinishWithItsCount()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        var file = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllLinesAsync(file,
+        [
+            "{\"id\": \"e2e-1\", \"prompt\": \"Name a prime.\", \"chosen\": \"7\", \"rejected\": \"8\"}",
+            "{\"id\": \"e2e-2\", \"prompt\": \"Capital of France?\", \"chosen\": \"Paris\", \"rejected\": \"Lyon\"}",
+        ]);
+        try
+        {
+            await new LoginPage(page).SignInAsync("admin@demo.local", PortalFixture.DemoPassword);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Projects" }).First.ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Chatbot A/B (pairwise)" }).ClickAsync();
+            await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Chatbot A/B (pairwise)");
+            await new Shell(page).WaitInteractiveAsync();
+
+            await page.GetByTestId("import-file").SetInputFilesAsync(file);
+
+            var runs = page.GetByTestId("job-runs");
+            await Expect(runs).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "import.png") });
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "import");
+            throw;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.App;
@@ -30,6 +31,10 @@ public sealed class TestDatabase : IAsyncDisposable
         _postgresName = postgresName;
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Uploads"] = Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"),
+        }).Build());
         services.AddPortal(options);
         Services = services.BuildServiceProvider();
     }

@@ -99,6 +99,9 @@ public sealed class Item : ITenantOwned
     public string ResponseA { get; set; } = "";
     public string? ResponseB { get; set; }
 
+    /// <summary>The imported line's <c>metadata</c> object, as JSON.</summary>
+    public string? MetadataJson { get; set; }
+
     /// <summary>Higher goes first. Targeted selection pushes items to the front by raising it.</summary>
     public int Priority { get; set; }
 

@@ -14,7 +14,10 @@ public static class JobRegistry
     /// <summary>Every minute: expired task leases go back to the pool.</summary>
     public static readonly JobKey ExpireLeases = new("expire-leases", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases];
+    /// <summary>On demand: import an uploaded item file into a project.</summary>
+    public static readonly JobKey ImportItems = new("import-items", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems];
 
     private static void AddJobs(IQuartzBuilder q)
     {
@@ -22,6 +25,8 @@ public static class JobRegistry
             .WithDescription("Return expired task leases to the pool"));
         q.AddTrigger<ExpireLeasesJob>(t => t.ForJob(ExpireLeases).WithIdentity("expire-leases-every-minute", Group)
             .StartNow().WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+        q.AddJob<ImportItemsJob>(j => j.WithIdentity(ImportItems).StoreDurably().RequestRecovery()
+            .WithDescription("Import an uploaded item file into a project"));
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ internal static class PortalApi
 
         var org = api.MapGroup("/orgs/{orgId:guid}");
         org.MapProjectEndpoints();
+        org.MapImportEndpoints();
         org.MapMemberEndpoints();
         org.MapInviteEndpoints();
         org.MapJobEndpoints();

@@ -20,6 +20,20 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : 
         builder.UseSetting("Jobs:Enabled", jobs ? "true" : "false");
         builder.UseSetting("Jobs:SchedulerName", "portal-test-" + Guid.NewGuid().ToString("N"));
         builder.UseSetting("Jobs:ClusterCheckinSeconds", "2");
+        builder.UseSetting("Storage:Uploads", Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"));
+    }
+
+    /// <summary>Polls a job run through the API until it has finished, and returns it.</summary>
+    public static async Task<JobRunResponse> WaitForRunAsync(HttpClient client, string runUrl)
+    {
+        JobRunResponse? run = null;
+        for (var i = 0; i < 150 && run?.Status is not ("Succeeded" or "Failed"); i++)
+        {
+            await Task.Delay(200);
+            run = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JobRunResponse>(client, runUrl);
+        }
+
+        return run ?? throw new TimeoutException("The run never appeared: " + runUrl);
     }
 
     /// <summary>A client with its own cookie jar that does not follow redirects.</summary>
@@ -62,3 +76,5 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }
+
+public sealed record JobRunResponse(Guid Id, string JobName, string Status, int Progress, string? Message, string? Error);

@@ -12,7 +12,8 @@ internal static class JobEndpoints
 {
     public static RouteGroupBuilder MapJobEndpoints(this RouteGroupBuilder org)
     {
-        var jobs = org.MapGroup("/jobs").RequireAuthorization(Policies.OrgAdmin);
+        // Project admins follow the runs they start (imports); only organisation admins run housekeeping by hand.
+        var jobs = org.MapGroup("/jobs").RequireAuthorization(Policies.ProjectAdmin);
         jobs.MapGet("/runs", async (Guid orgId, JobLauncher launcher, CancellationToken ct) => TypedResults.Ok(await launcher.ListAsync(orgId, 100, ct)))
             .WithName("JobRuns_List").WithSummary("Recent job runs of the organisation with their progress.");
         jobs.MapGet("/runs/{runId:guid}", async Task<Results<Ok<JobRunView>, NotFound>> (Guid orgId, Guid runId, JobLauncher launcher, CancellationToken ct) =>
@@ -23,6 +24,7 @@ internal static class JobEndpoints
                 var runId = await launcher.StartAsync(JobRegistry.ExpireLeases, orgId, user.UserId(), ct: ct);
                 return TypedResults.Accepted($"/api/v1/orgs/{orgId}/jobs/runs/{runId}", new JobStartedResponse(runId, "queued"));
             })
+            .RequireAuthorization(Policies.OrgAdmin)
             .WithName("Jobs_ExpireLeases").WithSummary("Returns this organisation's expired task leases to the pool now.");
         return org;
     }
