@@ -106,6 +106,7 @@ public class RoleHomeTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 
             var runs = page.GetByTestId("job-runs");
             await Expect(runs).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("project-items")).ToHaveTextAsync("38");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "import.png") });
         }
         catch
