@@ -6,6 +6,7 @@ using Portal.App.Features.Import;
 using Portal.App.Features.Invites;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
+using Portal.App.Features.Tokens;
 using Portal.App.Identity;
 
 namespace Portal.App;
@@ -24,6 +25,7 @@ public static class PortalAppServices
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
         services.AddScoped<ItemImportService>();
+        services.AddScoped<ApiTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

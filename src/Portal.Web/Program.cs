@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -35,9 +36,12 @@ builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 builder.Services.AddAuthentication(o =>
     {
-        o.DefaultScheme = IdentityConstants.ApplicationScheme;
+        o.DefaultScheme = ApiTokenAuthenticationHandler.CookieOrToken;
         o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
     })
+    .AddPolicyScheme(ApiTokenAuthenticationHandler.CookieOrToken, "Cookie or API token", o => o.ForwardDefaultSelector =
+        c => ApiTokenAuthenticationHandler.TryGetBearer(c.Request, out _) ? ApiTokenAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+    .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
     .AddIdentityCookies();
 builder.Services.ConfigureApplicationCookie(AccountEndpoints.ConfigureCookie);
 builder.Services.AddPortalAuthorization();

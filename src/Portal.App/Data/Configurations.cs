@@ -78,3 +78,16 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.HasIndex(r => new { r.TenantId, r.QueuedAt });
     }
 }
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> b)
+    {
+        b.Property(t => t.Name).HasMaxLength(100).IsRequired();
+        b.Property(t => t.TokenHash).HasMaxLength(64).IsRequired();
+        b.Property(t => t.DisplayPrefix).HasMaxLength(16);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => t.UserId);
+        b.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

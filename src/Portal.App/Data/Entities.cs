@@ -153,3 +153,20 @@ public sealed class JobRun
     public DateTime? EndedAt { get; set; }
     public Guid? RequestedByUserId { get; set; }
 }
+
+/// <summary>A personal API token. Belongs to a user, not to an organisation: it acts with the user's memberships.</summary>
+public sealed class ApiToken
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid UserId { get; set; }
+    public string Name { get; set; } = "";
+    public string TokenHash { get; set; } = "";
+
+    /// <summary>The token's first characters, to tell tokens apart in a list.</summary>
+    public string DisplayPrefix { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

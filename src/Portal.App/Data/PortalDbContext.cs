@@ -30,6 +30,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Item> Items => Set<Item>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Organisations;
+using Portal.Web.Features.Account;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
@@ -14,6 +15,7 @@ internal static class PortalApi
     public static RouteGroupBuilder MapPortalApi(this RouteGroupBuilder api)
     {
         api.MapGet("/me", Me).RequireAuthorization().WithName("Me_Get").WithSummary("The signed-in user and their organisations.");
+        api.MapTokenEndpoints();
         api.MapGroup("/platform").MapPlatformEndpoints();
 
         var org = api.MapGroup("/orgs/{orgId:guid}");

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Organisations;
+
+namespace Portal.App.Features.Tokens;
+
+public sealed record CreatedToken(Guid Id, string Name, string Token, DateTime? ExpiresAt);
+
+public sealed record TokenRow(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt);
+
+/// <summary>
+/// Personal API tokens: a script or bot signs in as its owner with <c>Authorization: Bearer …</c> and reaches the same
+/// endpoints, with the same organisation checks, as the owner in a browser.
+/// </summary>
+/// <remarks>The token is shown once; only its SHA-256 is stored, so a copy of the database holds no working token.</remarks>
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public const string Prefix = "ptl_";
+
+    public async Task<CreatedToken> CreateAsync(Guid userId, string name, int? expiresInDays, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 100)
+        {
+            throw new PortalValidationException("name", "A token needs a name of 1 to 100 characters, to recognise it later.");
+        }
+
+        if (expiresInDays is < 1 or > 366)
+        {
+            throw new PortalValidationException("expiresInDays", "A token expires after 1 to 366 days, or never when left out.");
+        }
+
+        var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = new ApiToken
+        {
+            UserId = userId,
+            Name = name,
+            TokenHash = Hash(token),
+            DisplayPrefix = token[..10],
+            CreatedAt = now,
+            ExpiresAt = expiresInDays is { } d ? now.AddDays(d) : null,
+        };
+        await using var db = dbFactory.CreateSystem();
+        db.ApiTokens.Add(row);
+        await db.SaveChangesAsync(ct);
+        return new CreatedToken(row.Id, row.Name, token, row.ExpiresAt);
+    }
+
+    public async Task<IReadOnlyList<TokenRow>> ListAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.ApiTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt)
+            .Select(t => new TokenRow(t.Id, t.Name, t.DisplayPrefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Revokes one of the user's own tokens; false when the user has no such token.</summary>
+    public async Task<bool> RevokeAsync(Guid userId, Guid tokenId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.ApiTokens.Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0
+            || await db.ApiTokens.AnyAsync(t => t.Id == tokenId && t.UserId == userId, ct);
+    }
+
+    /// <summary>The owner of a live token (not revoked, not expired), or null. Notes when it was last used.</summary>
+    public async Task<Guid?> ValidateAsync(string token, CancellationToken ct = default)
+    {
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var hash = Hash(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = dbFactory.CreateSystem();
+        var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            row.LastUsedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+
+        return row.UserId;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}
