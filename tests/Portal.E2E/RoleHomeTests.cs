@@ -119,4 +119,31 @@ public class RoleHomeTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Client_CreatesAnApiTokenOnItsPage_AndTheTokenSignsInAScript()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync("client@demo.local", PortalFixture.DemoPassword);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "API tokens" }).ClickAsync();
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByTestId("token-name").FillAsync("download script");
+            await page.GetByTestId("create-token").ClickAsync();
+            var token = (await page.GetByTestId("new-token").TextContentAsync())!.Trim();
+            await Expect(page.GetByTestId("tokens")).ToContainTextAsync("download script");
+
+            using var script = new HttpClient { BaseAddress = new Uri(fixture.Portal.BaseUrl) };
+            script.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var me = await script.GetStringAsync("/api/v1/me");
+            Assert.Contains("client@demo.local", me, StringComparison.Ordinal);
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "tokens");
+            throw;
+        }
+    }
 }
