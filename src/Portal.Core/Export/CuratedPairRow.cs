@@ -17,7 +17,7 @@ public sealed record CuratedPairRow(
     string ResponseA,
     string ResponseB,
     PreferenceChoice Choice,
-    LabelSource LabelSource)
+    CuratedLabelSource LabelSource)
 {
     /// <summary>How strongly A is preferred over B, signed: positive favours A, negative B (e.g. the mean of the ratings' signed strengths).</summary>
     public double? Strength { get; init; }

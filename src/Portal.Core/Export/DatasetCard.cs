@@ -50,7 +50,7 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
     public IReadOnlyList<KeyValuePair<string, double>> Agreement { get; init; } = [];
 
     /// <summary>For pairwise formats: written pairs per label source.</summary>
-    public IReadOnlyList<KeyValuePair<LabelSource, long>> LabelSources { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<CuratedLabelSource, long>> LabelSources { get; init; } = [];
 
     /// <summary>The guideline versions the ratings were given under.</summary>
     public IReadOnlyList<int> GuidelineVersions { get; init; } = [];
@@ -212,11 +212,11 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         _ => "Likert, one row per rating, CSV",
     };
 
-    private static string SourceName(LabelSource source) => source switch
+    private static string SourceName(CuratedLabelSource source) => source switch
     {
-        LabelSource.Human => "human",
-        LabelSource.Ai => "AI",
-        LabelSource.AiConfirmedByHumans => "AI, confirmed by humans",
+        CuratedLabelSource.Human => "human",
+        CuratedLabelSource.Ai => "AI",
+        CuratedLabelSource.AiConfirmedByHumans => "AI, confirmed by humans",
         _ => "AI, overturned by humans",
     };
 

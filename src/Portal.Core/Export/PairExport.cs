@@ -31,7 +31,7 @@ public sealed record PairExportSummary(
     bool TiesAndBothBadKept,
     long Ratings,
     int Annotators,
-    IReadOnlyList<KeyValuePair<LabelSource, long>> LabelSources,
+    IReadOnlyList<KeyValuePair<CuratedLabelSource, long>> LabelSources,
     IReadOnlyList<int> GuidelineVersions)
 {
     /// <summary>Every item given to the writer, written or left out.</summary>
@@ -72,7 +72,7 @@ public static class PairExport
     {
         private readonly ExportFormat _format;
         private readonly bool _keep;
-        private readonly long[] _labelSources = new long[Enum.GetValues<LabelSource>().Length];
+        private readonly long[] _labelSources = new long[Enum.GetValues<CuratedLabelSource>().Length];
         private readonly HashSet<string> _annotators = new(StringComparer.Ordinal);
         private readonly SortedSet<int> _guidelineVersions = [];
         private readonly List<string> _sortedAnnotators = [];
@@ -197,9 +197,9 @@ public static class PairExport
             json.WriteStartObject("provenance");
             json.WriteString("label_source", row.LabelSource switch
             {
-                LabelSource.Human => "human",
-                LabelSource.Ai => "ai",
-                LabelSource.AiConfirmedByHumans => "ai_confirmed_by_humans",
+                CuratedLabelSource.Human => "human",
+                CuratedLabelSource.Ai => "ai",
+                CuratedLabelSource.AiConfirmedByHumans => "ai_confirmed_by_humans",
                 _ => "ai_overturned_by_humans",
             });
             json.WriteNumber("ratings", row.Ratings);
@@ -242,7 +242,7 @@ public static class PairExport
             _keep,
             _ratings,
             _annotators.Count,
-            [.. Enum.GetValues<LabelSource>().Select(s => KeyValuePair.Create(s, _labelSources[(int)s]))],
+            [.. Enum.GetValues<CuratedLabelSource>().Select(s => KeyValuePair.Create(s, _labelSources[(int)s]))],
             [.. _guidelineVersions]);
 
         public void Dispose() => Buffer.Dispose();

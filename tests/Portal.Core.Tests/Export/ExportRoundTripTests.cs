@@ -15,7 +15,7 @@ public class ExportRoundTripTests
         {
             source = [.. PreferencePairReader.Read(reader)];
         }
-        var rows = source.Select(p => new CuratedPairRow(p.ExternalId, p.Conversation, p.ResponseA, p.ResponseB, PreferenceChoice.A, LabelSource.Human)
+        var rows = source.Select(p => new CuratedPairRow(p.ExternalId, p.Conversation, p.ResponseA, p.ResponseB, PreferenceChoice.A, CuratedLabelSource.Human)
         {
             Ratings = 1,
             Annotators = [ExportRows.Ann1],

@@ -17,7 +17,7 @@ internal static class ExportRows
     /// <summary>A chosen A, a chosen B in a three-turn conversation, a tie and a "both bad".</summary>
     public static IReadOnlyList<CuratedPairRow> PairRows() =>
     [
-        new("q1", [new Turn(Turn.User, "What is 2+2?")], "4", "5", PreferenceChoice.A, LabelSource.Human)
+        new("q1", [new Turn(Turn.User, "What is 2+2?")], "4", "5", PreferenceChoice.A, CuratedLabelSource.Human)
         {
             Strength = 1.5,
             Ratings = 4,
@@ -34,7 +34,7 @@ internal static class ExportRows
             "Hi.",
             "Salut, « hi » <b>!</b>",
             PreferenceChoice.B,
-            LabelSource.AiConfirmedByHumans)
+            CuratedLabelSource.AiConfirmedByHumans)
         {
             Strength = -2,
             Ratings = 2,
@@ -44,7 +44,7 @@ internal static class ExportRows
             ShownLeft = new SideCounts(0, 2),
             Annotators = [Ann1],
         },
-        new(null, [new Turn(Turn.User, "Pick one")], "x", "y", PreferenceChoice.Tie, LabelSource.Human)
+        new(null, [new Turn(Turn.User, "Pick one")], "x", "y", PreferenceChoice.Tie, CuratedLabelSource.Human)
         {
             Strength = 0,
             Ratings = 2,
@@ -53,7 +53,7 @@ internal static class ExportRows
             ShownLeft = new SideCounts(1, 1),
             Annotators = [Ann1, Ann2],
         },
-        new("q4", [new Turn(Turn.User, "Insult me")], "No.", "Never.", PreferenceChoice.BothBad, LabelSource.Ai)
+        new("q4", [new Turn(Turn.User, "Insult me")], "No.", "Never.", PreferenceChoice.BothBad, CuratedLabelSource.Ai)
         {
             Agreement = double.NaN,
         },

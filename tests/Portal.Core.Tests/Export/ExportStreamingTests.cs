@@ -93,7 +93,7 @@ public class ExportStreamingTests(ITestOutputHelper output)
                 Responses[i % Responses.Length],
                 Responses[(i + 3) % Responses.Length],
                 i % 3 == 0 ? PreferenceChoice.B : PreferenceChoice.A,
-                LabelSource.Human)
+                CuratedLabelSource.Human)
             {
                 Ratings = 3,
                 Strength = 1.5,

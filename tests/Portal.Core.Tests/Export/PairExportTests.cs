@@ -71,7 +71,7 @@ public class PairExportTests
         Assert.Equal(2, summary.Annotators);
         Assert.Equal([2, 3], summary.GuidelineVersions);
         Assert.Equal(
-            [KeyValuePair.Create(LabelSource.Human, 1L), KeyValuePair.Create(LabelSource.Ai, 0L), KeyValuePair.Create(LabelSource.AiConfirmedByHumans, 1L), KeyValuePair.Create(LabelSource.AiOverturnedByHumans, 0L)],
+            [KeyValuePair.Create(CuratedLabelSource.Human, 1L), KeyValuePair.Create(CuratedLabelSource.Ai, 0L), KeyValuePair.Create(CuratedLabelSource.AiConfirmedByHumans, 1L), KeyValuePair.Create(CuratedLabelSource.AiOverturnedByHumans, 0L)],
             summary.LabelSources);
     }
 
@@ -82,7 +82,7 @@ public class PairExportTests
         var summary = PairExport.Write(stream, PairRows(), new PairExportOptions(ExportFormat.HhRlhf) { KeepTiesAndBothBad = true });
 
         Assert.Equal((4L, 1L, 1L, 4L, true), (summary.Pairs, summary.Ties, summary.BothBad, summary.Items, summary.TiesAndBothBadKept));
-        Assert.Equal(2L, summary.LabelSources.Single(s => s.Key == LabelSource.Human).Value);
+        Assert.Equal(2L, summary.LabelSources.Single(s => s.Key == CuratedLabelSource.Human).Value);
     }
 
     [Theory]

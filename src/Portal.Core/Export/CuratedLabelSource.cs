@@ -1,7 +1,7 @@
 namespace Portal.Core.Export;
 
-/// <summary>Where a curated pair's label came from.</summary>
-public enum LabelSource
+/// <summary>Where a curated pair's label came from (unlike <see cref="Rlthf.LabelSource"/>, the source of a label within a targeted-feedback run).</summary>
+public enum CuratedLabelSource
 {
     /// <summary>Aggregated from human ratings only.</summary>
     Human,
