@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Portal.Core.Pairs;
 
 /// <summary>Anthropic HH-RLHF transcripts: <c>"\n\nHuman: … \n\nAssistant: …"</c>, turns separated by those two markers.</summary>
@@ -8,6 +10,70 @@ internal static class HhTranscript
 
     /// <summary>True when the text, after leading white space, opens with <c>Human:</c>.</summary>
     public static bool Looks(string text) => text.AsSpan().TrimStart().StartsWith("Human:", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Why <paramref name="turns"/> (then <paramref name="finalAssistant"/>, when given) cannot be written as a transcript that
+    /// <see cref="Parse"/> reads back to the same turns, or null when it can.
+    /// </summary>
+    /// <remarks>The format has only Human and Assistant turns, must open with a Human one, and has no way to escape a marker.</remarks>
+    public static string? CannotFormat(IReadOnlyList<Turn> turns, string? finalAssistant)
+    {
+        if (turns.Count == 0)
+        {
+            return "the conversation is empty; a transcript opens with a user turn";
+        }
+        if (turns[0].Role != Turn.User)
+        {
+            return $"the conversation opens with a '{turns[0].Role}' turn; a transcript opens with a user turn";
+        }
+        for (var i = 0; i < turns.Count; i++)
+        {
+            if (turns[i].Role is not (Turn.User or Turn.Assistant))
+            {
+                return $"turn {i + 1} is a '{turns[i].Role}' turn; a transcript has only user (Human) and assistant turns";
+            }
+            if (HasMarker(turns[i].Content))
+            {
+                return $"turn {i + 1} contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns";
+            }
+        }
+        return finalAssistant is not null && HasMarker(finalAssistant)
+            ? "the response contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns"
+            : null;
+    }
+
+    /// <summary>
+    /// Appends <c>"\n\nHuman: …"</c> / <c>"\n\nAssistant: …"</c> for each turn, then the final assistant turn, or, when
+    /// <paramref name="finalAssistant"/> is null, the bare <c>"\n\nAssistant:"</c> cue that ends a prompt.
+    /// Check <see cref="CannotFormat"/> first: this writes whatever it is given.
+    /// </summary>
+    public static void Format(StringBuilder destination, IReadOnlyList<Turn> turns, string? finalAssistant)
+    {
+        foreach (var turn in turns)
+        {
+            AppendTurn(destination, turn.Role == Turn.User ? HumanMarker : AssistantMarker, turn.Content);
+        }
+        if (finalAssistant is null)
+        {
+            destination.Append(AssistantMarker);
+        }
+        else
+        {
+            AppendTurn(destination, AssistantMarker, finalAssistant);
+        }
+    }
+
+    private static void AppendTurn(StringBuilder destination, string marker, string content)
+    {
+        destination.Append(marker);
+        if (content.Length > 0)
+        {
+            destination.Append(' ').Append(content);
+        }
+    }
+
+    private static bool HasMarker(string content) =>
+        content.Contains(HumanMarker, StringComparison.Ordinal) || content.Contains(AssistantMarker, StringComparison.Ordinal);
 
     /// <summary>Splits a transcript into turns with trimmed content.</summary>
     /// <param name="dropEmptyLastAssistant">A prompt ends in an empty <c>"\n\nAssistant:"</c> that only cues the response; drop it.</param>
