@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
+using Portal.App.Identity;
 
 namespace Portal.App.Features.Invites;
 
@@ -42,12 +41,12 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
             throw new PortalValidationException("expiresInHours", $"An invite must expire within 1 hour and {MaxLifetime.TotalDays} days.");
         }
 
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = SecretTokens.Generate();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = dbFactory.CreateForTenant(orgId);
         var invite = new Invite
         {
-            TokenHash = Hash(token),
+            TokenHash = SecretTokens.Hash(token),
             Roles = roles,
             Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
             CreatedAt = now,
@@ -84,7 +83,7 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<InviteLookup> LookupAsync(string token, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        var hash = Hash(token);
+        var hash = SecretTokens.Hash(token);
         var row = await db.Invites.IgnoreQueryFilters()
             .Where(i => i.TokenHash == hash)
             .Join(db.Organisations, i => i.TenantId, o => o.Id, (i, o) => new { Invite = i, OrgName = o.Name })
@@ -109,7 +108,7 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
             return lookup;
         }
 
-        var hash = Hash(token);
+        var hash = SecretTokens.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = dbFactory.CreateForTenant(lookup.OrganisationId))
         {
@@ -132,5 +131,4 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
         : invite.ExpiresAt <= clock.GetUtcNow().UtcDateTime ? InviteState.Expired
         : InviteState.Valid;
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

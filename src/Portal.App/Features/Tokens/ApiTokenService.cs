@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
+using Portal.App.Identity;
 
 namespace Portal.App.Features.Tokens;
 
@@ -32,13 +31,13 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException("expiresInDays", "A token expires after 1 to 366 days, or never when left out.");
         }
 
-        var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = SecretTokens.Generate(Prefix);
         var now = clock.GetUtcNow().UtcDateTime;
         var row = new ApiToken
         {
             UserId = userId,
             Name = name,
-            TokenHash = Hash(token),
+            TokenHash = SecretTokens.Hash(token),
             DisplayPrefix = token[..10],
             CreatedAt = now,
             ExpiresAt = expiresInDays is { } d ? now.AddDays(d) : null,
@@ -75,7 +74,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return null;
         }
 
-        var hash = Hash(token);
+        var hash = SecretTokens.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = dbFactory.CreateSystem();
         var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), ct);
@@ -93,5 +92,4 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         return row.UserId;
     }
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
