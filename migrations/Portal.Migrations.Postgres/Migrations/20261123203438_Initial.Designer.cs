@@ -12,8 +12,8 @@ using Portal.App.Data;
 namespace Portal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261123200858_ApiTokens")]
-    partial class ApiTokens
+    [Migration("20261123203438_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -11,8 +11,8 @@ using Portal.App.Data;
 namespace Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261123200848_ApiTokens")]
-    partial class ApiTokens
+    [Migration("20261123203426_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
