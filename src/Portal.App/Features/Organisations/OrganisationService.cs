@@ -101,10 +101,11 @@ public sealed class OrganisationService(
         return membership;
     }
 
-    public async Task RemoveMemberAsync(Guid orgId, Guid userId, CancellationToken ct = default)
+    /// <summary>Removes the person from the organisation; false when they were not a member.</summary>
+    public async Task<bool> RemoveMemberAsync(Guid orgId, Guid userId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        await db.Memberships.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+        return await db.Memberships.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct) > 0;
     }
 
     public async Task<IReadOnlyList<MemberRow>> ListMembersAsync(Guid orgId, CancellationToken ct = default)

@@ -32,14 +32,7 @@ internal static class MemberEndpoints
                     return PortalApi.Invalid(new PortalValidationException("userId", "You cannot remove yourself; ask another organisation admin."));
                 }
 
-                var existing = await organisations.ListMembersAsync(orgId, ct);
-                if (existing.All(m => m.UserId != userId))
-                {
-                    return TypedResults.NotFound();
-                }
-
-                await organisations.RemoveMemberAsync(orgId, userId, ct);
-                return TypedResults.NoContent();
+                return await organisations.RemoveMemberAsync(orgId, userId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
             })
             .WithName("Members_Remove").WithSummary("Removes a person from the organisation.");
         return org;
