@@ -25,6 +25,7 @@ public static class PortalAppServices
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
         services.AddScoped<ItemImportService>();
+        services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();

@@ -152,6 +152,82 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.App.Data.Annotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AttributeChoices")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Choice")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("GoldCorrect")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("GuidelineVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("LeftIsA")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Rationale")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("Scores")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScoresB")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Strength")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("TimeOnTaskMs")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignmentId")
+                        .IsUnique();
+
+                    b.HasIndex("ItemId", "AnnotatorId");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("Annotations");
+                });
+
             modelBuilder.Entity("Portal.App.Data.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -210,6 +286,13 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DraftJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
+                    b.Property<int>("Flags")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("ItemId")
                         .HasColumnType("uuid");
 
@@ -219,8 +302,15 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<DateTime>("LeasedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("LeftIsA")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
@@ -230,11 +320,17 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ItemId", "AnnotatorId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4)");
+
                     b.HasIndex("ItemId", "Status");
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
                     b.HasIndex("TenantId", "AnnotatorId");
+
+                    b.HasIndex("ProjectId", "AnnotatorId", "Status");
 
                     b.ToTable("Assignments");
                 });
@@ -316,6 +412,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Claimed")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -326,6 +425,12 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<string>("ExternalId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Gold")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsGold")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("MetadataJson")
                         .HasColumnType("text");
@@ -348,7 +453,7 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId", "Priority");
+                    b.HasIndex("ProjectId", "IsGold", "Priority");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
@@ -559,6 +664,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<int>("Overlap")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -568,6 +677,93 @@ namespace Portal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Projects");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("GoldAnswered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GoldAnsweredAtReinstate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GoldCorrect")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GoldCorrectAtReinstate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GoldServed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("TasksServed")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "AnnotatorId")
+                        .IsUnique();
+
+                    b.ToTable("ProjectAnnotators");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AnnotatorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("ProjectNotices");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -617,6 +813,15 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasOne("Portal.App.Data.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.Annotation", b =>
+                {
+                    b.HasOne("Portal.App.Data.Assignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -679,6 +884,24 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasOne("Portal.App.Data.Organisation", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectNotice", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -143,6 +143,82 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.App.Data.Annotation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttributeChoices")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Choice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("GoldCorrect")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GuidelineVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LeftIsA")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rationale")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scores")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoresB")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Strength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeOnTaskMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignmentId")
+                        .IsUnique();
+
+                    b.HasIndex("ItemId", "AnnotatorId");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("Annotations");
+                });
+
             modelBuilder.Entity("Portal.App.Data.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -201,6 +277,13 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DraftJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Flags")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ItemId")
                         .HasColumnType("TEXT");
 
@@ -210,7 +293,14 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("LeasedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LeftIsA")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
@@ -221,11 +311,17 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ItemId", "AnnotatorId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4)");
+
                     b.HasIndex("ItemId", "Status");
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
                     b.HasIndex("TenantId", "AnnotatorId");
+
+                    b.HasIndex("ProjectId", "AnnotatorId", "Status");
 
                     b.ToTable("Assignments");
                 });
@@ -305,6 +401,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Claimed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -315,6 +414,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("ExternalId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Gold")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsGold")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("MetadataJson")
                         .HasColumnType("TEXT");
@@ -337,7 +442,7 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId", "Priority");
+                    b.HasIndex("ProjectId", "IsGold", "Priority");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
@@ -548,6 +653,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("Overlap")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -557,6 +666,93 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Projects");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GoldAnswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GoldAnsweredAtReinstate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GoldCorrect")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GoldCorrectAtReinstate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GoldServed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TasksServed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "AnnotatorId")
+                        .IsUnique();
+
+                    b.ToTable("ProjectAnnotators");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AnnotatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DismissedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("ProjectNotices");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -606,6 +802,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.App.Data.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.Annotation", b =>
+                {
+                    b.HasOne("Portal.App.Data.Assignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -668,6 +873,24 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.App.Data.Organisation", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectNotice", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -43,6 +43,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         b.Property(p => p.Description).HasMaxLength(4000);
         b.HasIndex(p => new { p.TenantId, p.Name }).IsUnique();
         b.HasOne<Organisation>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(p => p.Settings).HasConversion(JsonColumns.Converter(ProjectSettings.Parse, s => s.ToJson()));
     }
 }
 
@@ -52,8 +53,9 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
     {
         b.Property(i => i.ExternalId).HasMaxLength(200);
         b.HasIndex(i => new { i.TenantId, i.ProjectId, i.ExternalId }).IsUnique();
-        b.HasIndex(i => new { i.ProjectId, i.Priority });
+        b.HasIndex(i => new { i.ProjectId, i.IsGold, i.Priority });
         b.HasOne<Project>().WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(i => i.Gold).HasConversion(JsonColumns.NullableConverter(GoldAnswer.Parse, g => g.ToJson()));
     }
 }
 
@@ -64,7 +66,50 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         b.HasIndex(a => new { a.Status, a.LeaseExpiresAt });
         b.HasIndex(a => new { a.ItemId, a.Status });
         b.HasIndex(a => new { a.TenantId, a.AnnotatorId });
+        b.HasIndex(a => new { a.ProjectId, a.AnnotatorId, a.Status });
+
+        // One live, submitted or skipped assignment per annotator and item: the same person never rates an item twice.
+        b.HasIndex(a => new { a.ItemId, a.AnnotatorId }).IsUnique().HasFilter("\"Status\" IN (1, 2, 4)");
+        b.Property(a => a.DraftJson).HasMaxLength(65536);
+        b.Property(a => a.SkipReason).HasMaxLength(500);
         b.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotation>
+{
+    public void Configure(EntityTypeBuilder<Annotation> b)
+    {
+        b.HasIndex(a => a.AssignmentId).IsUnique();
+        b.HasIndex(a => new { a.ProjectId, a.CreatedAt });
+        b.HasIndex(a => new { a.ItemId, a.AnnotatorId });
+        b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
+        b.Property(a => a.Rationale).HasMaxLength(10000);
+        b.Property(a => a.Comment).HasMaxLength(10000);
+        b.Property(a => a.Scores).HasConversion(JsonColumns.DictionaryConverter<int>());
+        b.Property(a => a.ScoresB).HasConversion(JsonColumns.DictionaryConverter<int>());
+        b.Property(a => a.AttributeChoices).HasConversion(JsonColumns.DictionaryConverter<Portal.Core.Aggregation.PreferenceChoice>());
+        b.HasOne<Assignment>().WithMany().HasForeignKey(a => a.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProjectAnnotatorConfiguration : IEntityTypeConfiguration<ProjectAnnotator>
+{
+    public void Configure(EntityTypeBuilder<ProjectAnnotator> b)
+    {
+        b.HasIndex(a => new { a.ProjectId, a.AnnotatorId }).IsUnique();
+        b.Property(a => a.PauseReason).HasMaxLength(500);
+        b.HasOne<Project>().WithMany().HasForeignKey(a => a.ProjectId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProjectNoticeConfiguration : IEntityTypeConfiguration<ProjectNotice>
+{
+    public void Configure(EntityTypeBuilder<ProjectNotice> b)
+    {
+        b.HasIndex(n => new { n.ProjectId, n.CreatedAt });
+        b.Property(n => n.Message).HasMaxLength(1000).IsRequired();
+        b.HasOne<Project>().WithMany().HasForeignKey(n => n.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

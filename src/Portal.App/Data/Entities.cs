@@ -82,6 +82,10 @@ public sealed class Project : ITenantOwned
     public int Overlap { get; set; } = 1;
 
     public int LeaseMinutes { get; set; } = 30;
+
+    /// <summary>Attributes, pairwise options and gold settings; stored as one JSON column.</summary>
+    public ProjectSettings Settings { get; set; } = ProjectSettings.Default;
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -105,6 +109,18 @@ public sealed class Item : ITenantOwned
     /// <summary>Higher goes first. Targeted selection pushes items to the front by raising it.</summary>
     public int Priority { get; set; }
 
+    /// <summary>
+    /// Live leases plus submitted annotations of this item. The assignment engine raises it only with a conditional
+    /// update (<c>Claimed &lt; Overlap</c>), so an item never collects more than its project's overlap. Gold items do not count.
+    /// </summary>
+    public int Claimed { get; set; }
+
+    /// <summary>A gold item is mixed into annotators' streams to measure them; it looks like any other item to them.</summary>
+    public bool IsGold { get; set; }
+
+    /// <summary>The expected answer of a gold item; null otherwise.</summary>
+    public GoldAnswer? Gold { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -113,6 +129,17 @@ public enum AssignmentStatus
     Leased = 1,
     Submitted = 2,
     Expired = 3,
+    Skipped = 4,
+}
+
+/// <summary>What an annotator can flag about an item's content, on a submit or a skip.</summary>
+[Flags]
+public enum ContentFlags
+{
+    None = 0,
+    Unsafe = 1,
+    Broken = 2,
+    WrongLanguage = 4,
 }
 
 /// <summary>An item leased to one annotator until <see cref="LeaseExpiresAt"/>.</summary>
@@ -127,6 +154,107 @@ public sealed class Assignment : ITenantOwned
     public DateTime LeasedAt { get; set; }
     public DateTime LeaseExpiresAt { get; set; }
     public DateTime? ClosedAt { get; set; }
+
+    /// <summary>Pairwise: whether response A was shown on the left. Randomised per assignment and kept with the annotation.</summary>
+    public bool LeftIsA { get; set; } = true;
+
+    /// <summary>The annotator's unsaved answer, as the page last sent it; lets a reload or a dropped connection resume.</summary>
+    public string? DraftJson { get; set; }
+
+    public string? SkipReason { get; set; }
+
+    public ContentFlags Flags { get; set; }
+}
+
+/// <summary>
+/// One annotator's answer to one item, made through one assignment (unique). Choices are in the item's terms
+/// (A is <see cref="Item.ResponseA"/>), whichever side it was shown on.
+/// </summary>
+public sealed class Annotation : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid ItemId { get; set; }
+    public Guid AssignmentId { get; set; }
+    public Guid AnnotatorId { get; set; }
+
+    /// <summary>The client's key for this submit: a retry with the same key gets the stored annotation back.</summary>
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>Likert scores of response A by attribute key; null when the project rates no Likert attributes.</summary>
+    public Dictionary<string, int>? Scores { get; set; }
+
+    /// <summary>Likert scores of response B (projects that rate both responses and compare them).</summary>
+    public Dictionary<string, int>? ScoresB { get; set; }
+
+    public Core.Aggregation.PreferenceChoice? Choice { get; set; }
+
+    /// <summary>How strongly <see cref="Choice"/> is preferred, 1 to the project's strength levels; null on plain A/B, ties and both bad.</summary>
+    public int? Strength { get; set; }
+
+    /// <summary>Per-attribute choices of pairwise projects that ask for them, by attribute key.</summary>
+    public Dictionary<string, Core.Aggregation.PreferenceChoice>? AttributeChoices { get; set; }
+
+    public string? Rationale { get; set; }
+    public string? Comment { get; set; }
+
+    /// <summary>Copied from the assignment: whether A was on the left when this was made.</summary>
+    public bool LeftIsA { get; set; } = true;
+
+    /// <summary>Milliseconds from the task being shown to the submit, as the page measured them.</summary>
+    public int TimeOnTaskMs { get; set; }
+
+    /// <summary>The guideline version the annotator worked under; null until the project has guidelines.</summary>
+    public int? GuidelineVersion { get; set; }
+
+    /// <summary>For gold items: whether the answer matched the expected one. Null on other items.</summary>
+    public bool? GoldCorrect { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>An annotator's standing in one project: gold record and whether they are paused.</summary>
+public sealed class ProjectAnnotator : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid AnnotatorId { get; set; }
+
+    /// <summary>Tasks leased to this annotator in this project, gold included; the gold rate is kept against it.</summary>
+    public int TasksServed { get; set; }
+
+    public int GoldServed { get; set; }
+    public int GoldAnswered { get; set; }
+    public int GoldCorrect { get; set; }
+
+    /// <summary>Set when the annotator may not take tasks in this project; cleared when an admin reinstates them.</summary>
+    public DateTime? PausedAt { get; set; }
+
+    public string? PauseReason { get; set; }
+
+    /// <summary>The admin who paused them, or null when the gold threshold did.</summary>
+    public Guid? PausedByUserId { get; set; }
+
+    /// <summary>Gold answers counted before this point are ignored for the automatic pause (set on reinstatement).</summary>
+    public int GoldAnsweredAtReinstate { get; set; }
+
+    public int GoldCorrectAtReinstate { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Something a project admin should know, such as an annotator paused by the gold threshold.</summary>
+public sealed class ProjectNotice : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public string Message { get; set; } = "";
+    public Guid? AnnotatorId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DismissedAt { get; set; }
 }
 
 public enum RunStatus

@@ -29,6 +29,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<Item> Items => Set<Item>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<Annotation> Annotations => Set<Annotation>();
+    public DbSet<ProjectAnnotator> ProjectAnnotators => Set<ProjectAnnotator>();
+    public DbSet<ProjectNotice> ProjectNotices => Set<ProjectNotice>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

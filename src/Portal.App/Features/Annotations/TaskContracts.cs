@@ -1,0 +1,76 @@
+using Portal.App.Data;
+using Portal.Core.Pairs;
+
+namespace Portal.App.Features.Annotations;
+
+public enum NextTaskStatus
+{
+    /// <summary>A task is leased to the annotator (a new one, or the one they already held).</summary>
+    Assigned,
+
+    /// <summary>Nothing in the project still needs this annotator.</summary>
+    NothingLeft,
+
+    /// <summary>The annotator is paused in this project (gold accuracy, or an admin).</summary>
+    Paused,
+}
+
+public sealed record NextTaskResult(NextTaskStatus Status, TaskView? Task, string? Message);
+
+/// <summary>
+/// A task as the annotator's page and the API show it. Responses are in display order (left, right): the engine
+/// randomises which response is on the left per assignment.
+/// </summary>
+/// <remarks>Carries nothing that tells a gold item from another (no external id, no gold flag).</remarks>
+public sealed record TaskView(
+    Guid AssignmentId,
+    Guid ProjectId,
+    string ProjectName,
+    ProjectKind Kind,
+    IReadOnlyList<Turn> Conversation,
+    string Left,
+    string? Right,
+    IReadOnlyList<AttributeDefinition> Attributes,
+    PairwiseOptions Pairwise,
+    DateTime LeaseExpiresAt,
+    string? DraftJson);
+
+/// <summary>A pairwise answer in display terms; the engine maps it to the item's A and B.</summary>
+public enum ShownChoice
+{
+    Left,
+    Right,
+    Tie,
+    BothBad,
+}
+
+/// <summary>
+/// An annotator's answer. <see cref="Scores"/> rates the single response (Likert) or the left one (Likert and
+/// pairwise); <see cref="ScoresRight"/> the right one. <see cref="IdempotencyKey"/> makes a retried submit harmless.
+/// </summary>
+public sealed record AnnotationInput(
+    string IdempotencyKey,
+    IReadOnlyDictionary<string, int>? Scores = null,
+    IReadOnlyDictionary<string, int>? ScoresRight = null,
+    ShownChoice? Choice = null,
+    int? Strength = null,
+    IReadOnlyDictionary<string, ShownChoice>? AttributeChoices = null,
+    string? Rationale = null,
+    string? Comment = null,
+    ContentFlags Flags = ContentFlags.None,
+    int TimeOnTaskMs = 0);
+
+/// <summary>After a gold item, when the project shows explanations: whether the answer matched, and why the expected one is right.</summary>
+public sealed record GoldFeedback(bool Correct, string Explanation);
+
+/// <summary>The stored annotation. <see cref="Replayed"/> is true when the same submit had already been stored.</summary>
+public sealed record SubmitResult(Guid AnnotationId, bool Replayed, GoldFeedback? Feedback);
+
+/// <summary>A project as an annotator sees it in their list.</summary>
+public sealed record AnnotatorProject(Guid ProjectId, string Name, ProjectKind Kind, int Available, int DoneByMe, bool Paused);
+
+/// <summary>The task is gone for this annotator: not theirs, or no longer theirs to answer. Answered with 409 and the message.</summary>
+public sealed class TaskConflictException(string message) : Exception(message);
+
+/// <summary>No such task for this annotator in this organisation. Answered with 404.</summary>
+public sealed class TaskNotFoundException() : Exception("There is no such task for you in this organisation.");
