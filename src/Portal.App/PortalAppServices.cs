@@ -26,6 +26,7 @@ public static class PortalAppServices
         services.AddScoped<ProjectQueries>();
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();
+        services.AddScoped<Features.Quality.QualityService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();

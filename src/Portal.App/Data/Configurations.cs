@@ -136,3 +136,23 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ProjectMetricsConfiguration : IEntityTypeConfiguration<ProjectMetrics>
+{
+    public void Configure(EntityTypeBuilder<ProjectMetrics> b)
+    {
+        b.HasIndex(m => m.ProjectId).IsUnique();
+        b.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CuratedLabelConfiguration : IEntityTypeConfiguration<CuratedLabel>
+{
+    public void Configure(EntityTypeBuilder<CuratedLabel> b)
+    {
+        b.HasIndex(l => l.ItemId).IsUnique();
+        b.HasIndex(l => l.ProjectId);
+        b.Property(l => l.Method).HasMaxLength(40).IsRequired();
+        b.HasOne<Item>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -298,3 +298,56 @@ public sealed class ApiToken
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 }
+
+/// <summary>
+/// The latest agreement and annotator-quality report of a project, as the recompute job left it, with the
+/// annotations it saw (so the job can tell when there is something new).
+/// </summary>
+public sealed class ProjectMetrics : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public DateTime ComputedAt { get; set; }
+
+    /// <summary>How many annotations the project had, and the newest one's time, when this was computed.</summary>
+    public int AnnotationCount { get; set; }
+
+    public DateTime? LastAnnotationAt { get; set; }
+
+    /// <summary>The report (<c>Features.Quality.QualityReport</c>) as JSON.</summary>
+    public string ReportJson { get; set; } = "{}";
+}
+
+/// <summary>An item's aggregated label: what its ratings add up to, and how that was reached.</summary>
+public sealed class CuratedLabel : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid ItemId { get; set; }
+
+    /// <summary>majority, trust-weighted or dawid-skene for choices; mean or median for Likert scores.</summary>
+    public string Method { get; set; } = "";
+
+    public Core.Aggregation.PreferenceChoice? Choice { get; set; }
+
+    /// <summary>The mean signed strength (−levels…+levels, negative favours A) of the annotations, when the project asks for strength.</summary>
+    public double? Strength { get; set; }
+
+    /// <summary>Votes per choice (A, B, tie, both bad), as JSON.</summary>
+    public string? VotesJson { get; set; }
+
+    /// <summary>The curated choice's share of the votes, weights or posterior.</summary>
+    public double? Confidence { get; set; }
+
+    /// <summary>Likert: per attribute the centre, mean, median and spread, as JSON.</summary>
+    public string? ScoresJson { get; set; }
+
+    public int Ratings { get; set; }
+
+    /// <summary>Share of the item's annotations that agree with the curated label (choice), or within one point of it (Likert, all attributes).</summary>
+    public double? Agreement { get; set; }
+
+    public DateTime ComputedAt { get; set; }
+}

@@ -32,6 +32,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<ProjectAnnotator> ProjectAnnotators => Set<ProjectAnnotator>();
     public DbSet<ProjectNotice> ProjectNotices => Set<ProjectNotice>();
+    public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
+    public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

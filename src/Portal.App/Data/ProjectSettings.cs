@@ -17,6 +17,8 @@ public sealed record ProjectSettings
 
     public GoldOptions Gold { get; init; } = new();
 
+    public QualityOptions Quality { get; init; } = new();
+
     public static ProjectSettings Default { get; } = new();
 
     /// <summary>Reads the stored JSON; an empty column (rows from before settings existed) reads as the defaults.</summary>
@@ -81,6 +83,11 @@ public sealed record ProjectSettings
         {
             yield return ("gold.minAnswers", "At least one gold answer is needed before anyone is paused.");
         }
+
+        if (Quality.MinSecondsPerTask is < 0 or > 3600 || double.IsNaN(Quality.MinSecondsPerTask))
+        {
+            yield return ("quality.minSecondsPerTask", "The fast-answer threshold is 0 to 3600 seconds.");
+        }
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -136,6 +143,25 @@ public sealed record GoldOptions
 
     /// <summary>Show the gold item's explanation after it is answered.</summary>
     public bool ShowExplanation { get; init; } = true;
+}
+
+/// <summary>How a project's ratings become curated labels, and what counts as implausibly fast.</summary>
+public sealed record QualityOptions
+{
+    /// <summary>How an item's choices become its curated choice.</summary>
+    public AggregationMethod Aggregation { get; init; } = AggregationMethod.MajorityVote;
+
+    /// <summary>Whether an item's Likert score is the mean or the median of its ratings.</summary>
+    public LikertCentre LikertCentre { get; init; } = LikertCentre.Mean;
+
+    /// <summary>Answers faster than this many seconds count as implausibly fast.</summary>
+    public double MinSecondsPerTask { get; init; } = 4;
+}
+
+public enum LikertCentre
+{
+    Mean,
+    Median,
 }
 
 /// <summary>The expected answer of a gold item, and why.</summary>

@@ -17,7 +17,10 @@ public static class JobRegistry
     /// <summary>On demand: import an uploaded item file into a project.</summary>
     public static readonly JobKey ImportItems = new("import-items", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems];
+    /// <summary>Every two minutes for projects with new annotations, or on demand for one: agreement, annotator quality, curated labels.</summary>
+    public static readonly JobKey RecomputeQuality = new("recompute-quality", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality];
 
     private static void AddJobs(IQuartzBuilder q)
     {
@@ -27,6 +30,10 @@ public static class JobRegistry
             .StartNow().WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         q.AddJob<ImportItemsJob>(j => j.WithIdentity(ImportItems).StoreDurably().RequestRecovery()
             .WithDescription("Import an uploaded item file into a project"));
+        q.AddJob<RecomputeQualityJob>(j => j.WithIdentity(RecomputeQuality).StoreDurably().RequestRecovery()
+            .WithDescription("Recompute agreement, annotator quality and curated labels"));
+        q.AddTrigger<RecomputeQualityJob>(t => t.ForJob(RecomputeQuality).WithIdentity("recompute-quality-every-2-minutes", Group)
+            .StartAt(DateTimeOffset.UtcNow.AddSeconds(30)).WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(2)).RepeatForever()));
     }
 
     /// <summary>

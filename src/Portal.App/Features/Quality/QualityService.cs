@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Jobs;
+
+namespace Portal.App.Features.Quality;
+
+/// <summary>Computes, stores and reads a project's quality report and its curated labels.</summary>
+public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>The last report of a project, or null when none has been computed; (false, null) when there is no such project.</summary>
+    public async Task<(bool Exists, QualityReport? Report)> GetAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return (false, null);
+        }
+
+        var json = await db.ProjectMetrics.Where(m => m.ProjectId == projectId).Select(m => m.ReportJson).FirstOrDefaultAsync(ct);
+        return (true, json is null ? null : JsonSerializer.Deserialize<QualityReport>(json, ProjectSettings.Json));
+    }
+
+    /// <summary>Recomputes a project's report and replaces its curated labels, in one transaction.</summary>
+    public async Task<QualityReport> RecomputeAsync(Guid tenantId, Guid projectId, IJobProgress? progress = null, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct)
+            ?? throw new Organisations.PortalValidationException("projectId", "There is no such project in this organisation.");
+        await Report(progress, 5, "Reading annotations");
+
+        var rows = await db.Annotations.AsNoTracking()
+            .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
+            .Select(a => new RatingRow(a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt))
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.AnnotatorId).Distinct().ToList();
+        var standings = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId).ToDictionaryAsync(s => s.AnnotatorId, ct);
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var annotators = ids.ToDictionary(id => id, id =>
+        {
+            var s = standings.GetValueOrDefault(id);
+            return new AnnotatorInfo(names.GetValueOrDefault(id) ?? "", s?.GoldAnswered ?? 0, s?.GoldCorrect ?? 0, s?.PausedAt is not null);
+        });
+        await Report(progress, 30, $"Computing agreement over {rows.Count} annotations");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (report, labels) = QualityCalculator.Compute(project, rows, annotators, now);
+        await Report(progress, 70, $"Storing {labels.Count} curated labels");
+
+        // The counts are taken over every annotation, gold included, so a new gold answer also marks the report stale.
+        var count = await db.Annotations.CountAsync(a => a.ProjectId == projectId, ct);
+        var lastAt = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)a.CreatedAt, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.CuratedLabels.Where(l => l.ProjectId == projectId).ExecuteDeleteAsync(ct);
+        foreach (var batch in labels.Chunk(1000))
+        {
+            db.CuratedLabels.AddRange(batch);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+
+        var metrics = await db.ProjectMetrics.FirstOrDefaultAsync(m => m.ProjectId == projectId, ct);
+        if (metrics is null)
+        {
+            metrics = new ProjectMetrics { ProjectId = projectId };
+            db.ProjectMetrics.Add(metrics);
+        }
+
+        metrics.ComputedAt = now;
+        metrics.AnnotationCount = count;
+        metrics.LastAnnotationAt = lastAt;
+        metrics.ReportJson = JsonSerializer.Serialize(report, ProjectSettings.Json);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await Report(progress, 100, $"{report.Annotations} annotations on {report.Items} items; {labels.Count} curated labels");
+        return report;
+    }
+
+    /// <summary>Projects of every organisation whose annotations changed since their last report (or that have none yet but annotations).</summary>
+    public async Task<IReadOnlyList<(Guid TenantId, Guid ProjectId)>> StaleProjectsAsync(CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var projects = await db.Projects.IgnoreQueryFilters()
+            .Select(p => new
+            {
+                p.TenantId,
+                p.Id,
+                Count = db.Annotations.IgnoreQueryFilters().Count(a => a.ProjectId == p.Id),
+                Last = db.Annotations.IgnoreQueryFilters().Where(a => a.ProjectId == p.Id).Max(a => (DateTime?)a.CreatedAt),
+                Seen = db.ProjectMetrics.IgnoreQueryFilters().Where(m => m.ProjectId == p.Id).Select(m => new { m.AnnotationCount, m.LastAnnotationAt }).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return [.. projects
+            .Where(p => p.Count > 0 && (p.Seen is null || p.Seen.AnnotationCount != p.Count || p.Seen.LastAnnotationAt != p.Last))
+            .Select(p => (p.TenantId, p.Id))];
+    }
+
+    private static ValueTask Report(IJobProgress? progress, int percent, string message) =>
+        progress?.ReportAsync(percent, message) ?? ValueTask.CompletedTask;
+}
