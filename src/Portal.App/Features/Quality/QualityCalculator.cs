@@ -404,7 +404,10 @@ public static class QualityCalculator
                 label.Confidence = total > 0 ? curated.Scores[curated.Label] / total : null;
                 label.VotesJson = JsonSerializer.Serialize(new Dictionary<string, int>
                 {
-                    ["A"] = curated.Votes[0], ["B"] = curated.Votes[1], ["tie"] = curated.Votes[2], ["bothBad"] = curated.Votes[3],
+                    ["A"] = curated.Votes[0],
+                    ["B"] = curated.Votes[1],
+                    ["tie"] = curated.Votes[2],
+                    ["bothBad"] = curated.Votes[3],
                 });
                 var signed = choices.Select(Signed).Where(s => s is not null).Select(s => s!.Value).ToList();
                 label.Strength = project.Settings.Pairwise.StrengthLevels > 0 && signed.Count > 0 ? signed.Average() : null;
