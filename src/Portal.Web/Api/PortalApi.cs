@@ -6,6 +6,7 @@ using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
 using Portal.Web.Features.Projects;
+using Portal.Web.Features.Quality;
 
 namespace Portal.Web.Api;
 
@@ -24,6 +25,7 @@ internal static class PortalApi
         org.MapMemberEndpoints();
         org.MapInviteEndpoints();
         org.MapJobEndpoints();
+        org.MapQualityEndpoints();
         return api;
     }
 

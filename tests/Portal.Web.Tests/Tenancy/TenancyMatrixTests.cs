@@ -33,10 +33,13 @@ public class TenancyMatrixTests
         new("GET", "/api/v1/orgs/{orgId:guid}/jobs/runs", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/jobs/runs/{runId:guid}", Admins),
         new("POST", "/api/v1/orgs/{orgId:guid}/jobs/expire-leases", OrgRoles.OrgAdmin),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality/recompute", Admins),
         new("GET", "/orgs/{OrgId:guid}/admin", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/quality", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
     ];
@@ -240,6 +243,8 @@ public class TenancyMatrixTests
             await ctx.Projects.IgnoreQueryFilters().CountAsync(),
             await ctx.Items.IgnoreQueryFilters().CountAsync(),
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(),
+            await ctx.ProjectMetrics.IgnoreQueryFilters().CountAsync(),
+            await ctx.CuratedLabels.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
             await ctx.Organisations.CountAsync());
     }

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.App.Features.Projects;
+using Portal.App.Features.Quality;
+using Portal.App.Jobs;
+using Portal.Web.Api;
+using Portal.Web.Features.Jobs;
+using Portal.Web.Tenancy;
+
+namespace Portal.Web.Features.Quality;
+
+/// <summary>The project's quality report; <see cref="Report"/> is null until the recompute job has run once.</summary>
+internal sealed record QualityResponse(Guid ProjectId, QualityReport? Report);
+
+internal static class QualityEndpoints
+{
+    public static RouteGroupBuilder MapQualityEndpoints(this RouteGroupBuilder org)
+    {
+        var quality = org.MapGroup("/projects/{projectId:guid}/quality").RequireAuthorization(Policies.ProjectAdmin);
+        quality.MapGet("/", async Task<Results<Ok<QualityResponse>, NotFound>> (Guid orgId, Guid projectId, QualityService service, CancellationToken ct) =>
+                await service.GetAsync(orgId, projectId, ct) is (true, var report) ? TypedResults.Ok(new QualityResponse(projectId, report)) : TypedResults.NotFound())
+            .WithName("Quality_Get")
+            .WithSummary("Agreement per attribute and over time, annotator-pair kappas and annotator quality signals, as last computed.");
+        quality.MapPost("/recompute", async Task<Results<Accepted<JobStartedResponse>, NotFound>> (
+                Guid orgId, Guid projectId, ClaimsPrincipal user, ProjectQueries projects, JobLauncher launcher, CancellationToken ct) =>
+            {
+                if (await projects.GetAsync(orgId, projectId, ct) is null)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                var runId = await launcher.StartAsync(JobRegistry.RecomputeQuality, orgId, user.UserId(),
+                    new Dictionary<string, string> { [RecomputeQualityJob.ProjectIdKey] = projectId.ToString() }, ct);
+                return TypedResults.Accepted($"/api/v1/orgs/{orgId}/jobs/runs/{runId}", new JobStartedResponse(runId, "queued"));
+            })
+            .WithName("Quality_Recompute")
+            .WithSummary("Recomputes the project's agreement, annotator quality and curated labels now, as a background job.");
+        return org;
+    }
+}

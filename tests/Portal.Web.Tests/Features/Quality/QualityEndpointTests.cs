@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Annotations;
+using Portal.TestSupport;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Features.Quality;
+
+public class QualityEndpointTests
+{
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Recompute_ThroughTheApi_RunsAsAJobAndTheReportShowsTheAnnotations(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var project = await db.CreateTaskProjectAsync(a.Id, items: 4, overlap: 2,
+            settings: ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } });
+        var annotators = await db.CreateAnnotatorsAsync(a.Id, 2);
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        foreach (var annotator in annotators)
+        {
+            while (await tasks.NextAsync(a.Id, project.Id, annotator.Id) is { Status: NextTaskStatus.Assigned, Task: { } task })
+            {
+                await tasks.SubmitAsync(a.Id, task.AssignmentId, annotator.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: ShownChoice.Tie));
+            }
+        }
+
+        await using var app = new PortalFactory(db, jobs: true);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+        var url = $"/api/v1/orgs/{a.Id}/projects/{project.Id}/quality";
+        using (var before = JsonDocument.Parse(await admin.GetStringAsync(url)))
+        {
+            Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty("report").ValueKind);
+        }
+
+        var started = await admin.PostAsync(url + "/recompute", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var run = await PortalFactory.WaitForRunAsync(admin, started.Headers.Location!.OriginalString);
+        Assert.Equal(("Succeeded", 100), (run.Status, run.Progress));
+
+        using var after = JsonDocument.Parse(await admin.GetStringAsync(url));
+        var report = after.RootElement.GetProperty("report");
+        Assert.Equal(8, report.GetProperty("annotations").GetInt32());
+        var choice = report.GetProperty("dimensions")[0];
+        Assert.Equal(("choice", 4, 8), (choice.GetProperty("key").GetString(), choice.GetProperty("units").GetInt32(), choice.GetProperty("ratings").GetInt32()));
+        Assert.Equal(1.0, choice.GetProperty("percentAgreement").GetDouble());
+        Assert.Equal(2, report.GetProperty("annotators").GetArrayLength());
+        Assert.Equal(1, report.GetProperty("pairs").GetArrayLength());
+        await using var ctx = db.Factory.CreateForTenant(a.Id);
+        Assert.Equal(4, await ctx.CuratedLabels.CountAsync(l => l.ProjectId == project.Id && l.Choice == Portal.Core.Aggregation.PreferenceChoice.Tie));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{Guid.NewGuid()}/quality")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{Guid.NewGuid()}/quality/recompute", null)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task QualityPage_AfterRecompute_ShowsTheAlphaAndTheAnnotators(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var project = await db.CreateTaskProjectAsync(a.Id, items: 2, overlap: 2, settings: ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } });
+        var annotators = await db.CreateAnnotatorsAsync(a.Id, 2, prefix: "pageann");
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        foreach (var annotator in annotators)
+        {
+            while (await tasks.NextAsync(a.Id, project.Id, annotator.Id) is { Status: NextTaskStatus.Assigned, Task: { } task })
+            {
+                await tasks.SubmitAsync(a.Id, task.AssignmentId, annotator.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: ShownChoice.BothBad));
+            }
+        }
+
+        await new Portal.App.Features.Quality.QualityService(db.Factory, TimeProvider.System).RecomputeAsync(a.Id, project.Id);
+        await using var app = new PortalFactory(db);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+
+        var page = await admin.GetStringAsync($"/orgs/{a.Id}/projects/{project.Id}/quality");
+
+        Assert.Contains("data-testid=\"dimension-choice\"", page, StringComparison.Ordinal);
+        Assert.Contains("over 4 annotations on 2 items", page, StringComparison.Ordinal);
+        Assert.Contains("Annotator pageann0", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"kappa-heatmap\"", page, StringComparison.Ordinal);
+    }
+}
