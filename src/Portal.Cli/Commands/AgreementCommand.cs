@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Features.Quality;
 using Portal.Core.Agreement;
 
 namespace Portal.Cli.Commands;
@@ -10,10 +12,17 @@ public static class AgreementCommand
 {
     public static void Add(RootCommand root, CliContext cli)
     {
-        var input = new Option<string>("--input")
+        var input = new Option<string?>("--input")
         {
             Description = "CSV with a header naming unit, rater and value (other columns are ignored), one rating a row; '-' reads standard input.",
-            Required = true,
+        };
+        var project = new Option<string?>("--project")
+        {
+            Description = "Instead of --input: a project id in the portal database; its annotations are the ratings (items are units, gold items left out).",
+        };
+        var attribute = new Option<string?>("--attribute")
+        {
+            Description = "With --project: which rating, 'choice' or 'strength' (pairwise) or a Likert attribute key; the first one by default.",
         };
         var metric = new Option<string>("--metric")
         {
@@ -30,13 +39,29 @@ public static class AgreementCommand
             "Computes an agreement coefficient over ratings and prints one JSON object: metric, value, units, raters, ratings, "
             + "level, weights, and the reason when value is null because the coefficient is undefined for these ratings.")
         {
-            input, metric, level, weights, categories,
+            input, project, attribute, metric, level, weights, categories,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             var request = ParseRequest(parse.GetValue(metric)!, parse.GetValue(level), parse.GetValue(weights), parse.GetValue(categories));
-            var result = Compute(parse.GetValue(input)!, request, cli.In);
-            cli.Out.WriteLine(JsonSerializer.Serialize(result));
+            var (path, projectText) = (parse.GetValue(input), parse.GetValue(project));
+            if ((path is null) == (projectText is null))
+            {
+                throw new CliUsageException("Give either --input (a ratings CSV) or --project (a project id), not both and not neither.");
+            }
+
+            if (path is not null)
+            {
+                if (parse.GetValue(attribute) is not null)
+                {
+                    throw new CliUsageException("--attribute goes with --project.");
+                }
+
+                cli.Out.WriteLine(JsonSerializer.Serialize(Compute(path, request, cli.In)));
+                return PortalCli.Ok;
+            }
+
+            cli.Out.WriteLine(await ComputeProjectAsync(cli, projectText!, parse.GetValue(attribute), request, ct));
             return PortalCli.Ok;
         });
         root.Subcommands.Add(command);
@@ -78,6 +103,42 @@ public static class AgreementCommand
             // The message starts "line N: " when the problem is on one line: "ratings.csv line 7: …".
             throw new CliUsageException(ex.LineNumber is null ? $"{name}: {ex.Message}" : $"{name} {ex.Message}");
         }
+    }
+
+    private static async Task<string> ComputeProjectAsync(CliContext cli, string projectText, string? attribute, AgreementRequest request, CancellationToken ct)
+    {
+        if (!Guid.TryParse(projectText, out var projectId))
+        {
+            throw new CliUsageException($"--project: '{projectText}' is not a project id.");
+        }
+
+        await using var services = await cli.MigratedServices(ct);
+        var found = await services.GetRequiredService<QualityService>().RatingsAsync(projectId, ct)
+            ?? throw new CliUsageException($"--project: there is no project {projectId}.");
+        var keys = QualityCalculator.DimensionKeys(found.Project);
+        var key = attribute ?? (keys.Count > 0 ? keys[0] : throw new CliUsageException("--project: the project rates nothing."));
+        if (!keys.Contains(key))
+        {
+            throw new CliUsageException($"--attribute: the project rates no '{key}'; it rates {string.Join(", ", keys)}.");
+        }
+
+        var table = QualityCalculator.TableFor(found.Project, found.Rows, key)
+            ?? throw new CliUsageException($"--project: the project has no ratings of '{key}' yet.");
+        AgreementResult result;
+        try
+        {
+            result = AgreementRunner.Compute(table, request);
+        }
+        catch (AgreementInputException ex)
+        {
+            throw new CliUsageException($"project {projectId}, {key}: {ex.Message}");
+        }
+
+        // The same object as for a file, with the project and the rating it was computed over.
+        var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+        json["project"] = projectId.ToString();
+        json["attribute"] = key;
+        return json.ToJsonString();
     }
 
     private static StreamReader Open(string path)

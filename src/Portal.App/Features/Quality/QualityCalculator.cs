@@ -43,7 +43,7 @@ public static class QualityCalculator
         var settings = project.Settings;
         var likert = project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise;
         var pairwise = project.Kind is ProjectKind.Pairwise or ProjectKind.LikertAndPairwise;
-        var dimensions = Dimensions(settings, likert, pairwise, project.Kind == ProjectKind.LikertAndPairwise).ToList();
+        var dimensions = Dimensions(project).ToList();
 
         var agreements = dimensions.Select(d => Agreement(d, rows)).ToList();
         var weekly = Weekly(dimensions, rows);
@@ -55,6 +55,28 @@ public static class QualityCalculator
             primary?.Name, pairs, quality);
         return (report, labels);
     }
+
+    /// <summary>The keys of the project's rated dimensions, first the one the pair kappas use: choice (and strength) on pairwise projects, then each Likert attribute.</summary>
+    public static IReadOnlyList<string> DimensionKeys(Project project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return [.. Dimensions(project).Select(d => d.Key)];
+    }
+
+    /// <summary>The ratings of one dimension as a table (units are items, raters annotators); null when there are none.</summary>
+    /// <exception cref="ArgumentException">The project has no dimension with that key.</exception>
+    public static RatingTable? TableFor(Project project, IReadOnlyList<RatingRow> rows, string key)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var dimension = Dimensions(project).FirstOrDefault(d => d.Key == key)
+            ?? throw new ArgumentException($"The project rates no '{key}'; it rates {string.Join(", ", DimensionKeys(project))}.", nameof(key));
+        return Table(dimension, rows);
+    }
+
+    private static IEnumerable<Dimension> Dimensions(Project project) => Dimensions(project.Settings,
+        project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise,
+        project.Kind is ProjectKind.Pairwise or ProjectKind.LikertAndPairwise,
+        project.Kind == ProjectKind.LikertAndPairwise);
 
     /// <summary>A rated dimension and how to read its value from a row (null: the row does not rate it).</summary>
     private sealed record Dimension(string Key, string Name, MeasurementLevel Level, Func<RatingRow, IEnumerable<(string Unit, double Value)>> Values);

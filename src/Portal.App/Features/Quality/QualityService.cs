@@ -29,11 +29,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
             ?? throw new Organisations.PortalValidationException("projectId", "There is no such project in this organisation.");
         await Report(progress, 5, "Reading annotations");
 
-        var rows = await db.Annotations.AsNoTracking()
-            .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
-            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Select(a => new RatingRow(a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt))
-            .ToListAsync(ct);
+        var rows = await RowsAsync(db, projectId, ct);
         var ids = rows.Select(r => r.AnnotatorId).Distinct().ToList();
         var standings = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId).ToDictionaryAsync(s => s.AnnotatorId, ct);
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
@@ -76,6 +72,28 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         await Report(progress, 100, $"{report.Annotations} annotations on {report.Items} items; {labels.Count} curated labels");
         return report;
     }
+
+    /// <summary>A project (found by id in any organisation: the CLI works across them) and its ratings, gold items left out; null when there is no such project.</summary>
+    public async Task<(Project Project, List<RatingRow> Rows)?> RatingsAsync(Guid projectId, CancellationToken ct = default)
+    {
+        await using var system = dbFactory.CreateSystem();
+        var tenantId = await system.Projects.IgnoreQueryFilters().Where(p => p.Id == projectId).Select(p => (Guid?)p.TenantId).FirstOrDefaultAsync(ct);
+        if (tenantId is null)
+        {
+            return null;
+        }
+
+        await using var db = dbFactory.CreateForTenant(tenantId.Value);
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == projectId, ct);
+        return (project, await RowsAsync(db, projectId, ct));
+    }
+
+    private static Task<List<RatingRow>> RowsAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
+        db.Annotations.AsNoTracking()
+            .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
+            .Select(a => new RatingRow(a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt))
+            .ToListAsync(ct);
 
     /// <summary>Projects of every organisation whose annotations changed since their last report (or that have none yet but annotations).</summary>
     public async Task<IReadOnlyList<(Guid TenantId, Guid ProjectId)>> StaleProjectsAsync(CancellationToken ct = default)
