@@ -23,12 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
-pg_port=""
-for p in $(seq 55432 55499); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then pg_port=$p; break; fi
-done
-[ -n "$pg_port" ] || { echo "test: no free port for PostgreSQL in 55432-55499" >&2; exit 1; }
-
 pg_dir=$(mktemp -d /tmp/portal-pg.XXXXXX)
 run_pg() {
   # initdb and postgres refuse to run as root: run them as the postgres user the Debian package creates.
@@ -37,9 +31,18 @@ run_pg() {
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
 run_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1 \
   || { cat "$pg_dir/initdb.log" >&2; exit 1; }
-run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-  -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
-  || { cat "$pg_dir/server.log" >&2; exit 1; }
+
+# A port nobody listens on can still be taken between the check and the start (another run, or an outgoing
+# connection's local port), so a failed start moves on to the next port.
+pg_port=""
+for p in $(seq 55432 55499); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi
+  if run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $p -k $pg_dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null; then
+    pg_port=$p; break
+  fi
+done
+[ -n "$pg_port" ] || { echo "test: PostgreSQL did not start on any port in 55432-55499" >&2; cat "$pg_dir/server.log" >&2; exit 1; }
 
 stop_test_services() {
   run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true

@@ -201,6 +201,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Scores")
                         .HasColumnType("text");
 
@@ -308,6 +311,9 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -320,9 +326,13 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepeatOf")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
+
                     b.HasIndex("ItemId", "AnnotatorId")
                         .IsUnique()
-                        .HasFilter("\"Status\" IN (1, 2, 4)");
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
 
                     b.HasIndex("ItemId", "Status");
 
@@ -772,6 +782,9 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("RepeatsServed")
+                        .HasColumnType("integer");
 
                     b.Property<int>("TasksServed")
                         .HasColumnType("integer");

@@ -192,6 +192,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Scores")
                         .HasColumnType("TEXT");
 
@@ -299,6 +302,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -311,9 +317,13 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepeatOf")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
+
                     b.HasIndex("ItemId", "AnnotatorId")
                         .IsUnique()
-                        .HasFilter("\"Status\" IN (1, 2, 4)");
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
 
                     b.HasIndex("ItemId", "Status");
 
@@ -761,6 +771,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RepeatsServed")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TasksServed")
                         .HasColumnType("INTEGER");

@@ -69,7 +69,10 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         b.HasIndex(a => new { a.ProjectId, a.AnnotatorId, a.Status });
 
         // One live, submitted or skipped assignment per annotator and item: the same person never rates an item twice.
-        b.HasIndex(a => new { a.ItemId, a.AnnotatorId }).IsUnique().HasFilter("\"Status\" IN (1, 2, 4)");
+        b.HasIndex(a => new { a.ItemId, a.AnnotatorId }).IsUnique().HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
+
+        // One self-consistency check per annotation.
+        b.HasIndex(a => a.RepeatOf).IsUnique().HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
         b.Property(a => a.DraftJson).HasMaxLength(65536);
         b.Property(a => a.SkipReason).HasMaxLength(500);
         b.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId).OnDelete(DeleteBehavior.Cascade);

@@ -164,6 +164,12 @@ public sealed class Assignment : ITenantOwned
     public string? SkipReason { get; set; }
 
     public ContentFlags Flags { get; set; }
+
+    /// <summary>
+    /// Set on a self-consistency check: the annotation this re-shows, sides swapped. Such an assignment claims nothing
+    /// against the overlap, and its annotation counts in no agreement or label, only in the annotator's self-consistency.
+    /// </summary>
+    public Guid? RepeatOf { get; set; }
 }
 
 /// <summary>
@@ -211,6 +217,9 @@ public sealed class Annotation : ITenantOwned
     /// <summary>For gold items: whether the answer matched the expected one. Null on other items.</summary>
     public bool? GoldCorrect { get; set; }
 
+    /// <summary>Set on a self-consistency check's answer: the annotator's earlier annotation of the same item.</summary>
+    public Guid? RepeatOf { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -226,6 +235,10 @@ public sealed class ProjectAnnotator : ITenantOwned
     public int TasksServed { get; set; }
 
     public int GoldServed { get; set; }
+
+    /// <summary>Self-consistency checks leased to this annotator in this project.</summary>
+    public int RepeatsServed { get; set; }
+
     public int GoldAnswered { get; set; }
     public int GoldCorrect { get; set; }
 

@@ -88,6 +88,11 @@ public sealed record ProjectSettings
         {
             yield return ("quality.minSecondsPerTask", "The fast-answer threshold is 0 to 3600 seconds.");
         }
+
+        if (Quality.SelfConsistencyRate is < 0 or > 0.5 || double.IsNaN(Quality.SelfConsistencyRate))
+        {
+            yield return ("quality.selfConsistencyRate", "The self-consistency rate is a share from 0 to 0.5.");
+        }
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -156,6 +161,9 @@ public sealed record QualityOptions
 
     /// <summary>Answers faster than this many seconds count as implausibly fast.</summary>
     public double MinSecondsPerTask { get; init; } = 4;
+
+    /// <summary>The share of an annotator's tasks that re-show an item they already rated, sides swapped, to measure self-consistency; 0 is off.</summary>
+    public double SelfConsistencyRate { get; init; }
 }
 
 public enum LikertCentre

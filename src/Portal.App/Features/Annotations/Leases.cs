@@ -23,7 +23,7 @@ public static class Leases
             var due = await source.Where(which)
                 .Where(a => a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt <= now)
                 .OrderBy(a => a.LeaseExpiresAt)
-                .Select(a => new { a.Id, a.ItemId })
+                .Select(a => new { a.Id, a.ItemId, a.RepeatOf })
                 .Take(BatchSize)
                 .ToListAsync(ct);
             if (due.Count == 0)
@@ -37,9 +37,9 @@ public static class Leases
                 // Each lease on its own conditional update: a submit that got there first keeps its claim.
                 var expired = await source.Where(a => a.Id == lease.Id && a.Status == AssignmentStatus.Leased)
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AssignmentStatus.Expired).SetProperty(a => a.ClosedAt, now), ct);
-                if (expired == 1)
+                total += expired;
+                if (expired == 1 && lease.RepeatOf is null)
                 {
-                    total++;
                     var items = db.IsSystem ? db.Items.IgnoreQueryFilters() : db.Items;
                     await items.Where(i => i.Id == lease.ItemId && !i.IsGold)
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), ct);

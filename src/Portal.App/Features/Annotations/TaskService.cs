@@ -35,7 +35,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 p.Name,
                 p.Kind,
                 db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold && i.Claimed < p.Overlap
-                    && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && Taken.Contains(a.Status))),
+                    && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status))),
                 db.Annotations.Count(a => a.ProjectId == p.Id && a.AnnotatorId == annotatorId),
                 db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.PausedAt != null)))
             .ToListAsync(ct);
@@ -182,7 +182,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 throw new TaskConflictException("Your time on this task ran out; it has already gone back to the pool.");
         }
 
-        var isGold = await db.Items.Where(i => i.Id == assignment.ItemId).Select(i => i.IsGold).FirstAsync(ct);
+        var claims = assignment.RepeatOf is null && !await db.Items.Where(i => i.Id == assignment.ItemId).Select(i => i.IsGold).FirstAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = Now;
         var closed = await db.Assignments
@@ -193,7 +193,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 .SetProperty(a => a.SkipReason, reason)
                 .SetProperty(a => a.Flags, flags)
                 .SetProperty(a => a.DraftJson, (string?)null), ct);
-        if (closed == 1 && !isGold)
+        if (closed == 1 && claims)
         {
             await db.Items.Where(i => i.Id == assignment.ItemId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed - 1), ct);
         }
@@ -233,11 +233,25 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
 
         var untaken = db.Items.Where(i => i.ProjectId == project.Id
-            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && Taken.Contains(a.Status)));
+            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status)));
 
         Item? chosen = null;
+        Annotation? repeat = null;
         var gold = project.Settings.Gold;
-        if (gold.Rate > 0 && standing.GoldServed < gold.Rate * (standing.TasksServed + 1))
+        var repeats = project.Settings.Quality.SelfConsistencyRate;
+        if (repeats > 0 && standing.RepeatsServed < repeats * (standing.TasksServed + 1))
+        {
+            // Re-show one of the annotator's own earlier answers, sides swapped, that has not been checked yet.
+            repeat = await db.Annotations
+                .Where(a => a.ProjectId == project.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null
+                    && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold)
+                    && !db.Assignments.Any(r => r.RepeatOf == a.Id && Taken.Contains(r.Status)))
+                .OrderBy(a => a.CreatedAt)
+                .FirstOrDefaultAsync(ct);
+            chosen = repeat is null ? null : await db.Items.FirstAsync(i => i.Id == repeat.ItemId, ct);
+        }
+
+        if (chosen is null && gold.Rate > 0 && standing.GoldServed < gold.Rate * (standing.TasksServed + 1))
         {
             // Gold items are shown to every annotator and claim nothing against the overlap.
             chosen = await untaken.Where(i => i.IsGold).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
@@ -280,11 +294,16 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             AnnotatorId = annotatorId,
             LeasedAt = now,
             LeaseExpiresAt = now.AddMinutes(project.LeaseMinutes),
-            LeftIsA = project.Kind == ProjectKind.Likert || Random.Shared.Next(2) == 0,
+            LeftIsA = repeat is not null ? !repeat.LeftIsA : project.Kind == ProjectKind.Likert || Random.Shared.Next(2) == 0,
+            RepeatOf = repeat?.Id,
         };
         db.Assignments.Add(assignment);
         standing.TasksServed++;
-        if (chosen.IsGold)
+        if (repeat is not null)
+        {
+            standing.RepeatsServed++;
+        }
+        else if (chosen.IsGold)
         {
             standing.GoldServed++;
         }
@@ -306,7 +325,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = Now;
-        if (assignment.Status == AssignmentStatus.Expired && !item.IsGold)
+        if (assignment.Status == AssignmentStatus.Expired && !item.IsGold && assignment.RepeatOf is null)
         {
             // The lease ran out: the answer still counts if the item has room, else someone else has it now.
             var reclaimed = await db.Items
@@ -333,9 +352,10 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
 
         annotation.CreatedAt = now;
+        annotation.RepeatOf = assignment.RepeatOf;
         db.Annotations.Add(annotation);
         GoldFeedback? feedback = null;
-        if (item.IsGold && item.Gold is { } expected)
+        if (item.IsGold && item.Gold is { } expected && assignment.RepeatOf is null)
         {
             annotation.GoldCorrect = expected.IsMatchedBy(annotation.Choice, annotation.Scores);
             await RecordGoldAsync(db, project, assignment.AnnotatorId, annotation.GoldCorrect.Value, ct);

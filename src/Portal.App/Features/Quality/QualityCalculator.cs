@@ -8,7 +8,9 @@ using Portal.Core.Quality;
 namespace Portal.App.Features.Quality;
 
 /// <summary>One annotation as the calculator reads it.</summary>
+/// <remarks><see cref="RepeatOf"/> marks a self-consistency check's answer: it counts only towards that, never in agreement or labels.</remarks>
 public sealed record RatingRow(
+    Guid Id,
     Guid ItemId,
     Guid AnnotatorId,
     IReadOnlyDictionary<string, int>? Scores,
@@ -17,7 +19,8 @@ public sealed record RatingRow(
     int? Strength,
     bool LeftIsA,
     int TimeOnTaskMs,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    Guid? RepeatOf = null);
 
 /// <summary>An annotator's name and gold record, for the report.</summary>
 public sealed record AnnotatorInfo(string Name, int GoldAnswered, int GoldCorrect, bool Paused);
@@ -35,11 +38,13 @@ public static class QualityCalculator
     private const int ChoiceClasses = 4;
 
     public static (QualityReport Report, List<CuratedLabel> Labels) Compute(
-        Project project, IReadOnlyList<RatingRow> rows, IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, DateTime now)
+        Project project, IReadOnlyList<RatingRow> allRows, IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(project);
-        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(allRows);
         ArgumentNullException.ThrowIfNull(annotators);
+        var rows = allRows.Where(r => r.RepeatOf is null).ToList();
+        var repeats = SelfConsistency(allRows);
         var settings = project.Settings;
         var likert = project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise;
         var pairwise = project.Kind is ProjectKind.Pairwise or ProjectKind.LikertAndPairwise;
@@ -49,7 +54,7 @@ public static class QualityCalculator
         var weekly = Weekly(dimensions, rows);
         var primary = dimensions.FirstOrDefault(d => d.Key == ChoiceKey) ?? dimensions.FirstOrDefault();
         var pairs = primary is null ? [] : Pairs(primary, rows, annotators);
-        var quality = Annotators(settings, likert, pairwise, rows, annotators);
+        var quality = Annotators(settings, likert, pairwise, rows, annotators, repeats);
         var labels = Labels(project, likert, pairwise, rows, annotators, now);
         var report = new QualityReport(now, rows.Count, rows.Select(r => r.ItemId).Distinct().Count(), agreements, weekly,
             primary?.Name, pairs, quality);
@@ -70,8 +75,34 @@ public static class QualityCalculator
         ArgumentNullException.ThrowIfNull(project);
         var dimension = Dimensions(project).FirstOrDefault(d => d.Key == key)
             ?? throw new ArgumentException($"The project rates no '{key}'; it rates {string.Join(", ", DimensionKeys(project))}.", nameof(key));
-        return Table(dimension, rows);
+        return Table(dimension, rows.Where(r => r.RepeatOf is null));
     }
+
+    /// <summary>Per annotator: how many of their self-consistency checks gave the same answer as the first time, of how many.</summary>
+    private static Dictionary<Guid, (int Same, int Checked)> SelfConsistency(IReadOnlyList<RatingRow> rows)
+    {
+        var byId = rows.Where(r => r.RepeatOf is null).ToDictionary(r => r.Id);
+        var result = new Dictionary<Guid, (int Same, int Checked)>();
+        foreach (var repeat in rows.Where(r => r.RepeatOf is not null))
+        {
+            if (!byId.TryGetValue(repeat.RepeatOf!.Value, out var original))
+            {
+                continue;
+            }
+
+            var (same, count) = result.GetValueOrDefault(repeat.AnnotatorId);
+            result[repeat.AnnotatorId] = (same + (Consistent(original, repeat) ? 1 : 0), count + 1);
+        }
+
+        return result;
+    }
+
+    /// <summary>The same choice in the item's terms (so a side swap does not matter), and every Likert score within one point.</summary>
+    private static bool Consistent(RatingRow first, RatingRow again) =>
+        first.Choice == again.Choice && Within(first.Scores, again.Scores) && Within(first.ScoresB, again.ScoresB);
+
+    private static bool Within(IReadOnlyDictionary<string, int>? a, IReadOnlyDictionary<string, int>? b) =>
+        (a ?? new Dictionary<string, int>()).All(s => b?.TryGetValue(s.Key, out var v) != true || Math.Abs(v - s.Value) <= 1);
 
     private static IEnumerable<Dimension> Dimensions(Project project) => Dimensions(project.Settings,
         project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise,
@@ -172,7 +203,7 @@ public static class QualityCalculator
         }
     }
 
-    private static List<WeeklyAgreement> Weekly(IReadOnlyList<Dimension> dimensions, IReadOnlyList<RatingRow> rows)
+    private static List<WeeklyAgreement> Weekly(IReadOnlyList<Dimension> dimensions, List<RatingRow> rows)
     {
         var points = new List<WeeklyAgreement>();
         if (rows.Count == 0)
@@ -243,7 +274,7 @@ public static class QualityCalculator
         annotators.TryGetValue(id, out var info) && info.Name.Length > 0 ? info.Name : "Annotator " + id.ToString()[..8];
 
     private static List<AnnotatorQuality> Annotators(ProjectSettings settings, bool likert, bool pairwise, IReadOnlyList<RatingRow> rows,
-        IReadOnlyDictionary<Guid, AnnotatorInfo> annotators)
+        IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, Dictionary<Guid, (int Same, int Checked)> repeats)
     {
         var byItem = rows.GroupBy(r => r.ItemId).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<AnnotatorQuality>();
@@ -305,6 +336,7 @@ public static class QualityCalculator
             var info = annotators.GetValueOrDefault(group.Key);
             var gold = info is { GoldAnswered: > 0 } ? (double)info.GoldCorrect / info.GoldAnswered : (double?)null;
             var seconds = mine.Select(r => r.TimeOnTaskMs / 1000.0).Order().ToList();
+            var (sameAgain, checks) = repeats.GetValueOrDefault(group.Key);
 
             var q = new AnnotatorQuality(
                 group.Key,
@@ -320,6 +352,8 @@ public static class QualityCalculator
                 pairwise && left + right > 0 ? p : null,
                 gold,
                 info?.GoldAnswered ?? 0,
+                checks == 0 ? null : (double)sameAgain / checks,
+                checks,
                 info?.Paused ?? false,
                 []);
             result.Add(q with { Flags = Flags(q, settings) });
@@ -369,6 +403,11 @@ public static class QualityCalculator
         if (q is { PositionBiasP: < 0.01, LeftShare: { } leftShare })
         {
             flags.Add($"chooses the {(leftShare > 0.5 ? "left" : "right")} response {Percent(Math.Max(leftShare, 1 - leftShare))} of the time");
+        }
+
+        if (q is { SelfConsistency: < 0.6, SelfChecks: >= 3 })
+        {
+            flags.Add($"agrees with themselves on {Percent(q.SelfConsistency.Value)} of {q.SelfChecks} re-shown items");
         }
 
         if (q.GoldAccuracy is { } gold && q.GoldAnswered >= settings.Gold.MinAnswers && gold < settings.Gold.PauseBelow)

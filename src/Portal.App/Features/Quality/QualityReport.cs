@@ -34,6 +34,7 @@ public sealed record PairAgreement(Guid A, Guid B, string NameA, string NameB, d
 /// others' mean, on average (positive is lenient). <see cref="RepeatShare"/>: answers identical to the one before (straight-lining).
 /// <see cref="FastShare"/>: answers faster than the project's threshold. <see cref="LeftShare"/> and <see cref="PositionBiasP"/>:
 /// how often they chose the left response, and the binomial p-value of that under no side preference.
+/// <see cref="SelfConsistency"/>: of the items re-shown to them with the sides swapped, the share answered as before.
 /// </summary>
 public sealed record AnnotatorQuality(
     Guid AnnotatorId,
@@ -49,5 +50,7 @@ public sealed record AnnotatorQuality(
     double? PositionBiasP,
     double? GoldAccuracy,
     int GoldAnswered,
+    double? SelfConsistency,
+    int SelfChecks,
     bool Paused,
     IReadOnlyList<string> Flags);

@@ -31,6 +31,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
 
         var rows = await RowsAsync(db, projectId, ct);
         var ids = rows.Select(r => r.AnnotatorId).Distinct().ToList();
+        var originals = rows.Count(r => r.RepeatOf is null);
         var standings = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId).ToDictionaryAsync(s => s.AnnotatorId, ct);
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var annotators = ids.ToDictionary(id => id, id =>
@@ -38,7 +39,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
             var s = standings.GetValueOrDefault(id);
             return new AnnotatorInfo(names.GetValueOrDefault(id) ?? "", s?.GoldAnswered ?? 0, s?.GoldCorrect ?? 0, s?.PausedAt is not null);
         });
-        await Report(progress, 30, $"Computing agreement over {rows.Count} annotations");
+        await Report(progress, 30, $"Computing agreement over {originals} annotations");
 
         var now = clock.GetUtcNow().UtcDateTime;
         var (report, labels) = QualityCalculator.Compute(project, rows, annotators, now);
@@ -92,7 +93,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         db.Annotations.AsNoTracking()
             .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
             .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Select(a => new RatingRow(a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt))
+            .Select(a => new RatingRow(a.Id, a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt, a.RepeatOf))
             .ToListAsync(ct);
 
     /// <summary>Projects of every organisation whose annotations changed since their last report (or that have none yet but annotations).</summary>

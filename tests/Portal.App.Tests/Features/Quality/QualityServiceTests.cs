@@ -153,4 +153,53 @@ public class QualityServiceTests
         await quality.RecomputeAsync(tenant.Id, project.Id);
         Assert.DoesNotContain((tenant.Id, project.Id), await quality.StaleProjectsAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task SelfConsistency_ReShownItemsWithSidesSwapped_AreMeasuredAndCountNowhereElse(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Self");
+        var settings = Plain with { Quality = new QualityOptions { SelfConsistencyRate = 0.5 } };
+        var project = await db.CreateTaskProjectAsync(tenant.Id, items: 4, overlap: 2, settings: settings);
+        var (steady, fickle) = ((await db.CreateAnnotatorsAsync(tenant.Id, 1, "steady"))[0], (await db.CreateAnnotatorsAsync(tenant.Id, 1, "fickle"))[0]);
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        var seen = new Dictionary<(Guid, string), bool>();
+        var repeatsSwapped = 0;
+
+        // The steady annotator always prefers A; the fickle one prefers A the first time and B when it comes back.
+        foreach (var a in new[] { steady, fickle })
+        {
+            while (await tasks.NextAsync(tenant.Id, project.Id, a.Id) is { Status: NextTaskStatus.Assigned, Task: { } task })
+            {
+                var leftIsA = task.Left.StartsWith("Answer A", StringComparison.Ordinal);
+                var question = task.Conversation[0].Content;
+                var again = seen.TryGetValue((a.Id, question), out var firstLeftIsA);
+                if (again && firstLeftIsA != leftIsA)
+                {
+                    repeatsSwapped++;
+                }
+
+                seen[(a.Id, question)] = leftIsA;
+                var wantA = !(again && a == fickle);
+                await tasks.SubmitAsync(tenant.Id, task.AssignmentId, a.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: SideOf(task, wantA)));
+            }
+        }
+
+        var report = await new QualityService(db.Factory, TimeProvider.System).RecomputeAsync(tenant.Id, project.Id);
+
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var repeats = await ctx.Annotations.CountAsync(a => a.ProjectId == project.Id && a.RepeatOf != null);
+        Assert.True(repeats >= 2, $"{repeats} self-consistency checks");
+        Assert.Equal(repeats, repeatsSwapped);
+
+        // Overlap 2: eight first answers in all, and every item claimed twice whatever was re-shown.
+        Assert.Equal(8, report.Annotations);
+        Assert.All(await ctx.Items.Where(i => i.ProjectId == project.Id).ToListAsync(), i => Assert.Equal(2, i.Claimed));
+        var s1 = report.Annotators.Single(q => q.AnnotatorId == steady.Id);
+        var s2 = report.Annotators.Single(q => q.AnnotatorId == fickle.Id);
+        Assert.True(s1.SelfChecks > 0 && s2.SelfChecks > 0);
+        Assert.Equal((1.0, 0.0), (s1.SelfConsistency, s2.SelfConsistency));
+        Assert.Equal(1.0, s2.AgreementWithOthers);
+    }
 }

@@ -11,6 +11,29 @@ namespace Portal.Migrations.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Assignments_ItemId_AnnotatorId",
+                table: "Assignments");
+
+            migrationBuilder.AddColumn<int>(
+                name: "RepeatsServed",
+                table: "ProjectAnnotators",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RepeatOf",
+                table: "Assignments",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RepeatOf",
+                table: "Annotations",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "CuratedLabels",
                 columns: table => new
@@ -64,6 +87,20 @@ namespace Portal.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Assignments_ItemId_AnnotatorId",
+                table: "Assignments",
+                columns: new[] { "ItemId", "AnnotatorId" },
+                unique: true,
+                filter: "\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_RepeatOf",
+                table: "Assignments",
+                column: "RepeatOf",
+                unique: true,
+                filter: "\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CuratedLabels_ItemId",
                 table: "CuratedLabels",
                 column: "ItemId",
@@ -89,6 +126,33 @@ namespace Portal.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ProjectMetrics");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Assignments_ItemId_AnnotatorId",
+                table: "Assignments");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Assignments_RepeatOf",
+                table: "Assignments");
+
+            migrationBuilder.DropColumn(
+                name: "RepeatsServed",
+                table: "ProjectAnnotators");
+
+            migrationBuilder.DropColumn(
+                name: "RepeatOf",
+                table: "Assignments");
+
+            migrationBuilder.DropColumn(
+                name: "RepeatOf",
+                table: "Annotations");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_ItemId_AnnotatorId",
+                table: "Assignments",
+                columns: new[] { "ItemId", "AnnotatorId" },
+                unique: true,
+                filter: "\"Status\" IN (1, 2, 4)");
         }
     }
 }

@@ -11,7 +11,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261201112256_QualityReports")]
+    [Migration("20261201115304_QualityReports")]
     partial class QualityReports
     {
         /// <inheritdoc />
@@ -195,6 +195,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Scores")
                         .HasColumnType("TEXT");
 
@@ -302,6 +305,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -314,9 +320,13 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepeatOf")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
+
                     b.HasIndex("ItemId", "AnnotatorId")
                         .IsUnique()
-                        .HasFilter("\"Status\" IN (1, 2, 4)");
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
 
                     b.HasIndex("ItemId", "Status");
 
@@ -764,6 +774,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RepeatsServed")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TasksServed")
                         .HasColumnType("INTEGER");

@@ -12,7 +12,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261201112313_QualityReports")]
+    [Migration("20261201115359_QualityReports")]
     partial class QualityReports
     {
         /// <inheritdoc />
@@ -204,6 +204,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Scores")
                         .HasColumnType("text");
 
@@ -311,6 +314,9 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("RepeatOf")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -323,9 +329,13 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepeatOf")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NOT NULL");
+
                     b.HasIndex("ItemId", "AnnotatorId")
                         .IsUnique()
-                        .HasFilter("\"Status\" IN (1, 2, 4)");
+                        .HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
 
                     b.HasIndex("ItemId", "Status");
 
@@ -775,6 +785,9 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("RepeatsServed")
+                        .HasColumnType("integer");
 
                     b.Property<int>("TasksServed")
                         .HasColumnType("integer");
