@@ -127,20 +127,22 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
         return await GetItemAsync(orgId, projectId, itemId, ct);
     }
 
-    /// <summary>Makes the item a regular item again; its gold answers so far stay as they were. False when the item is not in the project.</summary>
+    /// <summary>
+    /// Makes the item a regular item again; its gold answers so far stay as they were and count against its overlap from
+    /// now on. False when the item is not in the project.
+    /// </summary>
     public async Task<bool> ClearGoldAsync(Guid orgId, Guid projectId, Guid itemId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        var item = await db.Items.FirstOrDefaultAsync(i => i.ProjectId == projectId && i.Id == itemId, ct);
-        if (item is null)
-        {
-            return false;
-        }
 
-        item.IsGold = false;
-        item.Gold = null;
-        await db.SaveChangesAsync(ct);
-        return true;
+        // Gold items claim nothing against the overlap, so the claim counter is set back to what the assignment engine
+        // keeps for a regular item, live leases plus answers, in the same statement that makes it regular.
+        return await db.Items.Where(i => i.ProjectId == projectId && i.Id == itemId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.IsGold, false)
+                .SetProperty(i => i.Gold, (GoldAnswer?)null)
+                .SetProperty(i => i.Claimed, i => db.Assignments.Count(a => a.ItemId == i.Id
+                    && (a.Status == AssignmentStatus.Leased || a.Status == AssignmentStatus.Submitted))), ct) == 1;
     }
 
     /// <summary>What is wrong with a gold answer for this project, as (field, message) pairs.</summary>

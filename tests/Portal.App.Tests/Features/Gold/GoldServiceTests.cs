@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Gold;
 using Portal.App.Features.Projects;
 using Portal.Core.Aggregation;
@@ -190,5 +191,40 @@ public class GoldServiceTests
         Assert.Equal(1, gold.Total);
         Assert.Equal((target.Id, true, 1, PreferenceChoice.A), (row.Id, row.IsGold, row.Annotations, row.Gold!.Choice));
         Assert.Null(await Service(db).ListItemsAsync(Guid.NewGuid(), tenant.Project.Id, 0, 10));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ClearGold_ItemAnsweredAsGold_CountsThoseAnswersAgainstItsOverlap(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var settings = ProjectSettings.Default with { Pairwise = new PairwiseOptions { StrengthLevels = 0 }, Gold = new GoldOptions { Rate = 1 } };
+        var project = await db.CreateTaskProjectAsync(tenant.Id, items: 2, overlap: 1, settings: settings);
+        var annotators = await db.CreateAnnotatorsAsync(tenant.Id, 4);
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        Guid goldId;
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            goldId = await ctx.Items.Where(i => i.ExternalId == "item-001").Select(i => i.Id).SingleAsync();
+        }
+
+        await Service(db).SetGoldAsync(tenant.Id, project.Id, goldId, new GoldInput(PreferenceChoice.A, Explanation: "A."));
+        foreach (var annotator in annotators.Take(2))
+        {
+            var next = await tasks.NextAsync(tenant.Id, project.Id, annotator.Id);
+            Assert.StartsWith("Answer ", next!.Task!.Left, StringComparison.Ordinal);
+            await tasks.SubmitAsync(tenant.Id, next.Task.AssignmentId, annotator.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: ShownChoice.Left));
+        }
+
+        Assert.True(await Service(db).ClearGoldAsync(tenant.Id, project.Id, goldId));
+
+        // The former gold item has two answers against an overlap of one: nobody else gets it.
+        var third = await tasks.NextAsync(tenant.Id, project.Id, annotators[2].Id);
+        Assert.Contains(third!.Task!.Left, new[] { "Answer A2", "Answer B2" });
+        await tasks.SubmitAsync(tenant.Id, third.Task.AssignmentId, annotators[2].Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: ShownChoice.Left));
+        Assert.Equal(NextTaskStatus.NothingLeft, (await tasks.NextAsync(tenant.Id, project.Id, annotators[3].Id))!.Status);
+        var item = await StoredAsync(db, tenant.Id, goldId);
+        Assert.Equal((false, 2), (item.IsGold, item.Claimed));
     }
 }

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Gold;
 using Portal.App.Features.Organisations;
+using Portal.Core.Aggregation;
 using Portal.TestSupport;
 
 namespace Portal.App.Tests.Features.Gold;
@@ -175,5 +177,59 @@ public class ProjectAnnotatorServiceTests
         Assert.Contains("gold accuracy 40%", notice.Message, StringComparison.Ordinal);
         Assert.Empty((await Service(db).ListNoticesAsync(tenant.Id, tenant.Project.Id))!);
         Assert.Single((await Service(db).ListNoticesAsync(beta.Id, beta.Project.Id))!);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Reinstate_AfterTheEnginePausedThem_TheyGetTasksAgainAndOnlyNewGoldAnswersCount(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var settings = ProjectSettings.Default with
+        {
+            Pairwise = new PairwiseOptions { StrengthLevels = 0 },
+            Gold = new GoldOptions { Rate = 0.5, MinAnswers = 2, PauseBelow = 0.6 },
+        };
+        var project = await db.CreateTaskProjectAsync(tenant.Id, items: 8, overlap: 1, settings: settings);
+        var gold = db.Services.CreateScope().ServiceProvider.GetRequiredService<GoldService>();
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            foreach (var id in await ctx.Items.Where(i => i.ExternalId == "item-001" || i.ExternalId == "item-002" || i.ExternalId == "item-003").Select(i => i.Id).ToListAsync())
+            {
+                await gold.SetGoldAsync(tenant.Id, project.Id, id, new GoldInput(PreferenceChoice.A, Explanation: "A answers the question."));
+            }
+        }
+
+        var me = tenant.Member(OrgRoles.Annotator);
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        async Task AnswerAsync(bool rightOnGold)
+        {
+            var task = (await tasks.NextAsync(tenant.Id, project.Id, me.Id))!.Task!;
+            var leftIsA = task.Left.StartsWith("Answer A", StringComparison.Ordinal);
+            var choice = leftIsA == rightOnGold ? ShownChoice.Left : ShownChoice.Right;
+            await tasks.SubmitAsync(tenant.Id, task.AssignmentId, me.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: choice));
+        }
+
+        // Gold, regular, gold: both gold answers wrong, and the engine pauses them.
+        for (var i = 0; i < 3; i++)
+        {
+            await AnswerAsync(rightOnGold: false);
+        }
+
+        var paused = (await Service(db).ListAsync(tenant.Id, project.Id))!.Single(a => a.UserId == me.Id);
+        Assert.Equal((true, null, 2, 0.0), (paused.Paused, paused.PausedByName, paused.GoldAnswered, paused.GoldAccuracy!.Value));
+        var notice = Assert.Single((await Service(db).ListNoticesAsync(tenant.Id, project.Id))!);
+        Assert.Equal(me.Id, notice.AnnotatorId);
+        Assert.Contains(me.DisplayName, notice.Message, StringComparison.Ordinal);
+
+        await Service(db).ReinstateAsync(tenant.Id, project.Id, me.Id);
+
+        // Regular, then the last gold item, answered right: 1 of 1 since reinstatement, 1 of 3 in all, still working.
+        await AnswerAsync(rightOnGold: true);
+        await AnswerAsync(rightOnGold: true);
+        var after = await Service(db).GetAsync(tenant.Id, project.Id, me.Id);
+        Assert.Equal((false, 3, 1, 1.0), (after!.Paused, after.GoldAnswered, after.GoldAnsweredSinceReinstate, after.GoldAccuracySinceReinstate!.Value));
+        Assert.Equal(1 / 3.0, after.GoldAccuracy!.Value, 1e-12);
+        Assert.Equal(NextTaskStatus.Assigned, (await tasks.NextAsync(tenant.Id, project.Id, me.Id))!.Status);
     }
 }
