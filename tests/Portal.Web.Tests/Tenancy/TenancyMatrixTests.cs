@@ -38,6 +38,7 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
     ];
 

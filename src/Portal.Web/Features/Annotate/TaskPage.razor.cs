@@ -293,24 +293,26 @@ public sealed partial class TaskPage
         return Task.CompletedTask;
     }
 
-    private void TextChanged(ChangeEventArgs e, bool isRationale)
+    // Bound with @bind so that Blazor keeps what the browser already shows while the server catches up with fast typing.
+    private string Comment
     {
-        if (_form is null)
-        {
-            return;
-        }
+        get => _form?.Draft.Comment ?? "";
+        set => _form?.SetComment(value ?? "");
+    }
 
-        var text = e.Value?.ToString() ?? "";
-        if (isRationale)
-        {
-            _form.SetRationale(text);
-        }
-        else
-        {
-            _form.SetComment(text);
-        }
+    private string Rationale
+    {
+        get => _form?.Draft.Rationale ?? "";
+        set => _form?.SetRationale(value ?? "");
+    }
 
-        _errors.RemoveAll(p => SectionOf(p.Field) == (isRationale ? "rationale" : "comment"));
+    private void CommentChanged() => TextChanged("comment");
+
+    private void RationaleChanged() => TextChanged("rationale");
+
+    private void TextChanged(string section)
+    {
+        _errors.RemoveAll(p => SectionOf(p.Field) == section);
         DraftChanged();
     }
 
