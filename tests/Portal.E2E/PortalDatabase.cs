@@ -109,6 +109,43 @@ public sealed class PortalDatabase(string path)
         return (orgId.ToLowerInvariant(), projectId.ToLowerInvariant());
     }
 
+    /// <summary>Adds an item to a project made by <see cref="CreateDemoProjectAsync"/>; a gold answer makes it a gold item.</summary>
+    public async Task AddItemAsync(string projectId, string prompt, string responseA, string? responseB, string? goldJson = null)
+    {
+        await using var db = await OpenAsync();
+        await using var insert = db.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO Items (Id, TenantId, ProjectId, ConversationJson, ResponseA, ResponseB, Priority, Claimed, IsGold, Gold, CreatedAt)
+            SELECT $id, p.TenantId, p.Id, $conversation, $a, $b, 0, 0, $isGold, $gold, $now FROM Projects p WHERE p.Id = $project
+            """;
+        insert.Parameters.AddWithValue("$id", Guid.NewGuid().ToString().ToUpperInvariant());
+        insert.Parameters.AddWithValue("$project", projectId.ToUpperInvariant());
+        insert.Parameters.AddWithValue("$conversation", System.Text.Json.JsonSerializer.Serialize(new[] { new { role = "user", content = prompt } }));
+        insert.Parameters.AddWithValue("$a", responseA);
+        insert.Parameters.AddWithValue("$b", (object?)responseB ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$isGold", goldJson is not null);
+        insert.Parameters.AddWithValue("$gold", (object?)goldJson ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>Pauses the annotator in the project, as the gold check or an admin would.</summary>
+    public async Task PauseAsync(string email, string projectName, string reason)
+    {
+        await using var db = await OpenAsync();
+        await using var update = db.CreateCommand();
+        update.CommandText = """
+            UPDATE ProjectAnnotators SET PausedAt = $now, PauseReason = $reason
+            WHERE AnnotatorId = (SELECT Id FROM AspNetUsers WHERE NormalizedEmail = upper($email))
+              AND ProjectId = (SELECT Id FROM Projects WHERE Name = $project)
+            """;
+        update.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        update.Parameters.AddWithValue("$reason", reason);
+        update.Parameters.AddWithValue("$email", email);
+        update.Parameters.AddWithValue("$project", projectName);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+    }
+
     private async Task<SqliteConnection> OpenAsync()
     {
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());

@@ -34,6 +34,11 @@ public sealed partial class TaskPage
     private string _projectName = "";
     private bool _missing;
     private TaskForm? _form;
+
+    // The legend keeps showing the project's keys between tasks (feedback, conflict, nothing left).
+    private ProjectKind? _kind;
+    private PairwiseOptions? _options;
+    private IReadOnlyList<AttributeDefinition>? _attributes;
     private int _seq;
     private int? _doneByMe;
     private string? _message;
@@ -99,10 +104,12 @@ public sealed partial class TaskPage
     {
         get
         {
-            var kind = _form?.Task.Kind;
+            var kind = _kind;
+            var options = _options;
             if (kind is null or ProjectKind.Likert or ProjectKind.LikertAndPairwise)
             {
-                yield return (["1", "…", "7"], "rate the current row, then the next");
+                var (low, high) = _attributes is { Count: > 0 } a ? (a.Min(x => x.Min), a.Max(x => x.Max)) : (1, 7);
+                yield return ([Invariant(low), "…", Invariant(high)], "rate the current row, then the next");
                 yield return (["↑", "↓"], "previous / next row (Tab too)");
             }
 
@@ -110,19 +117,19 @@ public sealed partial class TaskPage
             {
                 yield return (["←", "A"], "A is better");
                 yield return (["→", "B"], "B is better");
-                if (_form?.Options.AllowTie != false)
+                if (options?.AllowTie != false)
                 {
                     yield return (["T"], "tie");
                 }
 
-                if (_form?.Options.AllowBothBad != false)
+                if (options?.AllowBothBad != false)
                 {
                     yield return (["X"], "both bad");
                 }
 
-                if (_form?.Options.StrengthLevels is not 0)
+                if (options?.StrengthLevels is not 0)
                 {
-                    yield return (["1", "…", (_form?.Options.StrengthLevels ?? 3).ToString(System.Globalization.CultureInfo.InvariantCulture)], "how much better, after A or B");
+                    yield return (["1", "…", Invariant(options?.StrengthLevels ?? 3)], "how much better, after A or B");
                 }
             }
 
@@ -157,6 +164,7 @@ public sealed partial class TaskPage
         var mine = (await Tasks.ProjectsAsync(OrgId, _userId)).FirstOrDefault(p => p.ProjectId == ProjectId);
         _projectName = mine?.Name ?? _projectName;
         _doneByMe = mine?.DoneByMe;
+        _kind = mine?.Kind;
         await LoadNextAsync();
     }
 
@@ -459,6 +467,7 @@ public sealed partial class TaskPage
         _flagsOpen = false;
         _skipReason = "";
         _draftStatus = DraftStatus.None;
+        _dirty = false;
 
         var next = await Tasks.NextAsync(OrgId, ProjectId, _userId);
         if (next is null)
@@ -474,6 +483,7 @@ public sealed partial class TaskPage
                 var stored = TaskDraft.Parse(task.DraftJson);
                 _form = new TaskForm(task, stored ?? TaskDraft.Start(Now));
                 _projectName = task.ProjectName;
+                (_kind, _options, _attributes) = (task.Kind, task.Pairwise, task.Attributes);
                 _seq++;
                 _state = PageState.Task;
                 FocusCurrent();
@@ -596,6 +606,8 @@ public sealed partial class TaskPage
             _ => General,
         };
     }
+
+    private static string Invariant(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string SideLabel(string side) => side == "left" ? "A" : "B";
 
