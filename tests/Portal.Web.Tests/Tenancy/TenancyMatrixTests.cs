@@ -51,6 +51,7 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/items", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotators", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
     ];
 
