@@ -87,7 +87,8 @@ public sealed class PortalDatabase(string path)
     /// Adds an empty project with default settings to the demo organisation, as a project admin would (there is no
     /// page for it yet); returns the organisation's and the project's ids.
     /// </summary>
-    public async Task<(string OrgId, string ProjectId)> CreateDemoProjectAsync(string name, int kind, int overlap = 1)
+    /// <param name="settingsJson">The project's settings as stored (only what differs from the defaults); empty for the defaults.</param>
+    public async Task<(string OrgId, string ProjectId)> CreateDemoProjectAsync(string name, int kind, int overlap = 1, string settingsJson = "")
     {
         await using var db = await OpenAsync();
         await using var find = db.CreateCommand();
@@ -97,13 +98,14 @@ public sealed class PortalDatabase(string path)
         await using var insert = db.CreateCommand();
         insert.CommandText = """
             INSERT INTO Projects (Id, TenantId, Name, Description, Kind, Overlap, LeaseMinutes, Settings, CreatedAt)
-            VALUES ($id, $tenant, $name, 'Made by a browser test.', $kind, $overlap, 30, '', $now)
+            VALUES ($id, $tenant, $name, 'Made by a browser test.', $kind, $overlap, 30, $settings, $now)
             """;
         insert.Parameters.AddWithValue("$id", projectId);
         insert.Parameters.AddWithValue("$tenant", orgId);
         insert.Parameters.AddWithValue("$name", name);
         insert.Parameters.AddWithValue("$kind", kind);
         insert.Parameters.AddWithValue("$overlap", overlap);
+        insert.Parameters.AddWithValue("$settings", settingsJson);
         insert.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
         await insert.ExecuteNonQueryAsync();
         return (orgId.ToLowerInvariant(), projectId.ToLowerInvariant());

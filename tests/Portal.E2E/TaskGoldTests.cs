@@ -12,7 +12,7 @@ public class TaskGoldTests(PortalFixture fixture) : IClassFixture<PortalFixture>
     public async Task GoldItem_AnsweredRight_ShowsTheExplanationThenTheNextTaskThenNothingLeftThenThePause()
     {
         var database = new PortalDatabase(fixture.Portal.DatabasePath);
-        var (_, projectId) = await database.CreateDemoProjectAsync(Project, kind: 2);
+        var (_, projectId) = await database.CreateDemoProjectAsync(Project, kind: 2, settingsJson: """{"gold":{"rate":1}}""");
         await database.AddItemAsync(projectId, "What is the capital of France?", "Paris.", "Lyon.",
             goldJson: """{"choice":"a","explanation":"France's capital is **Paris**; Lyon is its third city."}""");
         await database.AddItemAsync(projectId, "Name a prime number.", "7", "8");
@@ -24,7 +24,7 @@ public class TaskGoldTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await new AnnotatorHomePage(page).StartAsync(Project);
             var task = new PairwiseTaskPage(page);
 
-            // The default gold rate serves the gold item first; the page shows it like any task.
+            // A gold rate of 1 serves the gold item first; the page shows it like any task.
             await task.WaitForTaskAsync(1);
             await Expect(task.Conversation).ToContainTextAsync("capital of France");
             await Expect(page.GetByTestId("gold-feedback")).ToHaveCountAsync(0);

@@ -188,7 +188,7 @@ public class ProjectAnnotatorServiceTests
         var settings = ProjectSettings.Default with
         {
             Pairwise = new PairwiseOptions { StrengthLevels = 0 },
-            Gold = new GoldOptions { Rate = 0.5, MinAnswers = 2, PauseBelow = 0.6 },
+            Gold = new GoldOptions { Rate = 1, MinAnswers = 2, PauseBelow = 0.6 },
         };
         var project = await db.CreateTaskProjectAsync(tenant.Id, items: 8, overlap: 1, settings: settings);
         var gold = db.Services.CreateScope().ServiceProvider.GetRequiredService<GoldService>();
@@ -210,8 +210,8 @@ public class ProjectAnnotatorServiceTests
             await tasks.SubmitAsync(tenant.Id, task.AssignmentId, me.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: choice));
         }
 
-        // Gold, regular, gold: both gold answers wrong, and the engine pauses them.
-        for (var i = 0; i < 3; i++)
+        // Rate 1 serves gold while unseen gold remains: two gold answers, both wrong, and the engine pauses them.
+        for (var i = 0; i < 2; i++)
         {
             await AnswerAsync(rightOnGold: false);
         }
@@ -224,7 +224,7 @@ public class ProjectAnnotatorServiceTests
 
         await Service(db).ReinstateAsync(tenant.Id, project.Id, me.Id);
 
-        // Regular, then the last gold item, answered right: 1 of 1 since reinstatement, 1 of 3 in all, still working.
+        // The last gold item, answered right, then a regular one: 1 of 1 since reinstatement, 1 of 3 in all, still working.
         await AnswerAsync(rightOnGold: true);
         await AnswerAsync(rightOnGold: true);
         var after = await Service(db).GetAsync(tenant.Id, project.Id, me.Id);
