@@ -24,6 +24,9 @@ public static class PortalAppServices
         services.AddScoped<OrganisationService>();
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<Features.Gold.GoldService>();
+        services.AddScoped<Features.Gold.ProjectAnnotatorService>();
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();

@@ -239,7 +239,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         Annotation? repeat = null;
         var gold = project.Settings.Gold;
         var repeats = project.Settings.Quality.SelfConsistencyRate;
-        if (repeats > 0 && standing.RepeatsServed < repeats * (standing.TasksServed + 1))
+        if (Due(repeats, standing.RepeatsServed, standing.TasksServed))
         {
             // Re-show one of the annotator's own earlier answers, sides swapped, that has not been checked yet.
             repeat = await db.Annotations
@@ -251,7 +251,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             chosen = repeat is null ? null : await db.Items.FirstAsync(i => i.Id == repeat.ItemId, ct);
         }
 
-        if (chosen is null && gold.Rate > 0 && standing.GoldServed < gold.Rate * (standing.TasksServed + 1))
+        if (chosen is null && Due(gold.Rate, standing.GoldServed, standing.TasksServed))
         {
             // Gold items are shown to every annotator and claim nothing against the overlap.
             chosen = await untaken.Where(i => i.IsGold).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
@@ -311,6 +311,17 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (chosen, assignment);
+    }
+
+    /// <summary>
+    /// Whether this task should be a gold item (or a self-consistency check): with the chance that keeps the annotator's
+    /// share of them at the rate, and surely once they are a whole item behind it. Never at a fixed position, so the
+    /// first task (or every tenth) is not a tell.
+    /// </summary>
+    private static bool Due(double rate, int served, int tasksServed)
+    {
+        var due = (rate * (tasksServed + 1)) - served;
+        return rate > 0 && (due >= 1 || Random.Shared.NextDouble() < due);
     }
 
     /// <summary>
