@@ -25,6 +25,7 @@ public class TenancyMatrixTests
         new("GET", "/api/v1/orgs/{orgId:guid}/projects", Staff),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Staff),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins, Body: new { prompt = "Q", chosen = "good", rejected = "bad" }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/progress", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/members", OrgRoles.OrgAdmin),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/members/{userId:guid}", OrgRoles.OrgAdmin, Destructive: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/invites", OrgRoles.OrgAdmin),
@@ -37,6 +38,7 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/progress", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
     ];
