@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Quartz;
 
 namespace Portal.App.Jobs;
@@ -23,15 +24,8 @@ public sealed class ExpireLeasesJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = DbFactory.CreateSystem();
         var now = Clock.GetUtcNow().UtcDateTime;
-        var leases = db.Assignments.IgnoreQueryFilters()
-            .Where(a => a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt <= now);
-        if (tenantId is { } t)
-        {
-            leases = leases.Where(a => a.TenantId == t);
-        }
-
-        return await leases.ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.Status, AssignmentStatus.Expired)
-            .SetProperty(a => a.ClosedAt, now), ct);
+        return tenantId is { } t
+            ? await Leases.ExpireAsync(db, a => a.TenantId == t, now, ct)
+            : await Leases.ExpireAsync(db, a => true, now, ct);
     }
 }

@@ -11,10 +11,14 @@ public class ExpireLeasesJobTests
     private static async Task<Guid> Lease(TestDatabase db, TestTenant tenant, DateTime expiresAt)
     {
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+
+        // An item per lease: one annotator holds one live lease per item.
+        var item = new Item { ProjectId = tenant.Project.Id, ResponseA = "A", ResponseB = "B", Claimed = 1, CreatedAt = DateTime.UtcNow };
+        ctx.Items.Add(item);
         var a = new Assignment
         {
             ProjectId = tenant.Project.Id,
-            ItemId = tenant.Item.Id,
+            ItemId = item.Id,
             AnnotatorId = tenant.Member(OrgRoles.Annotator).Id,
             LeasedAt = expiresAt.AddMinutes(-30),
             LeaseExpiresAt = expiresAt,
