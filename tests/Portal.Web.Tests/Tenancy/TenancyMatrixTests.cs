@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Invites;
 using Portal.TestSupport;
 using Portal.Web.Tests.Infrastructure;
@@ -18,6 +19,7 @@ public class TenancyMatrixTests
 {
     private const OrgRoles Staff = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator;
     private const OrgRoles Admins = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin;
+    private const string SecondProject = "Second project";
 
     /// <summary>The matrix. A route template here must match the app's route table exactly (checked below).</summary>
     private static readonly MatrixCase[] Cases =
@@ -26,6 +28,14 @@ public class TenancyMatrixTests
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Staff),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins, Body: new { prompt = "Q", chosen = "good", rejected = "bad" }),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/progress", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/annotator/projects", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/tasks/next", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}", OrgRoles.Annotator),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/draft", OrgRoles.Annotator, Body: new { choice = "Left" }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/annotation", OrgRoles.Annotator,
+            Body: new { idempotencyKey = "matrix", choice = "Left", strength = 1 }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/skip", OrgRoles.Annotator,
+            Body: new { reason = "matrix", flags = "Broken" }, SecondAssignment: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/members", OrgRoles.OrgAdmin),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/members/{userId:guid}", OrgRoles.OrgAdmin, Destructive: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/invites", OrgRoles.OrgAdmin),
@@ -196,7 +206,8 @@ public class TenancyMatrixTests
             .Replace("{projectId:guid}", ids.ProjectId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{userId:guid}", ids.VictimUserId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{inviteId:guid}", ids.InviteId.ToString(), StringComparison.OrdinalIgnoreCase)
-            .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase);
+            .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
@@ -207,7 +218,12 @@ public class TenancyMatrixTests
     }
 
     /// <summary>Ids of one tenant's resources to put in the routes, and names that must never leak into a refusal.</summary>
-    private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, string OrgName, string ProjectName);
+    /// <remarks>
+    /// <see cref="AssignmentId"/> and <see cref="SecondAssignmentId"/> are live leases of the tenant's annotator, taken
+    /// through the engine in two projects: one to read, draft and answer, one to skip.
+    /// </remarks>
+    private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid AssignmentId, Guid SecondAssignmentId,
+        string OrgName, string ProjectName);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -224,11 +240,20 @@ public class TenancyMatrixTests
                 .CreateAsync(tenant.Id, OrgRoles.Annotator, TimeSpan.FromHours(1), tenant.Member(OrgRoles.OrgAdmin).Id, "matrix");
             ctx.JobRuns.Add(new JobRun { TenantId = tenant.Id, JobName = "expire-leases", Status = RunStatus.Succeeded, QueuedAt = DateTime.UtcNow });
             await ctx.SaveChangesAsync();
+
+            var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
+            var (second, _) = await db.CreateTestProjectAsync(tenant.Id, SecondProject);
+            await tasks.NextAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.Annotator).Id);
+            await tasks.NextAsync(tenant.Id, second.Id, tenant.Member(OrgRoles.Annotator).Id);
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
         var runId = await ctx.JobRuns.IgnoreQueryFilters().Where(r => r.TenantId == tenant.Id).Select(r => r.Id).FirstAsync();
-        return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
+        var leases = ctx.Assignments.Where(a => a.AnnotatorId == tenant.Member(OrgRoles.Annotator).Id);
+        var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, assignmentId, secondAssignmentId,
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -242,6 +267,9 @@ public class TenancyMatrixTests
             await ctx.Projects.IgnoreQueryFilters().CountAsync(),
             await ctx.Items.IgnoreQueryFilters().CountAsync(),
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(),
+            await ctx.Assignments.IgnoreQueryFilters().SumAsync(a => (int)a.Status),
+            await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
+            await ctx.Annotations.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
             await ctx.Organisations.CountAsync());
     }
@@ -257,5 +285,7 @@ public class TenancyMatrixTests
 
     private static string Normalise(string template) => template.TrimEnd('/').ToLowerInvariant();
 
-    private sealed record MatrixCase(string Method, string Template, OrgRoles Allowed, bool Page = false, bool Destructive = false, object? Body = null);
+    /// <param name="SecondAssignment">The case closes its assignment so that the other cases could not use it (a skip): it gets one of its own.</param>
+    private sealed record MatrixCase(string Method, string Template, OrgRoles Allowed, bool Page = false, bool Destructive = false, object? Body = null,
+        bool SecondAssignment = false);
 }
