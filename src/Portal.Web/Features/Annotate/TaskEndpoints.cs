@@ -31,9 +31,19 @@ internal static class TaskEndpoints
             .RequireAuthorization(Policies.Annotator)
             .WithName("Tasks_Projects").WithSummary("Your projects in the organisation, with what is left for you in each.");
 
-        org.MapGet("/projects/{projectId:guid}/tasks/next", async Task<Results<Ok<NextTaskResult>, NotFound>> (
+        org.MapGet("/projects/{projectId:guid}/tasks/next", async Task<Results<Ok<NextTaskResult>, NotFound, ProblemHttpResult>> (
                 Guid orgId, Guid projectId, ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
-                await tasks.NextAsync(orgId, projectId, user.UserId(), ct) is { } next ? TypedResults.Ok(next) : TypedResults.NotFound())
+            {
+                try
+                {
+                    return await tasks.NextAsync(orgId, projectId, user.UserId(), ct) is { } next ? TypedResults.Ok(next) : TypedResults.NotFound();
+                }
+                catch (TaskConflictException ex)
+                {
+                    // Every candidate was taken by others while this request tried: asking again is the answer.
+                    return Conflict(ex.Message, "Ask again");
+                }
+            })
             .RequireAuthorization(Policies.Annotator)
             .WithName("Tasks_Next")
             .WithSummary("Your task in the project: the one you hold, or a new lease on the next item that needs you; or why there is none.");
@@ -167,8 +177,8 @@ internal static class TaskEndpoints
         return text;
     }
 
-    private static ProblemHttpResult Conflict(string message) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The task is no longer yours to answer", detail: message);
+    private static ProblemHttpResult Conflict(string message, string title = "The task is no longer yours to answer") =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: message);
 
     /// <summary>
     /// The engine's refusals as HTTP answers: 400 with the field named (validation problem details), 404, or 409 with the
