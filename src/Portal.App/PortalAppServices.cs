@@ -25,6 +25,9 @@ public static class PortalAppServices
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
         services.AddScoped<ProjectProgressQuery>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<Features.Gold.GoldService>();
+        services.AddScoped<Features.Gold.ProjectAnnotatorService>();
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<ApiTokenService>();

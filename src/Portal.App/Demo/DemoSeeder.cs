@@ -16,6 +16,22 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
     public const string OrganisationName = "Demo Organisation";
     public const string Password = "Demo!Pass2026";
 
+    private const int GoldPerProject = 3;
+
+    /// <summary>The demo's good answers state the fact correctly and briefly, with a next step.</summary>
+    private static readonly GoldAnswer LikertGold = new()
+    {
+        Scores = new Dictionary<string, int> { ["helpfulness"] = 6, ["accuracy"] = 7, ["safety"] = 7 },
+        Tolerance = 1,
+        Explanation = "The answer states the key fact correctly and briefly, and suggests a next step: helpful (6), accurate (7) and safe (7). Within one point of each counts.",
+    };
+
+    private static readonly GoldAnswer PairwiseGold = new()
+    {
+        Choice = Core.Aggregation.PreferenceChoice.A,
+        Explanation = "A states the key fact correctly and suggests a next step; B is vague, brushes the question off or says nothing true. A is better.",
+    };
+
     public static IReadOnlyList<DemoAccount> Accounts { get; } =
     [
         new("platform@portal.local", "platform admin"),
@@ -58,6 +74,7 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
             Description = "Rate single assistant responses on helpfulness, accuracy and safety.",
             Kind = ProjectKind.Likert,
             Overlap = 3,
+            Settings = ProjectSettings.Default with { Attributes = [.. AttributeDefinition.Defaults.Where(a => a.Key is "helpfulness" or "accuracy" or "safety")] },
             CreatedAt = now,
         };
         var pairwise = new Project
@@ -70,17 +87,27 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
         };
         db.Projects.AddRange(likert, pairwise);
         var random = new Random(2026);
+        var likertGold = 0;
         for (var i = 0; i < itemsPerProject; i++)
         {
             var (question, good, weak) = DemoText.Pick(random);
-            db.Items.Add(new Item
+            var likertIsGood = random.Next(2) == 0;
+            var likertItem = new Item
             {
                 ProjectId = likert.Id,
                 ExternalId = $"likert-{i + 1:D3}",
                 ConversationJson = Conversation(question),
-                ResponseA = random.Next(2) == 0 ? good : weak,
+                ResponseA = likertIsGood ? good : weak,
                 CreatedAt = now,
-            });
+            };
+            if (likertIsGood && likertGold < GoldPerProject)
+            {
+                likertGold++;
+                likertItem.IsGold = true;
+                likertItem.Gold = LikertGold;
+            }
+
+            db.Items.Add(likertItem);
             db.Items.Add(new Item
             {
                 ProjectId = pairwise.Id,
@@ -88,6 +115,8 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
                 ConversationJson = Conversation(question),
                 ResponseA = good,
                 ResponseB = weak,
+                IsGold = i < GoldPerProject,
+                Gold = i < GoldPerProject ? PairwiseGold : null,
                 CreatedAt = now,
             });
         }

@@ -24,6 +24,8 @@ internal static class PortalApi
         org.MapImportEndpoints();
         org.MapProgressEndpoints();
         org.MapTaskEndpoints();
+        org.MapGoldEndpoints();
+        org.MapAnnotatorEndpoints();
         org.MapMemberEndpoints();
         org.MapInviteEndpoints();
         org.MapJobEndpoints();
@@ -44,6 +46,10 @@ internal static class PortalApi
     /// <summary>A 400 problem that names the field at fault.</summary>
     public static ValidationProblem Invalid(PortalValidationException ex) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Field] = [ex.Message] }, detail: ex.Message);
+
+    /// <summary>A 400 problem that names every field at fault.</summary>
+    public static ValidationProblem Invalid(Portal.App.Features.Projects.ValidationProblemsException ex) =>
+        TypedResults.ValidationProblem(ex.ByField(), detail: ex.Message);
 }
 
 internal sealed record MeResponse(Guid Id, string UserName, bool PlatformAdmin, IReadOnlyList<MeOrganisation> Organisations);

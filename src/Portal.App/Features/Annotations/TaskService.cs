@@ -245,7 +245,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         Item? chosen = null;
         var gold = project.Settings.Gold;
-        if (gold.Rate > 0 && standing.GoldServed < gold.Rate * (standing.TasksServed + 1))
+        if (GoldDue(gold.Rate, standing))
         {
             // Gold items are shown to every annotator and claim nothing against the overlap.
             chosen = await untaken.Where(i => i.IsGold).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
@@ -300,6 +300,16 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (chosen, assignment);
+    }
+
+    /// <summary>
+    /// Whether this task should be gold: with the chance that keeps the annotator's gold share at the rate, and surely once
+    /// they are a whole item behind it. Never at a fixed position, so the first task (or every tenth) is not a tell.
+    /// </summary>
+    private static bool GoldDue(double rate, ProjectAnnotator standing)
+    {
+        var due = (rate * (standing.TasksServed + 1)) - standing.GoldServed;
+        return rate > 0 && (due >= 1 || Random.Shared.NextDouble() < due);
     }
 
     /// <summary>

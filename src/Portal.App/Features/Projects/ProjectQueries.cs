@@ -14,6 +14,21 @@ public sealed record ProjectSummary(
     int ActiveLeases,
     DateTime CreatedAt);
 
+/// <summary>A project with its whole configuration, as its settings page and the API show it.</summary>
+public sealed record ProjectDetails(
+    Guid Id,
+    string Name,
+    string Description,
+    ProjectKind Kind,
+    int Overlap,
+    int LeaseMinutes,
+    ProjectSettings Settings,
+    int Items,
+    int GoldItems,
+    int Annotations,
+    int ActiveLeases,
+    DateTime CreatedAt);
+
 /// <summary>Read side of projects for the admin and annotator pages and the API.</summary>
 public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
@@ -40,4 +55,29 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
             db.Items.Count(i => i.ProjectId == p.Id),
             db.Assignments.Count(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased),
             p.CreatedAt));
+
+    /// <summary>The project with its settings and counts; null when it is not in the organisation.</summary>
+    public async Task<ProjectDetails?> GetDetailsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await DetailsQuery(db, db.Projects.Where(p => p.Id == projectId)).FirstOrDefaultAsync(ct);
+    }
+
+    internal static IQueryable<ProjectDetails> DetailsQuery(PortalDbContext db, IQueryable<Project> projects) =>
+        projects.Select(p => new ProjectDetails(
+            p.Id,
+            p.Name,
+            p.Description,
+            p.Kind,
+            p.Overlap,
+            p.LeaseMinutes,
+            p.Settings,
+            db.Items.Count(i => i.ProjectId == p.Id),
+            db.Items.Count(i => i.ProjectId == p.Id && i.IsGold),
+            db.Annotations.Count(a => a.ProjectId == p.Id),
+            db.Assignments.Count(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased),
+            p.CreatedAt));
+
+    internal static ProjectDetails Details(Project p, int items, int goldItems, int annotations, int activeLeases) =>
+        new(p.Id, p.Name, p.Description, p.Kind, p.Overlap, p.LeaseMinutes, p.Settings, items, goldItems, annotations, activeLeases, p.CreatedAt);
 }

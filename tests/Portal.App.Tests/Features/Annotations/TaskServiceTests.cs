@@ -332,7 +332,7 @@ public class TaskServiceTests
     public async Task Gold_MixedInAtTheRate_WrongAnswersPauseTheAnnotatorAndTellTheAdmin(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
-        var settings = PlainPairs with { Gold = new GoldOptions { Rate = 0.5, MinAnswers = 2, PauseBelow = 0.6, ShowExplanation = true } };
+        var settings = PlainPairs with { Gold = new GoldOptions { Rate = 1, MinAnswers = 2, PauseBelow = 0.6, ShowExplanation = true } };
         var project = await s.Db.CreateTaskProjectAsync(s.Tenant.Id, items: 6, overlap: 1, settings: settings);
         await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
         {
@@ -344,7 +344,7 @@ public class TaskServiceTests
 
         var me = s.Tenant.Member(OrgRoles.Annotator).Id;
         var feedback = new List<GoldFeedback?>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 2; i++)
         {
             var task = await NextTaskAsync(s, project.Id, me);
 
@@ -353,7 +353,7 @@ public class TaskServiceTests
             feedback.Add((await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, me, Pick(notA))).Feedback);
         }
 
-        // Rate 0.5: tasks 1 and 3 are gold, 2 is not; the second wrong gold answer pauses.
+        // Rate 1: every task is gold while unseen gold items remain; the second wrong gold answer pauses.
         Assert.Equal(2, feedback.Count(f => f is not null));
         Assert.All(feedback.Where(f => f is not null), f => Assert.Equal(new GoldFeedback(false, "A answers the question."), f));
         var paused = await s.Tasks.NextAsync(s.Tenant.Id, project.Id, me);
@@ -361,7 +361,7 @@ public class TaskServiceTests
         Assert.Contains("gold accuracy 0%", paused.Message, StringComparison.Ordinal);
         await using var after = s.Db.Factory.CreateForTenant(s.Tenant.Id);
         var standing = await after.ProjectAnnotators.SingleAsync(a => a.AnnotatorId == me);
-        Assert.Equal((3, 2, 2, 0), (standing.TasksServed, standing.GoldServed, standing.GoldAnswered, standing.GoldCorrect));
+        Assert.Equal((2, 2, 2, 0), (standing.TasksServed, standing.GoldServed, standing.GoldAnswered, standing.GoldCorrect));
         Assert.Contains("paused automatically", (await after.ProjectNotices.SingleAsync()).Message, StringComparison.Ordinal);
         Assert.Equal(2, await after.Annotations.CountAsync(a => a.GoldCorrect == false));
         Assert.True((await s.Tasks.ProjectsAsync(s.Tenant.Id, me)).Single(p => p.ProjectId == project.Id).Paused);
@@ -376,7 +376,7 @@ public class TaskServiceTests
     {
         await using var s = await SetUpAsync(provider);
         var project = await s.Db.CreateTaskProjectAsync(s.Tenant.Id, items: 10, overlap: 3, settings: PlainPairs);
-        var annotators = await s.Db.CreateAnnotatorsAsync(s.Tenant.Id, 12);
+        var annotators = await s.Db.CreateAnnotatorsAsync(s.Tenant.Id, 8);
         var stored = 0;
 
         await Task.WhenAll(annotators.Select(a => Task.Run(async () =>
@@ -410,5 +410,42 @@ public class TaskServiceTests
         await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance).ExpireAsync(null, CancellationToken.None);
 
         await NextTaskAsync(s, project.Id, other);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Gold_AtARate_StaysWithinOneItemOfItAndIsNotAlwaysFirst(TestProvider provider)
+    {
+        await using var s = await SetUpAsync(provider);
+        var settings = PlainPairs with { Gold = new GoldOptions { Rate = 0.2, MinAnswers = 1000 } };
+        var project = await s.Db.CreateTaskProjectAsync(s.Tenant.Id, items: 60, overlap: 8, settings: settings);
+        await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
+        {
+            var goldIds = Enumerable.Range(1, 20).Select(n => $"item-{n:D3}").ToList();
+            await ctx.Items.Where(i => i.ProjectId == project.Id && goldIds.Contains(i.ExternalId!))
+                .ExecuteUpdateAsync(x => x.SetProperty(i => i.IsGold, true).SetProperty(i => i.Gold, new GoldAnswer { Choice = PreferenceChoice.A, Explanation = "A." }));
+        }
+
+        var annotators = await s.Db.CreateAnnotatorsAsync(s.Tenant.Id, 8);
+        var firstWasGold = new List<bool>();
+        foreach (var a in annotators)
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var task = await NextTaskAsync(s, project.Id, a.Id);
+                var result = await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, a.Id, Pick(ShownChoice.Left));
+                if (i == 0)
+                {
+                    firstWasGold.Add(result.Feedback is not null);
+                }
+
+                await using var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id);
+                var standing = await ctx.ProjectAnnotators.SingleAsync(x => x.ProjectId == project.Id && x.AnnotatorId == a.Id);
+                Assert.InRange(standing.GoldServed, (0.2 * standing.TasksServed) - 1, (0.2 * standing.TasksServed) + 1);
+            }
+        }
+
+        // A first task is gold with chance 0.2, so eight gold first tasks have odds of 1 in 390,625.
+        Assert.Contains(false, firstWasGold);
     }
 }

@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Organisations;
+
+namespace Portal.App.Features.Gold;
+
+/// <summary>
+/// An annotator of the organisation and their standing in one project, live from the counters the assignment engine
+/// keeps. <see cref="GoldAccuracy"/> is over every gold answer; <see cref="GoldAccuracySinceReinstate"/> over those the
+/// automatic pause looks at. Accuracies are null before the first gold answer.
+/// </summary>
+public sealed record AnnotatorStanding(
+    Guid UserId,
+    string DisplayName,
+    string Email,
+    int TasksServed,
+    int Annotations,
+    int GoldAnswered,
+    int GoldCorrect,
+    double? GoldAccuracy,
+    int GoldAnsweredSinceReinstate,
+    double? GoldAccuracySinceReinstate,
+    bool Paused,
+    DateTime? PausedAt,
+    string? PauseReason,
+    Guid? PausedByUserId,
+    string? PausedByName);
+
+/// <summary>Something the project's admins should know, until one of them dismisses it.</summary>
+public sealed record NoticeRow(Guid Id, string Message, Guid? AnnotatorId, DateTime CreatedAt);
+
+/// <summary>
+/// The admin side of annotators' standing in a project: their gold record, pausing and reinstating them, and the
+/// project's notices (such as an automatic pause by the gold threshold).
+/// </summary>
+public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>Every annotator of the organisation with their standing in the project; null when the project is not in the organisation.</summary>
+    public async Task<IReadOnlyList<AnnotatorStanding>?> ListAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        return await Standings(db, projectId, null).ToListAsync(ct);
+    }
+
+    /// <summary>One annotator's standing; null when the project is missing or the person is not an annotator of the organisation.</summary>
+    public async Task<AnnotatorStanding?> GetAsync(Guid orgId, Guid projectId, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        return await Standings(db, projectId, userId).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Stops the annotator from taking tasks in the project until reinstated. Pausing someone already paused keeps the
+    /// time and records the new reason. Null when the project is missing or the person is not an annotator here.
+    /// </summary>
+    /// <exception cref="PortalValidationException">No reason, or one longer than 500 characters.</exception>
+    public async Task<AnnotatorStanding?> PauseAsync(Guid orgId, Guid projectId, Guid userId, string? reason, Guid byUserId, CancellationToken ct = default)
+    {
+        reason = reason?.Trim() ?? "";
+        if (reason.Length is 0 or > 500)
+        {
+            throw new PortalValidationException("reason", "Say why in 1 to 500 characters; the annotator's record keeps it.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await ChangeAsync(orgId, projectId, userId,
+            update: rows => rows.ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.PausedAt, a => a.PausedAt ?? now)
+                .SetProperty(a => a.PauseReason, reason)
+                .SetProperty(a => a.PausedByUserId, byUserId), ct),
+            create: row =>
+            {
+                row.PausedAt = now;
+                row.PauseReason = reason;
+                row.PausedByUserId = byUserId;
+            },
+            ct);
+    }
+
+    /// <summary>
+    /// Lets a paused annotator take tasks again, with a fresh start for the gold threshold: only gold answers from now on
+    /// count towards the next automatic pause. Null when the project is missing or the person is not an annotator here.
+    /// </summary>
+    public async Task<AnnotatorStanding?> ReinstateAsync(Guid orgId, Guid projectId, Guid userId, CancellationToken ct = default) =>
+        await ChangeAsync(orgId, projectId, userId,
+            // One statement, so gold answers counted by the engine at the same moment are not lost between a read and a write.
+            update: rows => rows.ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.PausedAt, (DateTime?)null)
+                .SetProperty(a => a.PauseReason, (string?)null)
+                .SetProperty(a => a.PausedByUserId, (Guid?)null)
+                .SetProperty(a => a.GoldAnsweredAtReinstate, a => a.GoldAnswered)
+                .SetProperty(a => a.GoldCorrectAtReinstate, a => a.GoldCorrect), ct),
+            create: _ => { },
+            ct);
+
+    /// <summary>The project's notices that nobody has dismissed, newest first; null when the project is not in the organisation.</summary>
+    public async Task<IReadOnlyList<NoticeRow>?> ListNoticesAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        var notices = await db.ProjectNotices
+            .Where(n => n.ProjectId == projectId && n.DismissedAt == null)
+            .Select(n => new NoticeRow(n.Id, n.Message, n.AnnotatorId, n.CreatedAt))
+            .ToListAsync(ct);
+        return [.. notices.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)];
+    }
+
+    /// <summary>Dismisses the notice (again is harmless); false when it is not one of the project's notices.</summary>
+    public async Task<bool> DismissNoticeAsync(Guid orgId, Guid projectId, Guid noticeId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var notice = await db.ProjectNotices.FirstOrDefaultAsync(n => n.ProjectId == projectId && n.Id == noticeId, ct);
+        if (notice is null)
+        {
+            return false;
+        }
+
+        notice.DismissedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>Updates the annotator's row in one statement, creating it first if they have none.</summary>
+    private async Task<AnnotatorStanding?> ChangeAsync(Guid orgId, Guid projectId, Guid userId,
+        Func<IQueryable<ProjectAnnotator>, Task<int>> update, Action<ProjectAnnotator> create, CancellationToken ct)
+    {
+        await using (var db = dbFactory.CreateForTenant(orgId))
+        {
+            var isAnnotator = await db.Projects.AnyAsync(p => p.Id == projectId, ct)
+                && await db.Memberships.AnyAsync(m => m.UserId == userId && (m.Roles & OrgRoles.Annotator) != 0, ct);
+            if (!isAnnotator)
+            {
+                return null;
+            }
+
+            var row = db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.AnnotatorId == userId);
+            if (await update(row) == 0)
+            {
+                var created = new ProjectAnnotator { ProjectId = projectId, AnnotatorId = userId, CreatedAt = clock.GetUtcNow().UtcDateTime };
+                create(created);
+                db.ProjectAnnotators.Add(created);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    // The engine created the row for the annotator's first task in the meantime: change that one.
+                    db.ChangeTracker.Clear();
+                    if (await update(row) == 0)
+                    {
+                        throw;
+                    }
+                }
+            }
+        }
+
+        return await GetAsync(orgId, projectId, userId, ct);
+    }
+
+    private static IQueryable<AnnotatorStanding> Standings(PortalDbContext db, Guid projectId, Guid? userId) =>
+        from m in db.Memberships
+        where (m.Roles & OrgRoles.Annotator) != 0 && (userId == null || m.UserId == userId)
+        orderby m.User!.DisplayName, m.User!.Email
+        from pa in db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.AnnotatorId == m.UserId).DefaultIfEmpty()
+        select new AnnotatorStanding(
+            m.UserId,
+            m.User!.DisplayName,
+            m.User.Email ?? "",
+            pa == null ? 0 : pa.TasksServed,
+            db.Annotations.Count(a => a.ProjectId == projectId && a.AnnotatorId == m.UserId),
+            pa == null ? 0 : pa.GoldAnswered,
+            pa == null ? 0 : pa.GoldCorrect,
+            pa == null || pa.GoldAnswered == 0 ? null : (double)pa.GoldCorrect / pa.GoldAnswered,
+            pa == null ? 0 : pa.GoldAnswered - pa.GoldAnsweredAtReinstate,
+            pa == null || pa.GoldAnswered == pa.GoldAnsweredAtReinstate
+                ? null
+                : (double)(pa.GoldCorrect - pa.GoldCorrectAtReinstate) / (pa.GoldAnswered - pa.GoldAnsweredAtReinstate),
+            pa != null && pa.PausedAt != null,
+            pa == null ? null : pa.PausedAt,
+            pa == null ? null : pa.PauseReason,
+            pa == null ? null : pa.PausedByUserId,
+            pa == null || pa.PausedByUserId == null ? null : db.Users.Where(u => u.Id == pa.PausedByUserId).Select(u => u.DisplayName).FirstOrDefault());
+}

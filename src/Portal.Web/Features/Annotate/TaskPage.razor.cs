@@ -1,0 +1,657 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
+using Portal.App.Data;
+using Portal.App.Features.Annotations;
+using Portal.App.Features.Organisations;
+using Portal.Web.Components.Shared;
+using Radzen;
+
+namespace Portal.Web.Features.Annotate;
+
+/// <summary>
+/// The annotator's task page: shows the leased task, takes the answer from the keyboard or the mouse, keeps it as a
+/// draft with the lease, submits it once and shows the next task in place.
+/// </summary>
+public sealed partial class TaskPage
+{
+    private const string General = "general";
+
+    /// <summary>How long the page waits after a change before saving the draft, so typing does not write every key.</summary>
+    private static readonly TimeSpan DraftDelay = TimeSpan.FromMilliseconds(300);
+
+    private static readonly (ContentFlags Flag, string Label, char Key)[] Flags =
+    [
+        (ContentFlags.Unsafe, "Unsafe", '1'),
+        (ContentFlags.Broken, "Broken", '2'),
+        (ContentFlags.WrongLanguage, "Wrong language", '3'),
+    ];
+
+    private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private PageState _state = PageState.Loading;
+    private string _projectName = "";
+    private bool _missing;
+    private TaskForm? _form;
+
+    // The legend keeps showing the project's keys between tasks (feedback, conflict, nothing left).
+    private ProjectKind? _kind;
+    private PairwiseOptions? _options;
+    private IReadOnlyList<AttributeDefinition>? _attributes;
+    private int _seq;
+    private int? _doneByMe;
+    private string? _message;
+    private GoldFeedback? _feedback;
+    private List<TaskProblem> _errors = [];
+    private bool _submitting;
+    private bool _skipOpen;
+    private bool _flagsOpen;
+    private string _skipReason = "";
+    private DraftStatus _draftStatus;
+    private bool _dirty;
+    private bool _disposed;
+    private Guid _userId;
+    private Guid? _loadedProjectId;
+    private string? _focusSelector;
+    private CancellationTokenSource? _saveDelay;
+    private DotNetObjectReference<TaskPage>? _self;
+    private IJSObjectReference? _keys;
+
+    private enum PageState
+    {
+        Loading,
+        Task,
+        NothingLeft,
+        Paused,
+        Conflict,
+        Feedback,
+    }
+
+    private enum DraftStatus
+    {
+        None,
+        Unsaved,
+        Saved,
+        NotSaved,
+        LeaseEnded,
+    }
+
+    [Parameter]
+    public Guid OrgId { get; set; }
+
+    [Parameter]
+    public Guid ProjectId { get; set; }
+
+    [CascadingParameter]
+    private HttpContext? HttpContext { get; set; }
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private DateTime Now => Clock.GetUtcNow().UtcDateTime;
+
+    private string DraftText => _draftStatus switch
+    {
+        DraftStatus.Unsaved => "Saving draft…",
+        DraftStatus.Saved => "Draft saved",
+        DraftStatus.NotSaved => "Draft not saved: will retry",
+        DraftStatus.LeaseEnded => "Hold on this task ended",
+        _ => "",
+    };
+
+    private IEnumerable<(string[] Keys, string Action)> Legend
+    {
+        get
+        {
+            var kind = _kind;
+            var options = _options;
+            if (kind is null or ProjectKind.Likert or ProjectKind.LikertAndPairwise)
+            {
+                var (low, high) = _attributes is { Count: > 0 } a ? (a.Min(x => x.Min), a.Max(x => x.Max)) : (1, 7);
+                yield return ([Invariant(low), "…", Invariant(high)], "rate the current row, then the next");
+                yield return (["↑", "↓"], "previous / next row (Tab too)");
+            }
+
+            if (kind is null or ProjectKind.Pairwise or ProjectKind.LikertAndPairwise)
+            {
+                yield return (["←", "A"], "A is better");
+                yield return (["→", "B"], "B is better");
+                if (options?.AllowTie != false)
+                {
+                    yield return (["T"], "tie");
+                }
+
+                if (options?.AllowBothBad != false)
+                {
+                    yield return (["X"], "both bad");
+                }
+
+                if (options?.StrengthLevels is not 0)
+                {
+                    yield return (["1", "…", Invariant(options?.StrengthLevels ?? 3)], "how much better, after A or B");
+                }
+            }
+
+            yield return (["Enter"], "submit");
+            yield return (["S"], "skip: type why, then Enter");
+            yield return (["F"], "flag content: then 1 unsafe, 2 broken, 3 wrong language");
+            yield return (["Esc"], "leave a text box");
+            yield return (["Ctrl", "Enter"], "submit from a text box");
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _userId = Guid.Parse((await AuthenticationState).User.FindFirstValue(ClaimTypes.NameIdentifier)!);
+
+        // The first, static render leases nothing: it only answers 404 for a project of another organisation.
+        if (!RendererInfo.IsInteractive)
+        {
+            var project = await Projects.GetAsync(OrgId, ProjectId);
+            _missing = project is null;
+            _projectName = project?.Name ?? "";
+            HttpContext.MarkNotFoundIf(_missing);
+            return;
+        }
+
+        if (_loadedProjectId == ProjectId)
+        {
+            return;
+        }
+
+        _loadedProjectId = ProjectId;
+        var mine = (await Tasks.ProjectsAsync(OrgId, _userId)).FirstOrDefault(p => p.ProjectId == ProjectId);
+        _projectName = mine?.Name ?? _projectName;
+        _doneByMe = mine?.DoneByMe;
+        _kind = mine?.Kind;
+        await LoadNextAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!RendererInfo.IsInteractive || _disposed)
+        {
+            return;
+        }
+
+        if (firstRender)
+        {
+            _self = DotNetObjectReference.Create(this);
+            _keys = await JS.InvokeAsync<IJSObjectReference>("portalAnnotate.attach", _self);
+        }
+
+        if (_keys is not null && _focusSelector is { } selector)
+        {
+            _focusSelector = null;
+            await _keys.InvokeVoidAsync("focus", selector);
+        }
+    }
+
+    /// <summary>A shortcut typed outside a text box (see annotate.js).</summary>
+    [JSInvokable]
+    public async Task OnKey(string key)
+    {
+        if (_disposed || _submitting)
+        {
+            return;
+        }
+
+        if (_state is PageState.Conflict or PageState.Feedback)
+        {
+            if (key == "Enter")
+            {
+                await NextTaskAsync();
+            }
+
+            return;
+        }
+
+        if (_state != PageState.Task || _form is not { } form)
+        {
+            return;
+        }
+
+        if (_flagsOpen && key is "1" or "2" or "3")
+        {
+            await ToggleFlagAsync(Flags[key[0] - '1'].Flag);
+            return;
+        }
+
+        if (_skipOpen && key == "Enter")
+        {
+            await ConfirmSkipAsync();
+            return;
+        }
+
+        switch (form.OnKey(key))
+        {
+            case KeyOutcome.Submit:
+                await SubmitAsync();
+                return;
+            case KeyOutcome.Skip:
+                OpenSkip();
+                break;
+            case KeyOutcome.Flag:
+                ToggleFlagsPanel();
+                break;
+            case KeyOutcome.Escape:
+                _skipOpen = false;
+                _flagsOpen = false;
+                FocusCurrent();
+                break;
+            case KeyOutcome.Changed:
+                _errors.RemoveAll(e => e.Field != General);
+                DraftChanged();
+                FocusCurrent();
+                break;
+            case KeyOutcome.Moved:
+                FocusCurrent();
+                break;
+            default:
+                return;
+        }
+
+        StateHasChanged();
+    }
+
+    /// <summary>A row focused by Tab or the mouse becomes the one the number keys rate.</summary>
+    [JSInvokable]
+    public void OnRowFocused(string rowId)
+    {
+        if (_form is { } form && form.Rows.Where(r => r.Id == rowId).Select(r => (TaskRow?)r).FirstOrDefault() is { } row && !form.IsCurrent(row))
+        {
+            form.MoveTo(row);
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>The page is going away (reload, tab closed): save what is not saved yet.</summary>
+    [JSInvokable]
+    public Task FlushDraft() => SaveDraftNowAsync();
+
+    private Task RateAsync(TaskRow row, int value) => Change(f => f.Rate(row, value));
+
+    private Task ChooseAsync(ShownChoice choice) => Change(f => f.Choose(choice));
+
+    private Task StrengthAsync(int level) => Change(f => f.SetStrength(level));
+
+    private Task AttributeChoiceAsync(string key, ShownChoice choice) => Change(f => f.ChooseForAttribute(key, choice));
+
+    private Task ToggleFlagAsync(ContentFlags flag) => Change(f =>
+    {
+        f.ToggleFlag(flag);
+        return true;
+    }, focus: false);
+
+    private Task Change(Func<TaskForm, bool> change, bool focus = true)
+    {
+        if (_form is not null && !_submitting && change(_form))
+        {
+            _errors.RemoveAll(e => e.Field != General);
+            DraftChanged();
+            if (focus)
+            {
+                FocusCurrent();
+            }
+
+            StateHasChanged();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Bound with @bind so that Blazor keeps what the browser already shows while the server catches up with fast typing.
+    private string Comment
+    {
+        get => _form?.Draft.Comment ?? "";
+        set => _form?.SetComment(value ?? "");
+    }
+
+    private string Rationale
+    {
+        get => _form?.Draft.Rationale ?? "";
+        set => _form?.SetRationale(value ?? "");
+    }
+
+    private void CommentChanged() => TextChanged("comment");
+
+    private void RationaleChanged() => TextChanged("rationale");
+
+    private void TextChanged(string section)
+    {
+        _errors.RemoveAll(p => SectionOf(p.Field) == section);
+        DraftChanged();
+    }
+
+    private void OpenSkip()
+    {
+        _skipOpen = true;
+        _focusSelector = "#task-skip-reason";
+    }
+
+    private void CancelSkip()
+    {
+        _skipOpen = false;
+        _errors.RemoveAll(p => p.Field == "reason");
+        FocusCurrent();
+    }
+
+    private void ToggleFlagsPanel() => _flagsOpen = !_flagsOpen;
+
+    private async Task SkipKeyAsync(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter" && !e.CtrlKey && !e.MetaKey)
+        {
+            await ConfirmSkipAsync();
+        }
+    }
+
+    private async Task SubmitAsync()
+    {
+        if (_form is not { } form || _submitting || _state != PageState.Task)
+        {
+            return;
+        }
+
+        _errors = [.. form.Problems()];
+        if (_errors.Count > 0)
+        {
+            _focusSelector = _errors[0].Row is { } row ? RowSelector(row) : "#task-rationale";
+            StateHasChanged();
+            return;
+        }
+
+        _submitting = true;
+        StateHasChanged();
+        try
+        {
+            var result = await Tasks.SubmitAsync(OrgId, form.Task.AssignmentId, _userId, form.ToInput(Now));
+            CancelPendingSave();
+            if (!result.Replayed && _doneByMe is { } done)
+            {
+                _doneByMe = done + 1;
+            }
+
+            if (result.Feedback is { } feedback)
+            {
+                _form = null;
+                _feedback = feedback;
+                _state = PageState.Feedback;
+                _focusSelector = "[data-testid=feedback-next]";
+            }
+            else
+            {
+                await LoadNextAsync();
+            }
+        }
+        catch (PortalValidationException e)
+        {
+            _errors = [new(e.Field, e.Message)];
+        }
+        catch (TaskConflictException e)
+        {
+            ShowConflict(e.Message);
+        }
+        catch (TaskNotFoundException e)
+        {
+            ShowConflict(e.Message);
+        }
+        finally
+        {
+            _submitting = false;
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task ConfirmSkipAsync()
+    {
+        if (_form is not { } form || _submitting)
+        {
+            return;
+        }
+
+        var reason = _skipReason.Trim();
+        if (reason.Length == 0)
+        {
+            _errors = [new("reason", "Say why you skip this task.")];
+            _focusSelector = "#task-skip-reason";
+            StateHasChanged();
+            return;
+        }
+
+        _submitting = true;
+        StateHasChanged();
+        try
+        {
+            await Tasks.SkipAsync(OrgId, form.Task.AssignmentId, _userId, reason, form.Draft.Flags);
+            CancelPendingSave();
+            await LoadNextAsync();
+        }
+        catch (PortalValidationException e)
+        {
+            _errors = [new(e.Field, e.Message)];
+        }
+        catch (TaskConflictException e)
+        {
+            ShowConflict(e.Message);
+        }
+        catch (TaskNotFoundException e)
+        {
+            ShowConflict(e.Message);
+        }
+        finally
+        {
+            _submitting = false;
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task NextTaskAsync()
+    {
+        await LoadNextAsync();
+        StateHasChanged();
+    }
+
+    private async Task LoadNextAsync()
+    {
+        CancelPendingSave();
+        _state = PageState.Loading;
+        _form = null;
+        _feedback = null;
+        _message = null;
+        _errors = [];
+        _skipOpen = false;
+        _flagsOpen = false;
+        _skipReason = "";
+        _draftStatus = DraftStatus.None;
+        _dirty = false;
+
+        var next = await Tasks.NextAsync(OrgId, ProjectId, _userId);
+        if (next is null)
+        {
+            _missing = true;
+            return;
+        }
+
+        _message = next.Message;
+        switch (next.Status)
+        {
+            case NextTaskStatus.Assigned when next.Task is { } task:
+                var stored = TaskDraft.Parse(task.DraftJson);
+                _form = new TaskForm(task, stored ?? TaskDraft.Start(Now));
+                _projectName = task.ProjectName;
+                (_kind, _options, _attributes) = (task.Kind, task.Pairwise, task.Attributes);
+                _seq++;
+                _state = PageState.Task;
+                FocusCurrent();
+                if (stored is null)
+                {
+                    // Saved at once: the time on task and the idempotency key must survive a reload before any change.
+                    _dirty = true;
+                    await SaveDraftNowAsync();
+                }
+                else
+                {
+                    _draftStatus = DraftStatus.Saved;
+                }
+
+                break;
+            case NextTaskStatus.Paused:
+                _state = PageState.Paused;
+                break;
+            default:
+                _state = PageState.NothingLeft;
+                break;
+        }
+    }
+
+    private void ShowConflict(string message)
+    {
+        CancelPendingSave();
+        _form = null;
+        _message = message;
+        _state = PageState.Conflict;
+        _focusSelector = "[data-testid=take-next]";
+    }
+
+    private void DraftChanged()
+    {
+        _dirty = true;
+        _draftStatus = DraftStatus.Unsaved;
+        CancelPendingSave();
+        _saveDelay = new CancellationTokenSource();
+        _ = SaveAfterDelayAsync(_saveDelay.Token);
+    }
+
+    private async Task SaveAfterDelayAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(DraftDelay, Clock, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await InvokeAsync(async () =>
+        {
+            await SaveDraftNowAsync();
+            if (!_disposed)
+            {
+                StateHasChanged();
+            }
+        });
+    }
+
+    private async Task SaveDraftNowAsync()
+    {
+        if (_form is not { } form || !_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        var json = form.Draft.ToJson();
+        await _saveLock.WaitAsync();
+        try
+        {
+            var live = await Tasks.SaveDraftAsync(OrgId, form.Task.AssignmentId, _userId, json);
+            if (ReferenceEquals(form, _form))
+            {
+                _draftStatus = !live ? DraftStatus.LeaseEnded : _dirty ? DraftStatus.Unsaved : DraftStatus.Saved;
+            }
+        }
+        catch (Exception) when (!_disposed)
+        {
+            // A draft that cannot be saved now is retried with the next change; the annotator's page goes on.
+            _dirty = true;
+            _draftStatus = DraftStatus.NotSaved;
+        }
+        finally
+        {
+            _saveLock.Release();
+        }
+    }
+
+    private void CancelPendingSave()
+    {
+        _saveDelay?.Cancel();
+        _saveDelay?.Dispose();
+        _saveDelay = null;
+    }
+
+    private void FocusCurrent() =>
+        _focusSelector = _form?.Current is { } row ? RowSelector(row) : "[data-testid=submit]";
+
+    private static string RowSelector(TaskRow row) => $"[data-row=\"{row.Id}\"]";
+
+    /// <summary>Where a problem is shown: next to its field when the page has it, else above the buttons.</summary>
+    private static string SectionOf(string field)
+    {
+        var f = field.ToLowerInvariant();
+        return f switch
+        {
+            _ when f.Contains("scoresright", StringComparison.Ordinal) => "scoresRight",
+            _ when f.Contains("score", StringComparison.Ordinal) => "scores",
+            _ when f.Contains("attributechoice", StringComparison.Ordinal) => "attributeChoices",
+            _ when f.Contains("strength", StringComparison.Ordinal) => "strength",
+            _ when f.Contains("choice", StringComparison.Ordinal) => "choice",
+            _ when f.Contains("rationale", StringComparison.Ordinal) => "rationale",
+            _ when f.Contains("comment", StringComparison.Ordinal) => "comment",
+            _ when f.Contains("reason", StringComparison.Ordinal) => "reason",
+            _ => General,
+        };
+    }
+
+    private static string Invariant(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string SideLabel(string side) => side == "left" ? "A" : "B";
+
+    private static string? CurrentClass(TaskForm form, TaskRow row) => form.IsCurrent(row) ? "is-current" : null;
+
+    private static Variant Pressed(bool on) => on ? Variant.Filled : Variant.Outlined;
+
+    private static ButtonStyle Style(bool on) => on ? ButtonStyle.Primary : ButtonStyle.Base;
+
+    private static string Aria(bool on) => on ? "true" : "false";
+
+    /// <summary>Words for the strength levels: 3 levels read slightly, clearly, much better.</summary>
+    private static string StrengthLabel(int level, int levels) => (levels, level) switch
+    {
+        (1, _) => "better",
+        (_, 1) => "slightly",
+        _ when level == levels => "much",
+        (3, 2) => "clearly",
+        _ => "",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        CancelPendingSave();
+        if (_dirty)
+        {
+            await SaveDraftNowAsync();
+        }
+
+        _disposed = true;
+        if (_keys is not null)
+        {
+            try
+            {
+                await _keys.InvokeVoidAsync("dispose");
+                await _keys.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser is gone already, and its listeners with it.
+            }
+        }
+
+        _self?.Dispose();
+        _saveLock.Dispose();
+    }
+}

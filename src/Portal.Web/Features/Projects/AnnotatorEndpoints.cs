@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.App.Features.Gold;
+using Portal.App.Features.Organisations;
+using Portal.Web.Api;
+using Portal.Web.Tenancy;
+
+namespace Portal.Web.Features.Projects;
+
+internal sealed record PauseRequest(string? Reason);
+
+internal static class AnnotatorEndpoints
+{
+    public static RouteGroupBuilder MapAnnotatorEndpoints(this RouteGroupBuilder org)
+    {
+        var project = org.MapGroup("/projects/{projectId:guid}").RequireAuthorization(Policies.ProjectAdmin);
+        project.MapGet("/annotators", async Task<Results<Ok<IReadOnlyList<AnnotatorStanding>>, NotFound>> (
+                Guid orgId, Guid projectId, ProjectAnnotatorService service, CancellationToken ct) =>
+                await service.ListAsync(orgId, projectId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .WithName("Annotators_List").WithSummary("Every annotator of the organisation with their standing in the project: tasks, annotations, gold accuracy, pause.");
+        project.MapPost("/annotators/{userId:guid}/pause", async Task<Results<Ok<AnnotatorStanding>, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, Guid userId, PauseRequest request, ClaimsPrincipal user, ProjectAnnotatorService service, CancellationToken ct) =>
+            {
+                try
+                {
+                    return await service.PauseAsync(orgId, projectId, userId, request.Reason, user.UserId(), ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
+                }
+                catch (PortalValidationException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+            })
+            .WithName("Annotators_Pause").WithSummary("Stops an annotator from taking tasks in the project until reinstated; the reason is kept.");
+        project.MapPost("/annotators/{userId:guid}/reinstate", async Task<Results<Ok<AnnotatorStanding>, NotFound>> (
+                Guid orgId, Guid projectId, Guid userId, ProjectAnnotatorService service, CancellationToken ct) =>
+                await service.ReinstateAsync(orgId, projectId, userId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound())
+            .WithName("Annotators_Reinstate").WithSummary("Lets a paused annotator work again; only gold answers from now on count towards the next automatic pause.");
+        project.MapGet("/notices", async Task<Results<Ok<IReadOnlyList<NoticeRow>>, NotFound>> (
+                Guid orgId, Guid projectId, ProjectAnnotatorService service, CancellationToken ct) =>
+                await service.ListNoticesAsync(orgId, projectId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .WithName("Notices_List").WithSummary("The project's notices nobody has dismissed, newest first (such as an annotator paused by the gold threshold).");
+        project.MapPost("/notices/{noticeId:guid}/dismiss", async Task<Results<NoContent, NotFound>> (
+                Guid orgId, Guid projectId, Guid noticeId, ProjectAnnotatorService service, CancellationToken ct) =>
+                await service.DismissNoticeAsync(orgId, projectId, noticeId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithName("Notices_Dismiss").WithSummary("Dismisses a notice for every admin of the project.");
+        return org;
+    }
+}

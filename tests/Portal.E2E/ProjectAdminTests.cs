@@ -1,0 +1,118 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.E2E;
+
+public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task ProjectAdmin_CreatesAProjectSetsItUpAndMarksAnItemGold_SeesItListedAsGold()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        var file = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllLinesAsync(file,
+        [
+            "{\"id\": \"capital-1\", \"prompt\": \"What is the capital of Australia?\", \"response_a\": \"Sydney.\", \"response_b\": \"Canberra.\"}",
+            "{\"id\": \"prime-1\", \"prompt\": \"Is 91 a prime number?\", \"response_a\": \"No: 91 = 7 × 13.\", \"response_b\": \"Yes, 91 is prime.\"}",
+        ]);
+        try
+        {
+            await new LoginPage(page).SignInAsync("admin@demo.local", PortalFixture.DemoPassword);
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Projects" }).First.ClickAsync();
+
+            // A new pairwise project, from the Projects page; the dialog leads to its settings.
+            await page.GetByTestId("new-project").ClickAsync();
+            var name = page.GetByTestId("new-project-name");
+            await name.FillAsync("Fact checks (pairwise)");
+            await name.BlurAsync();
+            await page.GetByTestId("new-project-kind").GetByText("Pairwise", new() { Exact = true }).ClickAsync();
+            await page.GetByTestId("create-project").ClickAsync();
+            await Expect(page.GetByTestId("settings-title")).ToHaveTextAsync("Settings of Fact checks (pairwise)");
+            await new Shell(page).WaitInteractiveAsync();
+
+            // Attributes: keep helpfulness and accuracy, add a custom one and move it up; a missing key is named and nothing saved.
+            var settings = new ProjectSettingsPage(page);
+            for (var i = 6; i >= 2; i--)
+            {
+                await settings.RemoveAttributeAsync(i);
+            }
+
+            await page.GetByTestId("add-custom-attribute").ClickAsync();
+            await settings.FillAsync("attr-name-2", "Sources");
+            await settings.FillAsync("attr-description-2", "Names where the facts come from.");
+            await settings.SaveAsync();
+            await Expect(settings.Problems).ToContainTextAsync("Attribute 3, key");
+            await Expect(settings.Attribute(2).GetByTestId("problem-settings.attributes[2].key")).ToBeVisibleAsync();
+
+            await settings.FillAsync("attr-key-2", "sources");
+            await page.GetByTestId("attr-up-2").ClickAsync();
+
+            // Pairwise options: no tie, plain A/B, per-attribute choices, a rationale of at least 15 characters.
+            await settings.Field("allow-tie").ClickAsync();
+            await settings.ChooseStrengthAsync("Plain A/B");
+            await settings.Field("per-attribute").ClickAsync();
+            await settings.Field("require-rationale").ClickAsync();
+            var minLength = settings.Field("rationale-min-length").Locator("input");
+            await minLength.FillAsync("15");
+            await minLength.BlurAsync();
+            await settings.SaveAsync();
+            await settings.ExpectSavedAsync();
+            await Expect(settings.Problems).ToHaveCountAsync(0);
+            await ScreenshotWholeAsync(page, "project-settings.png");
+
+            // What was saved is what the page shows after a reload.
+            await page.ReloadAsync();
+            await new Shell(page).WaitInteractiveAsync();
+            await Expect(page.GetByTestId("attr-key-0")).ToHaveValueAsync("helpfulness");
+            await Expect(page.GetByTestId("attr-key-1")).ToHaveValueAsync("sources");
+            await Expect(page.GetByTestId("attr-key-2")).ToHaveValueAsync("accuracy");
+            await Expect(page.GetByTestId("attribute-3")).ToHaveCountAsync(0);
+            await Expect(settings.Field("rationale-min-length").Locator("input")).ToHaveValueAsync("15");
+
+            // Two items in, from the project's overview.
+            await page.GetByTestId("project-nav-overview").ClickAsync();
+            await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Fact checks (pairwise)");
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByTestId("import-file").SetInputFilesAsync(file);
+            await Expect(page.GetByTestId("job-runs")).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });
+
+            // The items page: mark the capital question gold (B is right); tie is not offered since the project allows none.
+            await page.GetByTestId("project-nav-items").ClickAsync();
+            await new Shell(page).WaitInteractiveAsync();
+            var items = new ProjectItemsPage(page);
+            await Expect(items.Grid.Locator("tbody tr")).ToHaveCountAsync(2);
+            await items.Row("capital-1").GetByTestId("mark-gold").ClickAsync();
+            await Expect(page.GetByTestId("gold-choice")).Not.ToContainTextAsync("Tie");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await items.MarkGoldAsync("capital-1", "B is better", "Canberra has been the capital since 1913; Sydney is the largest city.");
+
+            await Expect(items.Row("capital-1").GetByTestId("gold-badge")).ToBeVisibleAsync();
+            await Expect(items.Row("capital-1").GetByTestId("gold-expected")).ToContainTextAsync("B is better");
+            await Expect(items.Row("prime-1").GetByTestId("gold-badge")).ToHaveCountAsync(0);
+            await items.ShowGoldOnlyAsync();
+            await Expect(items.Grid.Locator("tbody tr")).ToHaveCountAsync(1);
+            await Expect(items.Grid).ToContainTextAsync("capital-1");
+            await Expect(page.GetByTestId("gold-count")).ToHaveTextAsync("1 gold");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "project-items.png") });
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "project-admin");
+            throw;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The page scrolls inside the layout, not the document: a tall window shows all of it.</summary>
+    private static async Task ScreenshotWholeAsync(IPage page, string name)
+    {
+        var height = await page.EvaluateAsync<int>("() => Math.max(...[...document.querySelectorAll('.rz-body, body')].map(e => e.scrollHeight)) + 60");
+        await page.SetViewportSizeAsync(1280, Math.Min(height, 4000));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name) });
+        await page.SetViewportSizeAsync(1280, 860);
+    }
+}
