@@ -24,6 +24,7 @@ public static class PortalAppServices
         services.AddScoped<OrganisationService>();
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();
+        services.AddScoped<ProjectProgressQuery>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Features.Gold.GoldService>();
         services.AddScoped<Features.Gold.ProjectAnnotatorService>();

@@ -19,6 +19,21 @@ public sealed class CliContext(
 
     public ServiceProvider Services() => CliHost.Build(settings);
 
+    /// <summary>Services with some settings replaced, such as a scratch database.</summary>
+    public ServiceProvider Services(IReadOnlyDictionary<string, string?> replaced)
+    {
+        var merged = settings is null ? new Dictionary<string, string?>() : new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in replaced)
+        {
+            merged[key] = value;
+        }
+
+        return CliHost.Build(merged);
+    }
+
+    /// <summary>The configuration commands see: shared defaults, environment, then the context's settings.</summary>
+    public Microsoft.Extensions.Configuration.IConfiguration Configuration() => CliHost.Configuration(settings);
+
     /// <summary>Services over a database brought up to date first, as the web app does at start.</summary>
     public async Task<ServiceProvider> MigratedServices(CancellationToken ct)
     {

@@ -11,15 +11,19 @@ public static class CliHost
 {
     public static ServiceProvider Build(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddPortalDefaults()
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
-            .Build();
+        var configuration = Configuration(overrides);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
         services.AddPortal(DatabaseOptions.FromConfiguration(configuration));
         return services.BuildServiceProvider();
     }
+
+    /// <summary>The shared defaults, then environment variables, then <paramref name="overrides"/>.</summary>
+    public static IConfigurationRoot Configuration(IReadOnlyDictionary<string, string?>? overrides = null) =>
+        new ConfigurationBuilder()
+            .AddPortalDefaults()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
 }

@@ -20,6 +20,7 @@ public static class PortalCli
         ImportCommand.Add(root, cli);
         RlthfCommands.Add(root, cli);
         AgreementCommand.Add(root, cli);
+        BenchCommands.Add(root, cli);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

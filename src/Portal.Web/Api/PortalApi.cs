@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Organisations;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
@@ -22,6 +23,8 @@ internal static class PortalApi
         var org = api.MapGroup("/orgs/{orgId:guid}");
         org.MapProjectEndpoints();
         org.MapImportEndpoints();
+        org.MapProgressEndpoints();
+        org.MapTaskEndpoints();
         org.MapGoldEndpoints();
         org.MapAnnotatorEndpoints();
         org.MapMemberEndpoints();

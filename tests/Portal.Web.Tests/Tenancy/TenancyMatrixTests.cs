@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Invites;
 using Portal.TestSupport;
 using Portal.Web.Tests.Infrastructure;
@@ -18,6 +19,7 @@ public class TenancyMatrixTests
 {
     private const OrgRoles Staff = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator;
     private const OrgRoles Admins = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin;
+    private const string SecondProject = "Second project";
 
     /// <summary>The matrix. A route template here must match the app's route table exactly (checked below).</summary>
     private static readonly MatrixCase[] Cases =
@@ -27,6 +29,15 @@ public class TenancyMatrixTests
         new("POST", "/api/v1/orgs/{orgId:guid}/projects", Admins, Destructive: true, Body: new { name = "Matrix project", kind = "Likert" }),
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Admins, Destructive: true, Body: new { name = "Matrix renamed", overlap = 2, leaseMinutes = 15 }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins, Body: new { prompt = "Q", chosen = "good", rejected = "bad" }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/progress", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/annotator/projects", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/tasks/next", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}", OrgRoles.Annotator),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/draft", OrgRoles.Annotator, Body: new { choice = "Left" }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/annotation", OrgRoles.Annotator,
+            Body: new { idempotencyKey = "matrix", choice = "Left", strength = 1 }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/skip", OrgRoles.Annotator,
+            Body: new { reason = "matrix", flags = "Broken" }, SecondAssignment: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins),
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/gold", Admins, Destructive: true, Body: new { choice = "A", explanation = "A is right." }),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/gold", Admins, Destructive: true),
@@ -50,6 +61,7 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/quality", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/progress", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/settings", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/items", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotators", Admins, Page: true),
@@ -219,7 +231,8 @@ public class TenancyMatrixTests
             .Replace("{inviteId:guid}", ids.InviteId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{itemId:guid}", ids.ItemId.ToString(), StringComparison.OrdinalIgnoreCase)
-            .Replace("{noticeId:guid}", ids.NoticeId.ToString(), StringComparison.OrdinalIgnoreCase);
+            .Replace("{noticeId:guid}", ids.NoticeId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
@@ -230,7 +243,12 @@ public class TenancyMatrixTests
     }
 
     /// <summary>Ids of one tenant's resources to put in the routes, and names that must never leak into a refusal.</summary>
-    private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId, string OrgName, string ProjectName);
+    /// <remarks>
+    /// <see cref="AssignmentId"/> and <see cref="SecondAssignmentId"/> are live leases of the tenant's annotator, taken
+    /// through the engine in two projects: one to read, draft and answer, one to skip.
+    /// </remarks>
+    private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
+        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -248,12 +266,20 @@ public class TenancyMatrixTests
             ctx.JobRuns.Add(new JobRun { TenantId = tenant.Id, JobName = "expire-leases", Status = RunStatus.Succeeded, QueuedAt = DateTime.UtcNow });
             ctx.ProjectNotices.Add(new ProjectNotice { ProjectId = tenant.Project.Id, AnnotatorId = victim.Id, Message = "Victim was paused: gold accuracy 20% over 5 answers", CreatedAt = DateTime.UtcNow });
             await ctx.SaveChangesAsync();
+
+            var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
+            var (second, _) = await db.CreateTestProjectAsync(tenant.Id, SecondProject);
+            await tasks.NextAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.Annotator).Id);
+            await tasks.NextAsync(tenant.Id, second.Id, tenant.Member(OrgRoles.Annotator).Id);
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
         var runId = await ctx.JobRuns.IgnoreQueryFilters().Where(r => r.TenantId == tenant.Id).Select(r => r.Id).FirstAsync();
         var noticeId = await ctx.ProjectNotices.Select(n => n.Id).FirstAsync();
-        return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId,
+        var leases = ctx.Assignments.Where(a => a.AnnotatorId == tenant.Member(OrgRoles.Annotator).Id);
+        var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
             tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
     }
 
@@ -276,6 +302,9 @@ public class TenancyMatrixTests
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(),
             await ctx.ProjectMetrics.IgnoreQueryFilters().CountAsync(),
             await ctx.CuratedLabels.IgnoreQueryFilters().CountAsync(),
+            await ctx.Assignments.IgnoreQueryFilters().SumAsync(a => (int)a.Status),
+            await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
+            await ctx.Annotations.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
             await ctx.Organisations.CountAsync());
     }
@@ -291,5 +320,7 @@ public class TenancyMatrixTests
 
     private static string Normalise(string template) => template.TrimEnd('/').ToLowerInvariant();
 
-    private sealed record MatrixCase(string Method, string Template, OrgRoles Allowed, bool Page = false, bool Destructive = false, object? Body = null);
+    /// <param name="SecondAssignment">The case closes its assignment so that the other cases could not use it (a skip): it gets one of its own.</param>
+    private sealed record MatrixCase(string Method, string Template, OrgRoles Allowed, bool Page = false, bool Destructive = false, object? Body = null,
+        bool SecondAssignment = false);
 }

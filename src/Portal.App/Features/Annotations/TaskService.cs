@@ -202,6 +202,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     }
 
     /// <summary>Keeps the page's unsaved answer with the lease. Returns false when the lease is no longer live.</summary>
+    /// <exception cref="TaskNotFoundException">Not this annotator's assignment.</exception>
     public async Task<bool> SaveDraftAsync(Guid orgId, Guid assignmentId, Guid annotatorId, string draftJson, CancellationToken ct = default)
     {
         if (draftJson is null || draftJson.Length > MaxDraftLength)
@@ -211,9 +212,16 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         await using var db = dbFactory.CreateForTenant(orgId);
         var now = Now;
-        return await db.Assignments
+        var saved = await db.Assignments
             .Where(a => a.Id == assignmentId && a.AnnotatorId == annotatorId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.DraftJson, draftJson), ct) == 1;
+        if (saved)
+        {
+            return true;
+        }
+
+        // Someone else's assignment (or another organisation's) is not found, as on submit and skip, rather than "no longer live".
+        return await db.Assignments.AnyAsync(a => a.Id == assignmentId && a.AnnotatorId == annotatorId, ct) ? false : throw new TaskNotFoundException();
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

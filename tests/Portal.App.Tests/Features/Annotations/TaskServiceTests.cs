@@ -323,7 +323,7 @@ public class TaskServiceTests
 
         await Assert.ThrowsAsync<TaskNotFoundException>(() => s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, other, Pick(ShownChoice.Left)));
         await Assert.ThrowsAsync<TaskNotFoundException>(() => s.Tasks.SkipAsync(s.Tenant.Id, task.AssignmentId, other, "x", ContentFlags.None));
-        Assert.False(await s.Tasks.SaveDraftAsync(s.Tenant.Id, task.AssignmentId, other, "{}"));
+        await Assert.ThrowsAsync<TaskNotFoundException>(() => s.Tasks.SaveDraftAsync(s.Tenant.Id, task.AssignmentId, other, "{}"));
         Assert.Null(await s.Tasks.GetAsync(s.Tenant.Id, task.AssignmentId, other));
     }
 

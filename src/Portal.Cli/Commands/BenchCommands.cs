@@ -1,0 +1,349 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Portal.App.Data;
+using Portal.App.Features.Annotations;
+using Portal.App.Features.Organisations;
+
+namespace Portal.Cli.Commands;
+
+/// <summary>
+/// <c>portal bench tasks</c>: N simulated annotators ask for tasks and answer them at once, through <see cref="TaskService"/> (the
+/// code behind the task API), on a scratch database that is thrown away afterwards. Prints one JSON object.
+/// </summary>
+public static class BenchCommands
+{
+    public static void Add(RootCommand root, CliContext cli)
+    {
+        var bench = new Command("bench", "Benchmarks on a scratch database (created and dropped by the command).");
+        bench.Subcommands.Add(Tasks(cli));
+        root.Subcommands.Add(bench);
+    }
+
+    private static Command Tasks(CliContext cli)
+    {
+        var annotators = new Option<int>("--annotators") { Description = "Simulated annotators working at once.", DefaultValueFactory = _ => 10 };
+        var items = new Option<int>("--items") { Description = "Items in the project.", DefaultValueFactory = _ => 100 };
+        var overlap = new Option<int>("--overlap") { Description = "Distinct annotators per item.", DefaultValueFactory = _ => 3 };
+        var provider = new Option<string>("--provider") { Description = "sqlite (a temporary file) or postgres (a new database on the server).", DefaultValueFactory = _ => "sqlite" };
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "PostgreSQL: the server to create the scratch database on (default: ConnectionStrings:Postgres). Not used with sqlite.",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seeds the simulated answers.", DefaultValueFactory = _ => 1 };
+        var command = new Command("tasks",
+            "N annotators each loop next task + submit through TaskService, the same code the API calls, until nothing is left. "
+            + "Prints one JSON object (throughput, latency percentiles, checks); progress goes to stderr.")
+        {
+            annotators, items, overlap, provider, connection, seed,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new TaskBenchOptions(
+                AtLeast(parse.GetValue(annotators), 1, "--annotators"),
+                AtLeast(parse.GetValue(items), 1, "--items"),
+                AtLeast(parse.GetValue(overlap), 1, "--overlap"),
+                parse.GetValue(seed));
+            await using var scratch = await ScratchDatabase.CreateAsync(cli, parse.GetValue(provider)!, parse.GetValue(connection), ct);
+            var result = await TaskBench.RunAsync(cli, scratch, options, ct);
+            cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
+            return result.Checks.Passed ? PortalCli.Ok : PortalCli.Failed;
+        });
+        return command;
+    }
+
+    private static int AtLeast(int value, int min, string option) =>
+        value >= min ? value : throw new CliUsageException($"{option} must be at least {min}, not {value}.");
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+public sealed record TaskBenchOptions(int Annotators, int Items, int Overlap, int Seed);
+
+public sealed record Percentiles(double P50, double P95, double P99);
+
+/// <summary>
+/// What the database says after the run. <see cref="ExpectedPerItem"/> is the overlap, or the number of annotators when there
+/// are fewer of them (nobody rates an item twice).
+/// </summary>
+public sealed record BenchChecks(
+    int ExpectedPerItem,
+    int MaxAnnotationsPerItem,
+    int MinAnnotationsPerItem,
+    int ItemsOffTarget,
+    int DuplicateRatings,
+    bool AnnotationsMatchSubmits,
+    int Errors,
+    bool Passed);
+
+public sealed record TaskBenchResult(
+    string Provider,
+    string Through,
+    int Annotators,
+    int Items,
+    int Overlap,
+    int Annotations,
+    double Seconds,
+    double Throughput,
+    Percentiles NextMs,
+    Percentiles SubmitMs,
+    BenchChecks Checks,
+    IReadOnlyList<string> FirstErrors);
+
+internal static class TaskBench
+{
+    public static async Task<TaskBenchResult> RunAsync(CliContext cli, ScratchDatabase scratch, TaskBenchOptions options, CancellationToken ct)
+    {
+        await using var services = cli.Services(scratch.Settings);
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await Migrator.MigrateAsync(factory, ct);
+        var (orgId, projectId, annotatorIds) = await SetUpAsync(services, factory, options, ct);
+
+        var expectedPerItem = Math.Min(options.Overlap, options.Annotators);
+        var target = options.Items * expectedPerItem;
+        var next = new ConcurrentQueue<double>();
+        var submit = new ConcurrentQueue<double>();
+        var errors = new ConcurrentQueue<string>();
+        var submitted = 0;
+        using var progress = new ProgressLine(cli.Error, "bench tasks");
+
+        async Task AnnotateAsync(Guid annotatorId, int index)
+        {
+            var random = new Random(HashCode.Combine(options.Seed, index));
+            var failures = 0;
+            while (failures < 5)
+            {
+                ct.ThrowIfCancellationRequested();
+                try
+                {
+                    await using var scope = services.CreateAsyncScope();
+                    var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
+                    var watch = Stopwatch.StartNew();
+                    var result = await tasks.NextAsync(orgId, projectId, annotatorId, ct);
+                    next.Enqueue(watch.Elapsed.TotalMilliseconds);
+                    if (result?.Task is not { } task)
+                    {
+                        return;
+                    }
+
+                    var input = new AnnotationInput(
+                        Guid.NewGuid().ToString("N"),
+                        Choice: random.Next(2) == 0 ? ShownChoice.Left : ShownChoice.Right,
+                        Strength: random.Next(1, 4),
+                        TimeOnTaskMs: random.Next(5_000, 60_000));
+                    watch.Restart();
+                    await tasks.SubmitAsync(orgId, task.AssignmentId, annotatorId, input, ct);
+                    submit.Enqueue(watch.Elapsed.TotalMilliseconds);
+                    progress.Report((double)Interlocked.Increment(ref submitted) / target);
+                    failures = 0;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failures++;
+                    errors.Enqueue($"{ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(id, i), ct)));
+        var seconds = clock.Elapsed.TotalSeconds;
+        progress.Done();
+
+        var checks = await CheckAsync(factory, orgId, projectId, options, expectedPerItem, submitted, errors.Count, ct);
+        return new TaskBenchResult(
+            scratch.Provider,
+            "TaskService.NextAsync and SubmitAsync in process: the code behind GET .../tasks/next and POST .../annotation, without HTTP",
+            options.Annotators,
+            options.Items,
+            options.Overlap,
+            submitted,
+            Math.Round(seconds, 3),
+            Math.Round(submitted / seconds, 1),
+            Summarise(next),
+            Summarise(submit),
+            checks,
+            [.. errors.Distinct().Take(5)]);
+    }
+
+    /// <summary>A throwaway organisation, a pairwise project with its items, and annotators written directly (no passwords to hash).</summary>
+    private static async Task<(Guid OrgId, Guid ProjectId, IReadOnlyList<Guid> Annotators)> SetUpAsync(
+        ServiceProvider services, IDbContextFactory<PortalDbContext> factory, TaskBenchOptions options, CancellationToken ct)
+    {
+        var org = await services.GetRequiredService<OrganisationService>().CreateOrganisationAsync("bench " + Guid.NewGuid().ToString("N")[..8], ct);
+        var now = DateTime.UtcNow;
+        await using var db = factory.CreateForTenant(org.Id);
+        var project = new Project
+        {
+            Name = "Benchmark",
+            Kind = ProjectKind.Pairwise,
+            Overlap = options.Overlap,
+            LeaseMinutes = 30,
+            Settings = ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } },
+            CreatedAt = now,
+        };
+        db.Projects.Add(project);
+        for (var i = 0; i < options.Items; i++)
+        {
+            db.Items.Add(new Item
+            {
+                ProjectId = project.Id,
+                ExternalId = $"bench-{i}",
+                ConversationJson = JsonSerializer.Serialize(new[] { new { role = "user", content = $"Question {i}" } }),
+                ResponseA = $"First answer to question {i}.",
+                ResponseB = $"Second answer to question {i}.",
+                Priority = i % 10,
+                CreatedAt = now,
+            });
+        }
+
+        var annotators = new List<Guid>(options.Annotators);
+        for (var i = 0; i < options.Annotators; i++)
+        {
+            var email = $"annotator{i}@{org.Id:N}.bench";
+            var user = new PortalUser
+            {
+                UserName = email,
+                NormalizedUserName = email.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                EmailConfirmed = true,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                DisplayName = $"Annotator {i}",
+                CreatedAt = now,
+            };
+            db.Users.Add(user);
+            db.Memberships.Add(new Membership { UserId = user.Id, Roles = OrgRoles.Annotator, CreatedAt = now });
+            annotators.Add(user.Id);
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            // A working database has planner statistics; a scratch one has none until autovacuum comes by, and without
+            // them PostgreSQL picks a nested-loop plan for the next-task query that is 100 times slower.
+            await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
+        }
+
+        return (org.Id, project.Id, annotators);
+    }
+
+    private static async Task<BenchChecks> CheckAsync(IDbContextFactory<PortalDbContext> factory, Guid orgId, Guid projectId,
+        TaskBenchOptions options, int expectedPerItem, int submitted, int errors, CancellationToken ct)
+    {
+        await using var db = factory.CreateForTenant(orgId);
+        var perItem = await db.Items.Where(i => i.ProjectId == projectId)
+            .Select(i => db.Annotations.Count(a => a.ItemId == i.Id))
+            .ToListAsync(ct);
+        var duplicates = await db.Annotations.Where(a => a.ProjectId == projectId)
+            .GroupBy(a => new { a.ItemId, a.AnnotatorId })
+            .CountAsync(g => g.Count() > 1, ct);
+        var total = perItem.Sum();
+        var offTarget = perItem.Count(n => n != expectedPerItem);
+        return new BenchChecks(
+            expectedPerItem,
+            perItem.Max(),
+            perItem.Min(),
+            offTarget,
+            duplicates,
+            total == submitted,
+            errors,
+            Passed: perItem.Count == options.Items && offTarget == 0 && duplicates == 0 && total == submitted && errors == 0);
+    }
+
+    /// <summary>Nearest-rank percentiles, in milliseconds to 0.01.</summary>
+    private static Percentiles Summarise(IEnumerable<double> samples)
+    {
+        var sorted = samples.Order().ToArray();
+        double At(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)], 2);
+        return new Percentiles(At(0.50), At(0.95), At(0.99));
+    }
+}
+
+/// <summary>A database that exists for one command: a temporary SQLite file, or a new PostgreSQL database, dropped on dispose.</summary>
+internal sealed class ScratchDatabase : IAsyncDisposable
+{
+    private readonly string? _folder;
+    private readonly string? _server;
+    private readonly string? _name;
+
+    private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name)
+    {
+        Provider = provider;
+        Settings = settings;
+        _folder = folder;
+        _server = server;
+        _name = name;
+    }
+
+    public string Provider { get; }
+
+    /// <summary>The configuration that points the portal's services at this database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    public static async Task<ScratchDatabase> CreateAsync(CliContext cli, string provider, string? connection, CancellationToken ct)
+    {
+        switch (provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                if (connection is not null)
+                {
+                    throw new CliUsageException("--connection is for postgres; sqlite always uses a temporary file.");
+                }
+
+                var folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
+                return new ScratchDatabase("sqlite", new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
+                    ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(folder, "bench.db")}",
+                }, folder, null, null);
+            case "postgres":
+                var server = connection ?? cli.Configuration()["ConnectionStrings:Postgres"]
+                    ?? throw new CliUsageException("--connection: give the PostgreSQL server's connection string.");
+                var name = "portal_bench_" + Guid.NewGuid().ToString("N");
+                await using (var admin = await OpenMaintenanceAsync(server, ct))
+                await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin))
+                {
+                    await create.ExecuteNonQueryAsync(ct);
+                }
+
+                var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+                return new ScratchDatabase("postgres", new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
+                    ["ConnectionStrings:Postgres"] = builder.ConnectionString,
+                }, null, server, name);
+            default:
+                throw new CliUsageException($"--provider: '{provider}' is not sqlite or postgres.");
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenMaintenanceAsync(string server, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync(ct);
+        return admin;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_name is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = await OpenMaintenanceAsync(_server!, CancellationToken.None);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (_folder is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}

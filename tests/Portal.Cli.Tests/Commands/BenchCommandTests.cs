@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Npgsql;
+using Portal.TestSupport;
+
+namespace Portal.Cli.Tests.Commands;
+
+public sealed class BenchCommandTests
+{
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task BenchTasks_Small_PrintsOneJsonObjectWithPassingChecks(TestProvider provider)
+    {
+        string[] args = ["bench", "tasks", "--annotators", "5", "--items", "10", "--overlap", "3"];
+        if (provider == TestProvider.Postgres)
+        {
+            args = [.. args, "--provider", "postgres", "--connection", TestDatabase.PostgresServer];
+        }
+
+        var scratchBefore = await ScratchDatabasesAsync(provider);
+        var run = await TestCli.RunAsync(args);
+
+        Assert.True(run.ExitCode == PortalCli.Ok, $"exit {run.ExitCode}: {run.Out} {run.Error}");
+        Assert.Equal(scratchBefore, await ScratchDatabasesAsync(provider));
+        Assert.Contains("bench tasks: 100%", run.Error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(provider == TestProvider.Postgres ? "postgres" : "sqlite", root.GetProperty("provider").GetString());
+        Assert.Contains("TaskService", root.GetProperty("through").GetString(), StringComparison.Ordinal);
+        Assert.Equal((5, 10, 3), (root.GetProperty("annotators").GetInt32(), root.GetProperty("items").GetInt32(), root.GetProperty("overlap").GetInt32()));
+        Assert.Equal(30, root.GetProperty("annotations").GetInt32());
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("throughput").GetDouble() > 0);
+        foreach (var op in new[] { "nextMs", "submitMs" })
+        {
+            var p = root.GetProperty(op);
+            var (p50, p95, p99) = (p.GetProperty("p50").GetDouble(), p.GetProperty("p95").GetDouble(), p.GetProperty("p99").GetDouble());
+            Assert.True(p50 > 0 && p50 <= p95 && p95 <= p99, $"{op}: {p}");
+        }
+
+        var checks = root.GetProperty("checks");
+        Assert.True(checks.GetProperty("passed").GetBoolean(), checks.ToString());
+        Assert.Equal(3, checks.GetProperty("maxAnnotationsPerItem").GetInt32());
+        Assert.Equal(3, checks.GetProperty("minAnnotationsPerItem").GetInt32());
+        Assert.Equal(0, checks.GetProperty("duplicateRatings").GetInt32());
+        Assert.Equal(0, checks.GetProperty("errors").GetInt32());
+    }
+
+    /// <summary>The scratch databases left behind: folders in the temp directory, or databases on the server.</summary>
+    private static async Task<IReadOnlyList<string>> ScratchDatabasesAsync(TestProvider provider)
+    {
+        if (provider == TestProvider.Sqlite)
+        {
+            return [.. Directory.EnumerateDirectories(Path.GetTempPath(), "portal-bench-*").Order()];
+        }
+
+        await using var admin = new NpgsqlConnection(TestDatabase.PostgresServer + ";Database=postgres");
+        await admin.OpenAsync();
+        await using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'portal_bench_%' ORDER BY datname", admin);
+        await using var reader = await list.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public async Task BenchTasks_FewerAnnotatorsThanTheOverlap_ExpectsOneRatingPerAnnotator()
+    {
+        var run = await TestCli.RunAsync(["bench", "tasks", "--annotators", "2", "--items", "4", "--overlap", "3"]);
+
+        Assert.True(run.ExitCode == PortalCli.Ok, run.Out + run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(8, json.RootElement.GetProperty("annotations").GetInt32());
+        Assert.Equal(2, json.RootElement.GetProperty("checks").GetProperty("expectedPerItem").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--annotators", "0", "--annotators must be at least 1")]
+    [InlineData("--provider", "mysql", "--provider: 'mysql' is not sqlite or postgres")]
+    [InlineData("--connection", "Host=x", "--connection is for postgres")]
+    public async Task BenchTasks_BadOption_ExitsTwoNamingIt(string option, string value, string message)
+    {
+        var line = (await TestCli.RunAsync(["bench", "tasks", option, value])).AssertBadInput();
+
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+}
