@@ -74,6 +74,14 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         await transaction.CommitAsync(ct);
+
+        // Fresh statistics for the assignment engine's queries: without them PostgreSQL plans the next-task query as a
+        // nested loop over the whole project (measured 90-156 ms a task, 1.8 ms after ANALYZE). Same syntax on SQLite.
+        if (added > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE \"Items\"", ct);
+        }
+
         var result = new ImportResult(lines, added, present);
         await progress.ReportAsync(100, Describe(result));
         return result;
