@@ -22,16 +22,22 @@ public static class JobRegistry
 
     public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality];
 
-    private static void AddJobs(IQuartzBuilder q)
+    /// <param name="schedules">Whether the timed triggers run; off (<c>Jobs:Schedules=false</c>) only jobs started on demand run.</param>
+    private static void AddJobs(IQuartzBuilder q, bool schedules)
     {
         q.AddJob<ExpireLeasesJob>(j => j.WithIdentity(ExpireLeases).StoreDurably().RequestRecovery()
             .WithDescription("Return expired task leases to the pool"));
-        q.AddTrigger<ExpireLeasesJob>(t => t.ForJob(ExpireLeases).WithIdentity("expire-leases-every-minute", Group)
-            .StartNow().WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         q.AddJob<ImportItemsJob>(j => j.WithIdentity(ImportItems).StoreDurably().RequestRecovery()
             .WithDescription("Import an uploaded item file into a project"));
         q.AddJob<RecomputeQualityJob>(j => j.WithIdentity(RecomputeQuality).StoreDurably().RequestRecovery()
             .WithDescription("Recompute agreement, annotator quality and curated labels"));
+        if (!schedules)
+        {
+            return;
+        }
+
+        q.AddTrigger<ExpireLeasesJob>(t => t.ForJob(ExpireLeases).WithIdentity("expire-leases-every-minute", Group)
+            .StartNow().WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         q.AddTrigger<RecomputeQualityJob>(t => t.ForJob(RecomputeQuality).WithIdentity("recompute-quality-every-2-minutes", Group)
             .StartAt(DateTimeOffset.UtcNow.AddSeconds(30)).WithSchedule(SimpleScheduleBuilder.Create().WithInterval(TimeSpan.FromMinutes(2)).RepeatForever()));
     }
@@ -85,7 +91,7 @@ public static class JobRegistry
 
                 s.ProvisionSchema();
             });
-            AddJobs(q);
+            AddJobs(q, builder.Configuration.GetValue("Jobs:Schedules", true));
             moreJobs?.Invoke(q);
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -7,7 +7,8 @@ using Portal.TestSupport;
 namespace Portal.Web.Tests.Infrastructure;
 
 /// <summary>The real web app over a test database (in-memory server; the browser tests use a real Kestrel process).</summary>
-public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : WebApplicationFactory<Program>
+/// <param name="schedules">Run the timed triggers too; off by default so that only the jobs a test starts change the database.</param>
+public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bool schedules = false) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -18,6 +19,9 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false) : 
 
         builder.UseSetting("Demo:SeedOnStart", "false");
         builder.UseSetting("Jobs:Enabled", jobs ? "true" : "false");
+
+        // A timed run would change the database under the tenancy matrix's snapshots.
+        builder.UseSetting("Jobs:Schedules", schedules ? "true" : "false");
         builder.UseSetting("Jobs:SchedulerName", "portal-test-" + Guid.NewGuid().ToString("N"));
         builder.UseSetting("Jobs:ClusterCheckinSeconds", "2");
         builder.UseSetting("Storage:Uploads", Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"));

@@ -15,7 +15,7 @@ public class JobRunTests
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var a = await db.CreateTestTenantAsync("Alpha");
-        await using var app = new PortalFactory(db, jobs: true);
+        await using var app = new PortalFactory(db, jobs: true, schedules: true);
         _ = app.Server;
 
         // The scheduled trigger fires once at start for every organisation; let it finish so the run below is ours alone.

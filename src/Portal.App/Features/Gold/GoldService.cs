@@ -17,7 +17,12 @@ public sealed record ItemRow(
     bool IsGold,
     GoldAnswer? Gold,
     int Annotations,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    CuratedLabelView? Curated = null);
+
+/// <summary>An item's curated label as the quality job last computed it, with how it was reached.</summary>
+public sealed record CuratedLabelView(string Method, Portal.Core.Aggregation.PreferenceChoice? Choice, double? Strength, double? Confidence,
+    double? Agreement, int Ratings, string? VotesJson, string? ScoresJson, DateTime ComputedAt);
 
 /// <summary>One page of a project's items and how many there are in all (with the same filter).</summary>
 public sealed record ItemPage(IReadOnlyList<ItemRow> Items, int Total);
@@ -68,13 +73,16 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
                 i.Priority,
                 i.IsGold,
                 i.Gold,
-                Annotations = db.Annotations.Count(a => a.ItemId == i.Id),
+                Annotations = db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null),
                 i.CreatedAt,
+                Curated = db.CuratedLabels.Where(l => l.ItemId == i.Id)
+                    .Select(l => new CuratedLabelView(l.Method, l.Choice, l.Strength, l.Confidence, l.Agreement, l.Ratings, l.VotesJson, l.ScoresJson, l.ComputedAt))
+                    .FirstOrDefault(),
             })
             .ToListAsync(ct);
         return new ItemPage(
             [.. rows.Select(r => new ItemRow(r.Id, r.ExternalId, PromptPreview(r.ConversationJson), Preview(r.ResponseA), r.ResponseB is null ? null : Preview(r.ResponseB),
-                r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt))],
+                r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt, r.Curated))],
             total);
     }
 

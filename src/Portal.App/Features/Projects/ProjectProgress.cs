@@ -121,7 +121,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         var total = await items.CountAsync(ct);
         var gold = await items.CountAsync(i => i.IsGold, ct);
         var rated = items.Where(i => !i.IsGold);
-        var fully = await rated.CountAsync(i => db.Annotations.Count(a => a.ItemId == i.Id) >= overlap, ct);
+        var fully = await rated.CountAsync(i => db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= overlap, ct);
         var touched = await rated.CountAsync(i =>
             db.Annotations.Any(a => a.ItemId == i.Id)
             || db.Assignments.Any(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now), ct);

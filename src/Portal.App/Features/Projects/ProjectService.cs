@@ -133,9 +133,9 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
             yield return ("leaseMinutes", $"The lease is 1 to {MaxLeaseMinutes} minutes.");
         }
 
-        if (settings.Attributes is null || settings.Pairwise is null || settings.Gold is null)
+        if (settings.Attributes is null || settings.Pairwise is null || settings.Gold is null || settings.Quality is null)
         {
-            yield return ("settings", "Settings need attributes, pairwise and gold options.");
+            yield return ("settings", "Settings need attributes, pairwise, gold and quality options.");
             yield break;
         }
 

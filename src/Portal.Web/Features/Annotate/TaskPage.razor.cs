@@ -362,9 +362,7 @@ public sealed partial class TaskPage
             return;
         }
 
-        _submitting = true;
-        StateHasChanged();
-        try
+        await SendAsync(async () =>
         {
             var result = await Tasks.SubmitAsync(OrgId, form.Task.AssignmentId, _userId, form.ToInput(Now));
             CancelPendingSave();
@@ -384,25 +382,7 @@ public sealed partial class TaskPage
             {
                 await LoadNextAsync();
             }
-        }
-        catch (PortalValidationException e)
-        {
-            _errors = [new(e.Field, e.Message)];
-        }
-        catch (TaskConflictException e)
-        {
-            ShowConflict(e.Message);
-        }
-        catch (TaskNotFoundException e)
-        {
-            ShowConflict(e.Message);
-        }
-        finally
-        {
-            _submitting = false;
-        }
-
-        StateHasChanged();
+        });
     }
 
     private async Task ConfirmSkipAsync()
@@ -421,23 +401,28 @@ public sealed partial class TaskPage
             return;
         }
 
-        _submitting = true;
-        StateHasChanged();
-        try
+        await SendAsync(async () =>
         {
             await Tasks.SkipAsync(OrgId, form.Task.AssignmentId, _userId, reason, form.Draft.Flags);
             CancelPendingSave();
             await LoadNextAsync();
+        });
+    }
+
+    /// <summary>Sends a submit or a skip once at a time; the engine's refusals show on the page, next to the field or as a conflict.</summary>
+    private async Task SendAsync(Func<Task> send)
+    {
+        _submitting = true;
+        StateHasChanged();
+        try
+        {
+            await send();
         }
         catch (PortalValidationException e)
         {
             _errors = [new(e.Field, e.Message)];
         }
-        catch (TaskConflictException e)
-        {
-            ShowConflict(e.Message);
-        }
-        catch (TaskNotFoundException e)
+        catch (Exception e) when (e is TaskConflictException or TaskNotFoundException)
         {
             ShowConflict(e.Message);
         }

@@ -53,6 +53,13 @@ public class QualityEndpointTests
         await using var ctx = db.Factory.CreateForTenant(a.Id);
         Assert.Equal(4, await ctx.CuratedLabels.CountAsync(l => l.ProjectId == project.Id && l.Choice == Portal.Core.Aggregation.PreferenceChoice.Tie));
 
+        // The admin sees each item's curated label, with how it was reached, in the items list.
+        using var items = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/items?take=10"));
+        var curated = items.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("curated")).ToList();
+        Assert.Equal(4, curated.Count);
+        Assert.All(curated, c => Assert.Equal(("Tie", "majority", 2, 1.0),
+            (c.GetProperty("choice").GetString(), c.GetProperty("method").GetString(), c.GetProperty("ratings").GetInt32(), c.GetProperty("agreement").GetDouble())));
+
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{Guid.NewGuid()}/quality")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{Guid.NewGuid()}/quality/recompute", null)).StatusCode);
     }
