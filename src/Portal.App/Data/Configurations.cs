@@ -159,3 +159,16 @@ internal sealed class CuratedLabelConfiguration : IEntityTypeConfiguration<Curat
         b.HasOne<Item>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AiLabelConfiguration : IEntityTypeConfiguration<AiLabel>
+{
+    public void Configure(EntityTypeBuilder<AiLabel> b)
+    {
+        b.HasIndex(l => l.ItemId).IsUnique();
+        b.HasIndex(l => l.ProjectId);
+        b.Property(l => l.Model).HasMaxLength(200).IsRequired();
+        b.Property(l => l.Origin).HasMaxLength(20).IsRequired();
+        b.Property(l => l.Rationale).HasMaxLength(20000);
+        b.HasOne<Item>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

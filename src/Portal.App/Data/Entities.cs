@@ -364,3 +364,34 @@ public sealed class CuratedLabel : ITenantOwned
 
     public DateTime ComputedAt { get; set; }
 }
+
+/// <summary>
+/// An AI labeler's preference on a pairwise item: the label the targeted-feedback loop starts from. Visible to project
+/// admins, never to annotators. One per item; a later import or LLM call replaces it.
+/// </summary>
+public sealed class AiLabel : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid ItemId { get; set; }
+
+    /// <summary>A, B or tie (both bad is a human judgement the loop does not train on).</summary>
+    public Core.Aggregation.PreferenceChoice Choice { get; set; }
+
+    /// <summary>The labeler's confidence in <see cref="Choice"/>, 0…1, when it gave one.</summary>
+    public double? Confidence { get; set; }
+
+    /// <summary>The labeler model's name, as the file or the endpoint gave it.</summary>
+    public string Model { get; set; } = "";
+
+    public string? Rationale { get; set; }
+
+    /// <summary>import (file, API, CLI) or llm (asked by the portal).</summary>
+    public string Origin { get; set; } = "import";
+
+    /// <summary>For labels the portal asked for: the version of the project's prompt template that asked.</summary>
+    public int? PromptVersion { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

@@ -34,6 +34,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectNotice> ProjectNotices => Set<ProjectNotice>();
     public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
     public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
+    public DbSet<AiLabel> AiLabels => Set<AiLabel>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
