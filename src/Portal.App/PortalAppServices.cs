@@ -31,6 +31,8 @@ public static class PortalAppServices
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();
+        services.AddScoped<Features.Rlthf.RlthfService>();
+        services.AddSingleton<Core.Rlthf.IRewardTrainer>(sp => Features.Rlthf.RewardTrainers.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
         services.AddScoped<ApiTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();

@@ -172,3 +172,37 @@ internal sealed class AiLabelConfiguration : IEntityTypeConfiguration<AiLabel>
         b.HasOne<Item>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class RlthfRoundConfiguration : IEntityTypeConfiguration<RlthfRound>
+{
+    public void Configure(EntityTypeBuilder<RlthfRound> b)
+    {
+        b.HasIndex(r => new { r.ProjectId, r.Number }).IsUnique();
+        b.Property(r => r.Strategy).HasMaxLength(20).IsRequired();
+        b.Property(r => r.BudgetRequested).HasMaxLength(20).IsRequired();
+        b.Property(r => r.Error).HasMaxLength(2000);
+        b.HasOne<Project>().WithMany().HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RlthfRoundItemConfiguration : IEntityTypeConfiguration<RlthfRoundItem>
+{
+    public void Configure(EntityTypeBuilder<RlthfRoundItem> b)
+    {
+        b.HasIndex(r => new { r.RoundId, r.ItemId }).IsUnique();
+        b.HasIndex(r => r.ItemId);
+        b.HasOne<RlthfRound>().WithMany().HasForeignKey(r => r.RoundId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Item>().WithMany().HasForeignKey(r => r.ItemId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RewardModelVersionConfiguration : IEntityTypeConfiguration<RewardModelVersion>
+{
+    public void Configure(EntityTypeBuilder<RewardModelVersion> b)
+    {
+        b.HasIndex(m => new { m.ProjectId, m.Version }).IsUnique();
+        b.HasIndex(m => m.RoundId);
+        b.Property(m => m.Trainer).HasMaxLength(200).IsRequired();
+        b.HasOne<RlthfRound>().WithMany().HasForeignKey(m => m.RoundId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

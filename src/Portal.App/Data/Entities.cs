@@ -118,6 +118,10 @@ public sealed class Item : ITenantOwned
     /// <summary>A gold item is mixed into annotators' streams to measure them; it looks like any other item to them.</summary>
     public bool IsGold { get; set; }
 
+    /// <summary>Human ratings this item needs, when not the project's overlap: the targeted-feedback loop sets 0 for AI-labelled
+    /// items no round selected, and the round's overlap for those it did.</summary>
+    public int? Overlap { get; set; }
+
     /// <summary>The expected answer of a gold item; null otherwise.</summary>
     public GoldAnswer? Gold { get; set; }
 

@@ -35,6 +35,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
     public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
     public DbSet<AiLabel> AiLabels => Set<AiLabel>();
+    public DbSet<RlthfRound> RlthfRounds => Set<RlthfRound>();
+    public DbSet<RlthfRoundItem> RlthfRoundItems => Set<RlthfRoundItem>();
+    public DbSet<RewardModelVersion> RewardModels => Set<RewardModelVersion>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

@@ -12,7 +12,8 @@ namespace Portal.App.Jobs;
 /// rather than recomputed on each submit).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RecomputeQualityJob> logger, QualityService quality)
+public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RecomputeQualityJob> logger, QualityService quality,
+    Features.Rlthf.RlthfService rlthf)
     : PortalJob(dbFactory, clock, logger)
 {
     public const string ProjectIdKey = "projectId";
@@ -23,8 +24,9 @@ public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFac
     {
         if (data.GetString(ProjectIdKey) is { } projectId)
         {
-            await quality.RecomputeAsync(tenantId ?? throw new InvalidOperationException("A project's recompute belongs to an organisation."),
-                Guid.Parse(projectId), progress, ct);
+            var tenant = tenantId ?? throw new InvalidOperationException("A project's recompute belongs to an organisation.");
+            await quality.RecomputeAsync(tenant, Guid.Parse(projectId), progress, ct);
+            await rlthf.RefreshAsync(tenant, Guid.Parse(projectId), ct);
             return;
         }
 
@@ -33,6 +35,7 @@ public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFac
         {
             await progress.ReportAsync(i * 100 / stale.Count, $"Project {i + 1} of {stale.Count}");
             await quality.RecomputeAsync(stale[i].TenantId, stale[i].ProjectId, null, ct);
+            await rlthf.RefreshAsync(stale[i].TenantId, stale[i].ProjectId, ct);
         }
 
         await progress.ReportAsync(100, $"{stale.Count} project(s) with new annotations recomputed");

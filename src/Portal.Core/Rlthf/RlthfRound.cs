@@ -49,8 +49,13 @@ public sealed record RoundOptions
 }
 
 /// <summary>What a round proposes: margins, the curve, the pairs for humans and the automatic flips. Indices are pair indices.</summary>
-/// <param name="Margins">r(A) − r(B) per pair; NaN for pairs a human has labelled (they are not candidates).</param>
-public sealed record RoundPlan(int Round, int Budget, IReadOnlyList<float> Margins, SelectionResult Selection);
+/// <param name="Margins">
+/// Out-of-fold r(A) − r(B) per pair, human-labelled pairs included (they are not candidates, but their margins measure the reward
+/// model against human labels: <see cref="HumanAccuracy"/>). All NaN for the random strategy, which trains no model.
+/// </param>
+/// <param name="HumanAccuracy">Share of the human-labelled pairs whose out-of-fold margin agrees with their human label; NaN without any.</param>
+/// <param name="HumanLabelled">Number of human-labelled pairs behind <see cref="HumanAccuracy"/>.</param>
+public sealed record RoundPlan(int Round, int Budget, IReadOnlyList<float> Margins, SelectionResult Selection, double HumanAccuracy = double.NaN, int HumanLabelled = 0);
 
 /// <summary>
 /// One round of targeted human feedback. <see cref="PlanAsync"/>: retrain on the current labels and weights with k-fold
@@ -85,7 +90,7 @@ public static class RlthfRound
         float[] margins;
         if (strategy == SelectionStrategy.Random)
         {
-            // The random baseline needs no model.
+            // The random baseline needs no model: every candidate gets margin 0, the rest none.
             margins = [.. candidate.Select(c => c ? 0f : float.NaN)];
         }
         else
@@ -108,12 +113,24 @@ public static class RlthfRound
             budget,
             options.Selection with { Seed = options.Selection.Seed + state.Round });
         progress?.Report(1.0);
+        var humanMargins = new List<float>();
+        var humanLabels = new List<Preference>();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            if (!candidate[i] && float.IsFinite(margins[i]))
+            {
+                humanMargins.Add(margins[i]);
+                humanLabels.Add(state.Labels[i]);
+            }
+        }
         return new RoundPlan(state.Round, budget, margins, selection with
         {
             Selected = [.. selection.Selected.Select(k => candidates[k])],
             AutoFlip = [.. selection.AutoFlip.Select(k => candidates[k])],
             KeepForTraining = [.. selection.KeepForTraining.Select(k => candidates[k])],
-        });
+        },
+            TrainedRewardModel.Accuracy(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(humanMargins), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(humanLabels)),
+            humanMargins.Count);
     }
 
     private static async Task<float[]> ChooseL2Async(
@@ -135,7 +152,7 @@ public static class RlthfRound
                 pairs,
                 state.Labels,
                 state.Weights,
-                candidate,
+                null,
                 options.Folds,
                 options.Seed,
                 options.Train with { L2 = grid[g] },

@@ -63,7 +63,11 @@ public class RlthfRoundTests
 
         Assert.All(plan.Selection.Selected, i => Assert.InRange(i, 60, 119));
         Assert.Equal(60, plan.Selection.Selected.Count);
-        Assert.All(plan.Margins.Take(60), m => Assert.True(float.IsNaN(m)));
-        Assert.All(plan.Margins.Skip(60), m => Assert.True(float.IsFinite(m)));
+        // Human-labelled pairs are scored out of fold too: that is the reward model's accuracy on human labels.
+        Assert.All(plan.Margins, m => Assert.True(float.IsFinite(m)));
+        Assert.Equal(60, plan.HumanLabelled);
+        var agree = Enumerable.Range(0, 60).Count(i => plan.Margins[i] * state.Labels[i].Sign() > 0);
+        Assert.Equal(agree / 60.0, plan.HumanAccuracy, 10);
+        Assert.InRange(plan.HumanAccuracy, 0.5, 1.0); // better than chance on 120 pairs of learnable synthetic data
     }
 }

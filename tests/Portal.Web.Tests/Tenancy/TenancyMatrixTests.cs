@@ -68,6 +68,13 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/rlthf", Admins, Page: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/items", Admins),
+        // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
     ];
 
     [Theory]
@@ -232,6 +239,7 @@ public class TenancyMatrixTests
             .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{itemId:guid}", ids.ItemId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{noticeId:guid}", ids.NoticeId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{number:int}", "1", StringComparison.OrdinalIgnoreCase)
             .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
@@ -271,6 +279,17 @@ public class TenancyMatrixTests
             var (second, _) = await db.CreateTestProjectAsync(tenant.Id, SecondProject);
             await tasks.NextAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.Annotator).Id);
             await tasks.NextAsync(tenant.Id, second.Id, tenant.Member(OrgRoles.Annotator).Id);
+
+            // The targeted-feedback loop: ten AI-labelled pairs and a round waiting for humans.
+            for (var i = 0; i < 10; i++)
+            {
+                var item = new Item { ProjectId = tenant.Project.Id, ExternalId = $"loop-{i}", ConversationJson = "[]", ResponseA = $"yes {i}", ResponseB = $"no {i}", CreatedAt = DateTime.UtcNow };
+                ctx.Items.Add(item);
+                ctx.AiLabels.Add(new AiLabel { ProjectId = tenant.Project.Id, ItemId = item.Id, Choice = i % 2 == 0 ? Portal.Core.Aggregation.PreferenceChoice.A : Portal.Core.Aggregation.PreferenceChoice.B, Model = "matrix", CreatedAt = DateTime.UtcNow });
+            }
+
+            ctx.RlthfRounds.Add(new RlthfRound { ProjectId = tenant.Project.Id, Number = 1, Status = RoundStatus.AwaitingHumans, BudgetRequested = "1", Budget = 1, Selected = 1, CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
@@ -302,6 +321,9 @@ public class TenancyMatrixTests
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(),
             await ctx.ProjectMetrics.IgnoreQueryFilters().CountAsync(),
             await ctx.CuratedLabels.IgnoreQueryFilters().CountAsync(),
+            await ctx.AiLabels.IgnoreQueryFilters().CountAsync(),
+            await ctx.RlthfRounds.IgnoreQueryFilters().CountAsync(),
+            await ctx.RlthfRounds.IgnoreQueryFilters().SumAsync(r => (int)r.Status),
             await ctx.Assignments.IgnoreQueryFilters().SumAsync(a => (int)a.Status),
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
             await ctx.Annotations.IgnoreQueryFilters().CountAsync(),

@@ -267,7 +267,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         if (chosen is null)
         {
-            var candidates = await untaken.Where(i => !i.IsGold && i.Claimed < project.Overlap)
+            var candidates = await untaken.Where(i => !i.IsGold && i.Claimed < (i.Overlap ?? project.Overlap))
                 .OrderByDescending(i => i.Priority).ThenBy(i => i.Id)
                 .Take(CandidatesPerAttempt)
                 .ToListAsync(ct);
@@ -279,7 +279,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             foreach (var candidate in SpreadWithinPriority(candidates))
             {
                 var claimed = await db.Items
-                    .Where(i => i.Id == candidate.Id && i.Claimed < project.Overlap)
+                    .Where(i => i.Id == candidate.Id && i.Claimed < (i.Overlap ?? project.Overlap))
                     .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed + 1), ct);
                 if (claimed == 1)
                 {
@@ -348,7 +348,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         {
             // The lease ran out: the answer still counts if the item has room, else someone else has it now.
             var reclaimed = await db.Items
-                .Where(i => i.Id == item.Id && i.Claimed < project.Overlap)
+                .Where(i => i.Id == item.Id && i.Claimed < (i.Overlap ?? project.Overlap))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Claimed, i => i.Claimed + 1), ct);
             if (reclaimed == 0)
             {

@@ -24,7 +24,8 @@ public sealed record ProjectProgress(
 /// are not gold (<see cref="Total"/> − <see cref="Gold"/>): fully rated when their annotations reached the overlap, in progress
 /// with at least one annotation or a live lease, untouched otherwise.
 /// </summary>
-public sealed record ItemProgress(int Total, int Gold, int FullyRated, int InProgress, int Untouched);
+/// <param name="AiOnly">Items the targeted-feedback loop keeps with their AI label (no round selected them): not waiting for anyone.</param>
+public sealed record ItemProgress(int Total, int Gold, int FullyRated, int InProgress, int Untouched, int AiOnly = 0);
 
 /// <summary>One annotator's work in the project: annotations (gold included), skips, and the median time on a task.</summary>
 public sealed record AnnotatorProgress(Guid AnnotatorId, string Name, int Annotations, int Skips, double? MedianSeconds);
@@ -120,12 +121,13 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         var items = db.Items.Where(i => i.ProjectId == projectId);
         var total = await items.CountAsync(ct);
         var gold = await items.CountAsync(i => i.IsGold, ct);
-        var rated = items.Where(i => !i.IsGold);
-        var fully = await rated.CountAsync(i => db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= overlap, ct);
+        var aiOnly = await items.CountAsync(i => !i.IsGold && i.Overlap == 0 && !db.Annotations.Any(a => a.ItemId == i.Id), ct);
+        var rated = items.Where(i => !i.IsGold && !(i.Overlap == 0 && !db.Annotations.Any(a => a.ItemId == i.Id)));
+        var fully = await rated.CountAsync(i => db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= (i.Overlap ?? overlap), ct);
         var touched = await rated.CountAsync(i =>
             db.Annotations.Any(a => a.ItemId == i.Id)
             || db.Assignments.Any(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now), ct);
-        return new ItemProgress(total, gold, fully, touched - fully, total - gold - touched);
+        return new ItemProgress(total, gold, fully, touched - fully, total - gold - aiOnly - touched, aiOnly);
     }
 
     /// <summary>

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Portal.Core.Rlthf;
+
+namespace Portal.App.Features.Rlthf;
+
+/// <summary>
+/// The reward trainer the portal's rounds use: the built-in CPU trainer, or, when <c>Rlthf:ExternalTrainer:FileName</c> is
+/// configured, a command that follows the contract in docs/external-trainer.md (a GPU trainer, say).
+/// </summary>
+public static class RewardTrainers
+{
+    /// <example>
+    /// appsettings.json: <c>"Rlthf": { "ExternalTrainer": { "FileName": "python3", "Arguments": ["/opt/rm/train.py", "--train", "{train}",
+    /// "--score", "{score}", "--out", "{out}"], "TimeoutMinutes": 120 } }</c>
+    /// </example>
+    public static IRewardTrainer FromConfiguration(IConfiguration? configuration)
+    {
+        var section = configuration?.GetSection("Rlthf:ExternalTrainer");
+        if (section?["FileName"] is not { Length: > 0 } fileName)
+        {
+            return new LinearRewardTrainer();
+        }
+
+        return new ExternalProcessTrainer(new ExternalTrainerOptions
+        {
+            FileName = fileName,
+            Arguments = section.GetSection("Arguments").Get<string[]>() ?? [],
+            WorkingDirectory = section["WorkingDirectory"],
+            Timeout = TimeSpan.FromMinutes(section.GetValue("TimeoutMinutes", 240)),
+        });
+    }
+}
