@@ -41,4 +41,17 @@ public sealed class CliContext(
         await Migrator.MigrateAsync(services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), ct);
         return services;
     }
+
+    /// <summary>The organisation (id or exact name) and its project (id or exact name) that <c>--org</c> and <c>--project</c> name.</summary>
+    public static async Task<(Guid OrgId, Guid ProjectId)> ResolveProjectAsync(IServiceProvider services, string orgText, string projectText, CancellationToken ct)
+    {
+        var organisation = await services.GetRequiredService<App.Features.Organisations.OrganisationService>().FindOrganisationAsync(orgText, ct)
+            ?? throw new Commands.CliUsageException($"--org: no organisation with id or name '{orgText}'.");
+        await using var db = services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateForTenant(organisation.Id);
+        var byId = Guid.TryParse(projectText, out var id) ? id : Guid.Empty;
+        var projectId = await db.Projects.Where(p => p.Id == byId || p.Name == projectText).Select(p => p.Id).FirstOrDefaultAsync(ct);
+        return projectId == Guid.Empty
+            ? throw new Commands.CliUsageException($"--project: no project with id or name '{projectText}' in {organisation.Name}.")
+            : (organisation.Id, projectId);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.App;
 using Portal.App.Data;
+using Portal.App.Jobs;
 
 namespace Portal.Cli;
 
@@ -16,6 +17,7 @@ public static class CliHost
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Warning));
         services.AddPortal(DatabaseOptions.FromConfiguration(configuration));
+        services.AddJobsSwitchedOff();
         return services.BuildServiceProvider();
     }
 

@@ -48,6 +48,17 @@ public static class JobRegistry
     }
 
     /// <summary>
+    /// A process without a scheduler (the CLI, some tests): services that start jobs resolve, and starting one says plainly
+    /// that jobs are off. Work such a process does itself (<c>portal rlthf round</c>) runs in the foreground instead.
+    /// </summary>
+    public static IServiceCollection AddJobsSwitchedOff(this IServiceCollection services)
+    {
+        services.AddScoped<JobLauncher>();
+        services.AddSingleton<IJobScheduling>(new NoScheduler());
+        return services;
+    }
+
+    /// <summary>
     /// Quartz with its persistent ADO.NET store in the portal's own database (tables provisioned by Quartz).
     /// Clustered on PostgreSQL so several portal processes share the work and recover a killed node's jobs;
     /// single-node on SQLite, which refuses clustering. <c>Jobs:Enabled=false</c> keeps the scheduler off (CLI, some tests).
@@ -55,13 +66,13 @@ public static class JobRegistry
     /// <param name="moreJobs">Jobs a host adds beside the registry's (the cluster test's node adds a slow one).</param>
     public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder, DatabaseOptions database, Action<IQuartzBuilder>? moreJobs = null)
     {
-        builder.Services.AddScoped<JobLauncher>();
         if (!builder.Configuration.GetValue("Jobs:Enabled", true))
         {
-            builder.Services.AddSingleton<IJobScheduling>(new NoScheduler());
+            builder.Services.AddJobsSwitchedOff();
             return builder;
         }
 
+        builder.Services.AddScoped<JobLauncher>();
         builder.Services.AddSingleton<IJobScheduling, QuartzScheduling>();
         var schedulerName = builder.Configuration["Jobs:SchedulerName"] ?? "portal";
         var checkin = TimeSpan.FromSeconds(builder.Configuration.GetValue("Jobs:ClusterCheckinSeconds", 5));

@@ -29,34 +29,17 @@ public static class ImportCommand
             }
 
             await using var services = await cli.MigratedServices(ct);
-            var orgText = parse.GetValue(org)!;
-            var organisation = await services.GetRequiredService<OrganisationService>().FindOrganisationAsync(orgText, ct)
-                ?? throw new CliUsageException($"--org: no organisation with id or name '{orgText}'.");
-            var projectText = parse.GetValue(project)!;
-            Guid projectId;
-            await using (var db = services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateForTenant(organisation.Id))
-            {
-                var byId = Guid.TryParse(projectText, out var id) ? id : Guid.Empty;
-                projectId = await db.Projects
-                    .Where(p => p.Id == byId || p.Name == projectText)
-                    .Select(p => p.Id).FirstOrDefaultAsync(ct);
-            }
-
-            if (projectId == Guid.Empty)
-            {
-                throw new CliUsageException($"--project: no project with id or name '{projectText}' in {organisation.Name}.");
-            }
-
+            var (orgId, projectId) = await CliContext.ResolveProjectAsync(services, parse.GetValue(org)!, parse.GetValue(project)!, ct);
             using var line = new ProgressLine(cli.Error, "import");
             var result = await services.GetRequiredService<ItemImportService>()
-                .ImportAsync(organisation.Id, projectId, path, Path.GetFileName(path), new LineProgress(line), ct);
+                .ImportAsync(orgId, projectId, path, Path.GetFileName(path), new LineProgress(line), ct);
             cli.Out.WriteLine(ItemImportService.Describe(result));
             return PortalCli.Ok;
         });
         root.Subcommands.Add(command);
     }
 
-    private sealed class LineProgress(ProgressLine line) : IJobProgress
+    internal sealed class LineProgress(ProgressLine line) : IJobProgress
     {
         public ValueTask ReportAsync(int percent, string? message = null)
         {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Features.Organisations;
+using Portal.App.Features.Rlthf;
 using Portal.Core.Pairs;
 using Portal.Core.Rlthf;
 
@@ -15,6 +18,7 @@ public static class RlthfCommands
     {
         var rlthf = new Command("rlthf", "Targeted human feedback (RLTHF, Xu et al., ICML 2025).");
         rlthf.Subcommands.Add(Simulate(cli));
+        rlthf.Subcommands.Add(Round(cli));
         root.Subcommands.Add(rlthf);
         root.Subcommands.Add(Synth(cli));
     }
@@ -68,6 +72,70 @@ public static class RlthfCommands
         });
         return command;
     }
+
+    /// <summary><c>portal rlthf round</c>: one round of a project's loop, planned in the foreground (the same code as the round job).</summary>
+    private static Command Round(CliContext cli)
+    {
+        var org = new Option<string>("--org") { Description = "Organisation id or exact name.", Required = true };
+        var project = new Option<string>("--project") { Description = "Project id or exact name within the organisation.", Required = true };
+        var budget = new Option<string>("--budget") { Description = "Items for humans: a number (50) or a share of the loop's pairs (7%).", DefaultValueFactory = _ => "7%" };
+        var strategy = new Option<string>("--strategy") { Description = "rlthf, random or uncertainty.", DefaultValueFactory = _ => "rlthf" };
+        var overlap = new Option<int>("--overlap") { Description = "Human ratings per selected item.", DefaultValueFactory = _ => 1 };
+        var autoFlip = new Option<bool>("--auto-flip") { Description = "Flip the AI labels beyond the mirror of the elbow without asking humans." };
+        var command = new Command("round",
+            "Plans a round of a project's targeted-feedback loop now: retrains the reward model, scores, selects and queues the selected "
+            + "items for annotators. Prints the round as JSON; progress goes to stderr.")
+        {
+            org, project, budget, strategy, overlap, autoFlip,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = await cli.MigratedServices(ct);
+            var (orgId, projectId) = await CliContext.ResolveProjectAsync(services, parse.GetValue(org)!, parse.GetValue(project)!, ct);
+            using var scope = services.CreateScope();
+            var rlthf = scope.ServiceProvider.GetRequiredService<RlthfService>();
+            int number;
+            try
+            {
+                number = (await rlthf.StartAsync(orgId, projectId, null,
+                    new StartRoundInput(parse.GetValue(budget)!, parse.GetValue(strategy), parse.GetValue(overlap), AutoFlip: parse.GetValue(autoFlip)), launch: false, ct))!.Value;
+            }
+            catch (PortalValidationException ex)
+            {
+                throw new CliUsageException($"--{Option(ex.Field)}: {ex.Message}");
+            }
+
+            var round = (await rlthf.RoundAsync(orgId, projectId, number, ct))!;
+            using (var line = new ProgressLine(cli.Error, $"round {number}"))
+            {
+                try
+                {
+                    await rlthf.PlanAsync(orgId, round.Id, new ImportCommand.LineProgress(line), ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    await rlthf.FailAsync(orgId, round.Id, ex.Message, CancellationToken.None);
+                    throw;
+                }
+
+                line.Done();
+            }
+
+            round = (await rlthf.RoundAsync(orgId, projectId, number, ct))!;
+            cli.Out.WriteLine(JsonSerializer.Serialize(round with { Curve = [] }, RoundJson));
+            return PortalCli.Ok;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions RoundJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    /// <summary>The option a service field came from (amplificationRatio → amplification-ratio).</summary>
+    private static string Option(string field) =>
+        string.Concat(field.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
 
     private static Command Synth(CliContext cli)
     {

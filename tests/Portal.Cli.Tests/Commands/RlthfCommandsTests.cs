@@ -1,3 +1,6 @@
+using Portal.App.Data;
+using Microsoft.EntityFrameworkCore;
+using Portal.TestSupport;
 using System.Text.Json;
 
 namespace Portal.Cli.Tests.Commands;
@@ -130,4 +133,30 @@ public sealed class RlthfCommandsTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
+
+public class RlthfRoundCommandTests
+{
+    [Fact]
+    public async Task Round_OnAProjectWithAiLabels_PlansInTheForegroundAndQueuesTheSelection()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var loop = await db.CreateLoopProjectAsync(tenant.Id, pairs: 150, aiError: 0.25);
+
+        var run = await TestCli.RunAsync(["rlthf", "round", "--org", "Alpha", "--project", loop.Project.Id.ToString(), "--budget", "10%"], db.Settings);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("round 1: 100%", run.Error, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+        Assert.Equal(("AwaitingHumans", 15, 150), (json.RootElement.GetProperty("status").GetString(), json.RootElement.GetProperty("selected").GetInt32(), json.RootElement.GetProperty("pairs").GetInt32()));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal(15, await ctx.Items.CountAsync(i => i.ProjectId == loop.Project.Id && i.Overlap == 1));
+
+        // A second round while the first waits for humans is refused, naming the reason, and changes nothing.
+        var again = await TestCli.RunAsync(["rlthf", "round", "--org", "Alpha", "--project", loop.Project.Id.ToString()], db.Settings);
+        Assert.Contains("waiting for humans", again.AssertBadInput(), StringComparison.Ordinal);
+        Assert.Equal(1, await ctx.RlthfRounds.CountAsync());
+        Assert.Contains("--budget", (await TestCli.RunAsync(["rlthf", "round", "--org", "Alpha", "--project", loop.Project.Id.ToString(), "--budget", "x"], db.Settings)).AssertBadInput(), StringComparison.Ordinal);
+    }
 }

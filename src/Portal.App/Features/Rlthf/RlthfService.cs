@@ -78,8 +78,9 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
     }
 
     /// <summary>Checks the knobs, records the round and queues its job. Every problem names its field; nothing is saved then.</summary>
+    /// <param name="launch">False records the round without queueing a job: the caller plans it itself (the CLI, in the foreground).</param>
     /// <returns>The round's number; null when there is no such project.</returns>
-    public async Task<int?> StartAsync(Guid orgId, Guid projectId, Guid? userId, StartRoundInput input, CancellationToken ct = default)
+    public async Task<int?> StartAsync(Guid orgId, Guid projectId, Guid? userId, StartRoundInput input, bool launch = true, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var loop = await LoopAsync(orgId, projectId, ct);
@@ -148,7 +149,11 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
             }
         }
 
-        await LaunchAsync(orgId, round.Id, userId, ct);
+        if (launch)
+        {
+            await LaunchAsync(orgId, round.Id, userId, ct);
+        }
+
         return number;
     }
 

@@ -24,7 +24,7 @@ internal static class RlthfEndpoints
             {
                 try
                 {
-                    return await service.StartAsync(orgId, projectId, user.UserId(), input, ct) is { } number
+                    return await service.StartAsync(orgId, projectId, user.UserId(), input, ct: ct) is { } number
                         ? TypedResults.Accepted($"/api/v1/orgs/{orgId}/projects/{projectId}/rlthf/rounds/{number}", new RoundStartedResponse(number, "planning"))
                         : TypedResults.NotFound();
                 }
