@@ -1,7 +1,7 @@
-using Portal.App.Data;
-using Microsoft.EntityFrameworkCore;
-using Portal.TestSupport;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.TestSupport;
 
 namespace Portal.Cli.Tests.Commands;
 
