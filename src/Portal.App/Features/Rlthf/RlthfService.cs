@@ -369,7 +369,9 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
 
     private static async Task<Loop> ReadLoopAsync(PortalDbContext db, RoundEntity round, CancellationToken ct)
     {
+        // In a fixed order, so the folds (seeded by position) are the same every time the round is planned.
         var items = await LoopItems(db, round.ProjectId).AsNoTracking()
+            .OrderBy(i => i.Id)
             .Select(i => new { i.Id, i.ExternalId, i.ConversationJson, i.ResponseA, i.ResponseB })
             .ToListAsync(ct);
         var ai = await db.AiLabels.AsNoTracking().Where(l => l.ProjectId == round.ProjectId)
