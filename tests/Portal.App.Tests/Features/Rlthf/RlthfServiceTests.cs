@@ -187,4 +187,50 @@ public class RlthfServiceTests
         var ex = await Assert.ThrowsAsync<PortalValidationException>(() => loop.Service.CloseAsync(tenant.Id, project.Project.Id, 2));
         Assert.Equal("round", ex.Field);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Plan_InterruptedPartWay_LeavesNothingHalfDoneAndTheRecoveredRunFinishesIt(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Loop");
+        var project = await db.CreateLoopProjectAsync(tenant.Id, pairs: 200, aiError: 0.25);
+        var loop = Create(db);
+        await loop.Service.StartAsync(tenant.Id, project.Project.Id, null, new StartRoundInput("10"));
+        var roundId = Guid.Parse(loop.Scheduling.Triggered[^1].Data.GetString(RunRlthfRoundJob.RoundIdKey)!);
+
+        // The process dies while the reward model trains: here, the job's token is cancelled at the first progress report from the folds.
+        using var dying = new CancellationTokenSource();
+        var progress = new CancelAt(dying, percent: 20);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.Service.PlanAsync(tenant.Id, roundId, progress, dying.Token));
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            Assert.Equal(RoundStatus.Planning, (await ctx.RlthfRounds.SingleAsync()).Status);
+            Assert.Equal(0, await ctx.RlthfRoundItems.CountAsync());
+            Assert.Equal(0, await ctx.Items.CountAsync(i => i.Overlap != null));
+        }
+
+        // Quartz re-fires a recoverable job on restart: the run plans the round from the start.
+        await loop.Service.PlanAsync(tenant.Id, roundId, null, CancellationToken.None);
+        var round = (await loop.Service.RoundAsync(tenant.Id, project.Project.Id, 1))!;
+        Assert.Equal((RoundStatus.AwaitingHumans, 10, 1), (round.Status, round.Selected, round.Model!.Version));
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            Assert.Equal(200, await ctx.RlthfRoundItems.CountAsync());
+            Assert.Equal(10, await ctx.Items.CountAsync(i => i.Overlap == 1));
+        }
+    }
+
+    private sealed class CancelAt(CancellationTokenSource source, int percent) : IJobProgress
+    {
+        public ValueTask ReportAsync(int value, string? message = null)
+        {
+            if (value >= percent)
+            {
+                source.Cancel();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
 }
