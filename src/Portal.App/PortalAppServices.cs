@@ -32,6 +32,8 @@ public static class PortalAppServices
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<Features.Guidelines.GuidelineService>();
+        services.AddScoped<Features.Guidelines.QualificationService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }
