@@ -44,7 +44,7 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
             return (false, null);
         }
 
-        return (true, await Views(db, projectId).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct));
+        return (true, await Views(db, Versions(db, projectId).OrderByDescending(v => v.Version)).FirstOrDefaultAsync(ct));
     }
 
     /// <summary>Every version, newest first; null when there is no such project.</summary>
@@ -56,7 +56,7 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
             return null;
         }
 
-        return await Views(db, projectId).OrderByDescending(v => v.Version).ToListAsync(ct);
+        return await Views(db, Versions(db, projectId).OrderByDescending(v => v.Version)).ToListAsync(ct);
     }
 
     /// <summary>The line diff from version <paramref name="from"/> to <paramref name="to"/>; null when there is no such project.</summary>
@@ -137,7 +137,7 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
             try
             {
                 await db.SaveChangesAsync(ct);
-                return await Views(db, projectId).FirstAsync(v => v.Version == latest + 1, ct);
+                return await Views(db, Versions(db, projectId).Where(v => v.Version == latest + 1)).FirstAsync(ct);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -208,10 +208,8 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<GuidelineDocument?> DocumentAsync(Guid orgId, Guid projectId, int? version = null, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        var views = Views(db, projectId);
-        var view = version is { } v
-            ? await views.FirstOrDefaultAsync(x => x.Version == v, ct)
-            : await views.OrderByDescending(x => x.Version).FirstOrDefaultAsync(ct);
+        var versions = Versions(db, projectId);
+        var view = await Views(db, version is { } v ? versions.Where(x => x.Version == v) : versions.OrderByDescending(x => x.Version)).FirstOrDefaultAsync(ct);
         return view is null ? null : new GuidelineDocument(view, await RenderAsync(db, projectId, view.Markdown, ct));
     }
 
@@ -238,8 +236,11 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
         new(item.ExternalId!, true, JsonSerializer.Deserialize<List<Turn>>(item.ConversationJson, ProjectSettings.Json) ?? [], item.ResponseA, item.ResponseB,
             item.Gold?.Choice, item.Gold?.Scores, item.Gold?.Explanation);
 
-    private static IQueryable<GuidelineVersionView> Views(PortalDbContext db, Guid projectId) =>
-        db.GuidelineVersions.AsNoTracking().Where(v => v.ProjectId == projectId)
-            .Select(v => new GuidelineVersionView(v.Version, v.Markdown, v.ChangeNote, v.Change, v.PublishedByUserId,
+    private static IQueryable<GuidelineVersion> Versions(PortalDbContext db, Guid projectId) =>
+        db.GuidelineVersions.AsNoTracking().Where(v => v.ProjectId == projectId);
+
+    /// <summary>The views of <paramref name="source"/>, projected last (EF cannot filter or sort on a constructed record).</summary>
+    private static IQueryable<GuidelineVersionView> Views(PortalDbContext db, IQueryable<GuidelineVersion> source) =>
+        source.Select(v => new GuidelineVersionView(v.Version, v.Markdown, v.ChangeNote, v.Change, v.PublishedByUserId,
                 db.Users.Where(u => u.Id == v.PublishedByUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", v.PublishedAt));
 }

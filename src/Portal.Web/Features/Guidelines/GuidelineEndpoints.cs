@@ -54,13 +54,17 @@ internal static class GuidelineEndpoints
             {
                 try
                 {
-                    if (from is null || to is null)
+                    var (exists, current) = await service.CurrentAsync(orgId, projectId, ct);
+                    if (!exists)
                     {
-                        throw new PortalValidationException(from is null ? "from" : "to", "Give both versions to compare: ?from=1&to=2.");
+                        return TypedResults.NotFound();
                     }
 
-                    return await service.DiffAsync(orgId, projectId, from.Value, to.Value, ct) is { } lines
-                        ? TypedResults.Ok(new GuidelineDiffResponse(from.Value, to.Value, lines))
+                    // Without versions: the latest change (the version before the current one to the current one).
+                    var toVersion = to ?? current?.Version ?? throw new PortalValidationException("to", "This project has no guidelines to compare yet.");
+                    var fromVersion = from ?? toVersion - 1;
+                    return await service.DiffAsync(orgId, projectId, fromVersion, toVersion, ct) is { } lines
+                        ? TypedResults.Ok(new GuidelineDiffResponse(fromVersion, toVersion, lines))
                         : TypedResults.NotFound();
                 }
                 catch (PortalValidationException ex)
@@ -68,7 +72,7 @@ internal static class GuidelineEndpoints
                     return PortalApi.Invalid(ex);
                 }
             })
-            .WithName("Guidelines_Diff").WithSummary("The line diff between two versions (?from=&to=).");
+            .WithName("Guidelines_Diff").WithSummary("The line diff between two versions (?from=&to=); without them, from the previous version to the current one.");
         admin.MapPost("/", async Task<Results<Created<GuidelineVersionView>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, PublishGuidelineRequest request, ClaimsPrincipal user, GuidelineService service, CancellationToken ct) =>
             {
