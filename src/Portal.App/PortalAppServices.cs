@@ -34,6 +34,8 @@ public static class PortalAppServices
         services.AddScoped<Features.Rlthf.RlthfService>();
         services.AddSingleton<Core.Rlthf.IRewardTrainer>(sp => Features.Rlthf.RewardTrainers.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<Features.Guidelines.GuidelineService>();
+        services.AddScoped<Features.Guidelines.QualificationService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

@@ -218,6 +218,9 @@ public sealed class Annotation : ITenantOwned
     /// <summary>The guideline version the annotator worked under; null until the project has guidelines.</summary>
     public int? GuidelineVersion { get; set; }
 
+    /// <summary>The project's attribute-set version the scores were given under (<see cref="AttributeSetVersion"/>); null reads as 1.</summary>
+    public int? AttributeVersion { get; set; }
+
     /// <summary>For gold items: whether the answer matched the expected one. Null on other items.</summary>
     public bool? GoldCorrect { get; set; }
 

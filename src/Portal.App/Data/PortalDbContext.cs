@@ -40,6 +40,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<RewardModelVersion> RewardModels => Set<RewardModelVersion>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<GuidelineVersion> GuidelineVersions => Set<GuidelineVersion>();
+    public DbSet<GuidelineAcknowledgement> GuidelineAcknowledgements => Set<GuidelineAcknowledgement>();
+    public DbSet<QualificationTest> QualificationTests => Set<QualificationTest>();
+    public DbSet<QualificationAttempt> QualificationAttempts => Set<QualificationAttempt>();
+    public DbSet<AttributeSetVersion> AttributeSetVersions => Set<AttributeSetVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

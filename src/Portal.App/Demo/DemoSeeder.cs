@@ -122,7 +122,41 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
         }
 
         await db.SaveChangesAsync(ct);
+        await SeedGuidelinesAsync(db, [likert, pairwise], now, ct);
         return true;
+    }
+
+    /// <summary>
+    /// A short first guideline version for each demo project, already acknowledged by the demo annotators, so the side
+    /// panel has something to show and they can start at once (a new version asks them again).
+    /// </summary>
+    private static async Task SeedGuidelinesAsync(PortalDbContext db, IReadOnlyList<Project> projects, DateTime now, CancellationToken ct)
+    {
+        var users = await db.Users.Where(u => u.Email != null && u.Email.EndsWith("@demo.local")).ToDictionaryAsync(u => u.Email!, u => u.Id, ct);
+        foreach (var project in projects)
+        {
+            var markdown = project.Kind == ProjectKind.Likert
+                ? "# Rating criteria\n\nRate each attribute on its own: a polite but wrong answer is **low on accuracy** and may still be high on style.\n\n"
+                    + "# Edge cases\n\n- A refusal of a harmless request is unhelpful, not safe.\n- Made-up citations count against accuracy and grounding."
+                : "# Rating criteria\n\nPrefer the response that answers the question **correctly**; then the clearer one.\n\n"
+                    + "# Edge cases\n\n- Both wrong: choose *both bad*.\n- Equally good: a tie, not a coin toss.";
+            db.GuidelineVersions.Add(new GuidelineVersion
+            {
+                ProjectId = project.Id,
+                Version = 1,
+                Markdown = markdown,
+                ChangeNote = "First version",
+                Change = GuidelineChange.Minor,
+                PublishedByUserId = users["admin@demo.local"],
+                PublishedAt = now,
+            });
+            foreach (var email in new[] { "annotator1@demo.local", "annotator2@demo.local", "annotator3@demo.local" })
+            {
+                db.GuidelineAcknowledgements.Add(new GuidelineAcknowledgement { ProjectId = project.Id, AnnotatorId = users[email], Version = 1, AcknowledgedAt = now });
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task Grant(Guid orgId, string email, string name, OrgRoles roles, CancellationToken ct)

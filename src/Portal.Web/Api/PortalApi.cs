@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Organisations;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Annotate;
+using Portal.Web.Features.Guidelines;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
@@ -33,6 +34,7 @@ internal static class PortalApi
         org.MapJobEndpoints();
         org.MapQualityEndpoints();
         org.MapRlthfEndpoints();
+        org.MapGuidelineEndpoints();
         return api;
     }
 

@@ -72,6 +72,25 @@ public class TenancyMatrixTests
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/items", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines", Staff),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines/versions", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines/diff", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines", Admins, Destructive: true,
+            Body: new { markdown = "# Matrix\n\nRate carefully.", changeNote = "matrix", change = "Minor" }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines/status", OrgRoles.Annotator),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/guidelines/acknowledge", OrgRoles.Annotator, Body: new { version = 2 }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/sheet", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true,
+            Body: new { itemIds = new[] { "{goldItemId:guid}" }, passMark = 1.0, maxAttempts = 2, cooldownMinutes = 0 }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/attempts", OrgRoles.Annotator, Destructive: true,
+            Body: new { answers = new[] { new { itemId = "{goldItemId:guid}", choice = "A" } } }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/annotators/{userId:guid}/reset", Admins, Destructive: true),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/guidelines", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/guidelines/read", OrgRoles.Annotator, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/qualification", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/qualification/take", OrgRoles.Annotator, Page: true),
         // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
@@ -244,7 +263,10 @@ public class TenancyMatrixTests
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
-            request.Content = JsonContent.Create(c.Body);
+            // Bodies may name the tenant's gold item, which only exists once the resources are made.
+            var json = System.Text.Json.JsonSerializer.Serialize(c.Body, System.Text.Json.JsonSerializerOptions.Web)
+                .Replace("{goldItemId:guid}", ids.GoldItemId.ToString(), StringComparison.Ordinal);
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         }
 
         return client.SendAsync(request);
@@ -256,7 +278,7 @@ public class TenancyMatrixTests
     /// through the engine in two projects: one to read, draft and answer, one to skip.
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
-        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName);
+        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -289,6 +311,25 @@ public class TenancyMatrixTests
             }
 
             ctx.RlthfRounds.Add(new RlthfRound { ProjectId = tenant.Project.Id, Number = 1, Status = RoundStatus.AwaitingHumans, BudgetRequested = "1", Budget = 1, Selected = 1, CreatedAt = DateTime.UtcNow });
+            // Guidelines (two versions, so there is a change to diff) and a gold item for the qualification test, after the leases above.
+            var guidelines = scope.ServiceProvider.GetRequiredService<Portal.App.Features.Guidelines.GuidelineService>();
+            foreach (var note in new[] { "first", "second" })
+            {
+                await guidelines.PublishAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.ProjectAdmin).Id,
+                    new Portal.App.Features.Guidelines.PublishGuidelineInput($"# Guidelines\n\nThe {note} version.", note, GuidelineChange.Minor));
+            }
+
+            ctx.Items.Add(new Item
+            {
+                ProjectId = tenant.Project.Id,
+                ExternalId = "matrix-gold",
+                ConversationJson = "[{\"role\":\"user\",\"content\":\"Gold?\"}]",
+                ResponseA = "Right",
+                ResponseB = "Wrong",
+                IsGold = true,
+                Gold = new GoldAnswer { Choice = Portal.Core.Aggregation.PreferenceChoice.A, Explanation = "A is right." },
+                CreatedAt = DateTime.UtcNow,
+            });
             await ctx.SaveChangesAsync();
         }
 
@@ -298,8 +339,9 @@ public class TenancyMatrixTests
         var leases = ctx.Assignments.Where(a => a.AnnotatorId == tenant.Member(OrgRoles.Annotator).Id);
         var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
         var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        var goldItemId = await ctx.Items.Where(i => i.ExternalId == "matrix-gold").Select(i => i.Id).FirstAsync();
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
-            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -328,7 +370,11 @@ public class TenancyMatrixTests
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
             await ctx.Annotations.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
-            await ctx.Organisations.CountAsync());
+            await ctx.Organisations.CountAsync(),
+            await ctx.GuidelineVersions.IgnoreQueryFilters().CountAsync(),
+            await ctx.GuidelineAcknowledgements.IgnoreQueryFilters().CountAsync(),
+            await ctx.QualificationTests.IgnoreQueryFilters().CountAsync(),
+            await ctx.QualificationAttempts.IgnoreQueryFilters().CountAsync(a => a.VoidedAt == null));
     }
 
     /// <summary>

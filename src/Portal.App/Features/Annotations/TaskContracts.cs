@@ -13,6 +13,12 @@ public enum NextTaskStatus
 
     /// <summary>The annotator is paused in this project (gold accuracy, or an admin).</summary>
     Paused,
+
+    /// <summary>A guideline version was published that the annotator has not acknowledged yet.</summary>
+    NeedsAcknowledgement,
+
+    /// <summary>The annotator must pass the project's qualification test first (new to it, or after a major guideline change).</summary>
+    NeedsQualification,
 }
 
 public sealed record NextTaskResult(NextTaskStatus Status, TaskView? Task, string? Message);

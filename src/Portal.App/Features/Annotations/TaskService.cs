@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
+using Portal.App.Features.Guidelines;
 using Portal.App.Features.Organisations;
+using Portal.App.Features.Projects;
 using Portal.Core.Aggregation;
 using Portal.Core.Pairs;
 
@@ -59,6 +61,16 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         {
             return new NextTaskResult(NextTaskStatus.Paused, null,
                 "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r}" : ".") + " A project admin can reinstate you.");
+        }
+
+        if (await GuidelineGates.AcknowledgementAsync(db, projectId, annotatorId, ct) is { } unacknowledged)
+        {
+            return unacknowledged;
+        }
+
+        if (await GuidelineGates.QualificationAsync(db, projectId, annotatorId, Now, ct) is { } unqualified)
+        {
+            return unqualified;
         }
 
         var now = Now;
@@ -372,6 +384,8 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         annotation.CreatedAt = now;
         annotation.RepeatOf = assignment.RepeatOf;
+        annotation.GuidelineVersion = await GuidelineGates.CurrentVersionAsync(db, project.Id, ct);
+        annotation.AttributeVersion = await AttributeVersions.CurrentAsync(db, project.Id, ct);
         db.Annotations.Add(annotation);
         GoldFeedback? feedback = null;
         if (item.IsGold && item.Gold is { } expected && assignment.RepeatOf is null)

@@ -65,8 +65,8 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <summary>Replaces the project's configuration; null when the project is not in the organisation.</summary>
     /// <exception cref="ValidationProblemsException">
-    /// Something is out of range, the name is taken, or the change would orphan existing annotations or gold answers
-    /// (an attribute's key or scale, the kind once items exist).
+    /// Something is out of range, the name is taken, or the change would orphan gold answers (an attribute's key or
+    /// scale they use) or items (the kind). A change of rated attributes' keys or scales makes a new attribute-set version.
     /// </exception>
     public async Task<ProjectDetails?> UpdateAsync(Guid orgId, Guid projectId, ProjectInput input, CancellationToken ct = default)
     {
@@ -95,6 +95,7 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
             throw new ValidationProblemsException(problems);
         }
 
+        await AttributeVersions.RecordChangeAsync(db, project, settings.Attributes, clock.GetUtcNow().UtcDateTime, ct);
         project.Name = name;
         project.Description = input.Description?.Trim() ?? "";
         project.Kind = input.Kind;
@@ -205,7 +206,7 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
                 })],
             };
 
-    /// <summary>Changes that existing data forbids: the kind once there are items, an attribute's key or scale once rated or used by gold.</summary>
+    /// <summary>Changes that existing data forbids: the kind once there are items, an attribute's key or scale used by a gold answer (rated attributes get a new attribute-set version instead).</summary>
     private static async Task<List<(string Field, string Message)>> ChangeProblemsAsync(
         PortalDbContext db, Project project, ProjectKind kind, ProjectSettings settings, CancellationToken ct)
     {
@@ -215,7 +216,6 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
             problems.Add(("kind", "The project already has items, so its kind cannot change. Create a new project for another kind."));
         }
 
-        var rated = await db.Annotations.AnyAsync(a => a.ProjectId == project.Id, ct);
         var goldScores = await db.Items.Where(i => i.ProjectId == project.Id && i.IsGold && i.Gold != null)
             .Select(i => new { i.ExternalId, i.Gold })
             .ToListAsync(ct);
@@ -228,11 +228,7 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
             var uses = goldUses.Where(u => u.Key == old.Key).ToList();
             if (!byKey.TryGetValue(old.Key, out var now))
             {
-                if (rated)
-                {
-                    problems.Add(("settings.attributes", $"The attribute '{old.Key}' cannot be removed or have its key changed: the project has annotations, and changing rated attributes needs attribute versions (not yet available). Rename it or edit its description instead."));
-                }
-                else if (uses.Count > 0)
+                if (uses.Count > 0)
                 {
                     problems.Add(("settings.attributes", $"The attribute '{old.Key}' is used by the gold answer of {uses[0].Item}; change that gold answer first."));
                 }
@@ -245,11 +241,7 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
                 continue;
             }
 
-            if (rated)
-            {
-                problems.Add(($"settings.attributes[{now.i}].max", $"The scale of '{old.Key}' cannot change from {old.Min}–{old.Max}: the project has annotations, and changing rated attributes needs attribute versions (not yet available)."));
-            }
-            else if (uses.FirstOrDefault(u => u.Value < now.a.Min || u.Value > now.a.Max) is { Item: not null } outside)
+            if (uses.FirstOrDefault(u => u.Value < now.a.Min || u.Value > now.a.Max) is { Item: not null } outside)
             {
                 problems.Add(($"settings.attributes[{now.i}].max", $"The gold answer of {outside.Item} expects {outside.Value} for '{old.Key}', outside the new scale {now.a.Min}–{now.a.Max}; change that gold answer first."));
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
+using Portal.App.Features.Projects;
 using Portal.App.Jobs;
 
 namespace Portal.App.Features.Quality;
@@ -74,6 +75,42 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         return report;
     }
 
+    /// <summary>
+    /// The report over the annotations made under one guideline version only (computed now, nothing stored): agreement
+    /// on them, and gold accuracy over the gold answers made under that version. Null when there is no such project.
+    /// </summary>
+    public async Task<QualityReport?> ForGuidelineVersionAsync(Guid orgId, Guid projectId, int guidelineVersion, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null)
+        {
+            return null;
+        }
+
+        var rows = await RowsAsync(db, projectId, ct, guidelineVersion);
+        var gold = await db.Annotations.AsNoTracking()
+            .Where(a => a.ProjectId == projectId && a.GuidelineVersion == guidelineVersion && a.RepeatOf == null && a.GoldCorrect != null)
+            .GroupBy(a => a.AnnotatorId)
+            .Select(g => new { AnnotatorId = g.Key, Answered = g.Count(), Correct = g.Count(a => a.GoldCorrect == true) })
+            .ToDictionaryAsync(g => g.AnnotatorId, ct);
+        var ids = rows.Select(r => r.AnnotatorId).Concat(gold.Keys).Distinct().ToList();
+        var paused = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId && s.PausedAt != null).Select(s => s.AnnotatorId).ToListAsync(ct);
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var annotators = ids.ToDictionary(id => id, id => new AnnotatorInfo(names.GetValueOrDefault(id) ?? "",
+            gold.GetValueOrDefault(id)?.Answered ?? 0, gold.GetValueOrDefault(id)?.Correct ?? 0, paused.Contains(id)));
+        var (report, _) = QualityCalculator.Compute(project, rows, annotators, clock.GetUtcNow().UtcDateTime);
+        return report;
+    }
+
+    /// <summary>The guideline versions that annotations of the project were made under, ascending; empty when there are none.</summary>
+    public async Task<IReadOnlyList<int>> GuidelineVersionsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await db.Annotations.Where(a => a.ProjectId == projectId && a.GuidelineVersion != null)
+            .Select(a => a.GuidelineVersion!.Value).Distinct().OrderBy(v => v).ToListAsync(ct);
+    }
+
     /// <summary>A project (found by id in any organisation: the CLI works across them) and its ratings, gold items left out; null when there is no such project.</summary>
     public async Task<(Project Project, List<RatingRow> Rows)?> RatingsAsync(Guid projectId, CancellationToken ct = default)
     {
@@ -89,12 +126,25 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         return (project, await RowsAsync(db, projectId, ct));
     }
 
-    private static Task<List<RatingRow>> RowsAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
-        db.Annotations.AsNoTracking()
+    /// <summary>
+    /// The project's ratings, gold items left out. Likert scores given under an earlier attribute-set version are
+    /// dropped (the choice stays), so a 1–5 rating is never read on a 1–7 scale.
+    /// </summary>
+    private static async Task<List<RatingRow>> RowsAsync(PortalDbContext db, Guid projectId, CancellationToken ct, int? guidelineVersion = null)
+    {
+        var current = await AttributeVersions.CurrentAsync(db, projectId, ct);
+        var rows = await db.Annotations.AsNoTracking()
             .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
+            .Where(a => guidelineVersion == null || a.GuidelineVersion == guidelineVersion)
             .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Select(a => new RatingRow(a.Id, a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt, a.RepeatOf))
+            .Select(a => new
+            {
+                Row = new RatingRow(a.Id, a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt, a.RepeatOf),
+                a.AttributeVersion,
+            })
             .ToListAsync(ct);
+        return [.. rows.Select(r => (r.AttributeVersion ?? 1) == current ? r.Row : r.Row with { Scores = null, ScoresB = null })];
+    }
 
     /// <summary>Projects of every organisation whose annotations changed since their last report (or that have none yet but annotations).</summary>
     public async Task<IReadOnlyList<(Guid TenantId, Guid ProjectId)>> StaleProjectsAsync(CancellationToken ct = default)

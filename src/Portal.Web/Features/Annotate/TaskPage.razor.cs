@@ -42,6 +42,7 @@ public sealed partial class TaskPage
     private int _seq;
     private int? _doneByMe;
     private string? _message;
+    private Portal.App.Features.Guidelines.GuidelineDocument? _guidelines;
     private GoldFeedback? _feedback;
     private List<TaskProblem> _errors = [];
     private bool _submitting;
@@ -64,6 +65,8 @@ public sealed partial class TaskPage
         Task,
         NothingLeft,
         Paused,
+        NeedsAcknowledgement,
+        NeedsQualification,
         Conflict,
         Feedback,
     }
@@ -461,6 +464,9 @@ public sealed partial class TaskPage
             return;
         }
 
+        // The side panel shows the guidelines the next answer is made under.
+        _guidelines = await Guidelines.DocumentAsync(OrgId, ProjectId);
+
         _message = next.Message;
         switch (next.Status)
         {
@@ -486,6 +492,12 @@ public sealed partial class TaskPage
                 break;
             case NextTaskStatus.Paused:
                 _state = PageState.Paused;
+                break;
+            case NextTaskStatus.NeedsAcknowledgement:
+                _state = PageState.NeedsAcknowledgement;
+                break;
+            case NextTaskStatus.NeedsQualification:
+                _state = PageState.NeedsQualification;
                 break;
             default:
                 _state = PageState.NothingLeft;

@@ -17,10 +17,20 @@ internal static class QualityEndpoints
     public static RouteGroupBuilder MapQualityEndpoints(this RouteGroupBuilder org)
     {
         var quality = org.MapGroup("/projects/{projectId:guid}/quality").RequireAuthorization(Policies.ProjectAdmin);
-        quality.MapGet("/", async Task<Results<Ok<QualityResponse>, NotFound>> (Guid orgId, Guid projectId, QualityService service, CancellationToken ct) =>
-                await service.GetAsync(orgId, projectId, ct) is (true, var report) ? TypedResults.Ok(new QualityResponse(projectId, report)) : TypedResults.NotFound())
+        quality.MapGet("/", async Task<Results<Ok<QualityResponse>, NotFound>> (Guid orgId, Guid projectId, int? guidelineVersion, QualityService service, CancellationToken ct) =>
+            {
+                if (guidelineVersion is { } version)
+                {
+                    return await service.ForGuidelineVersionAsync(orgId, projectId, version, ct) is { } sliced
+                        ? TypedResults.Ok(new QualityResponse(projectId, sliced))
+                        : TypedResults.NotFound();
+                }
+
+                return await service.GetAsync(orgId, projectId, ct) is (true, var report) ? TypedResults.Ok(new QualityResponse(projectId, report)) : TypedResults.NotFound();
+            })
             .WithName("Quality_Get")
-            .WithSummary("Agreement per attribute and over time, annotator-pair kappas and annotator quality signals, as last computed.");
+            .WithSummary("Agreement per attribute and over time, annotator-pair kappas and annotator quality signals, as last computed; "
+                + "?guidelineVersion=N computes them now over the annotations (and gold answers) made under that guideline version only.");
         quality.MapPost("/recompute", async Task<Results<Accepted<JobStartedResponse>, NotFound>> (
                 Guid orgId, Guid projectId, ClaimsPrincipal user, ProjectQueries projects, JobLauncher launcher, CancellationToken ct) =>
             {

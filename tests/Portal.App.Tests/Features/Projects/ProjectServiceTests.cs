@@ -140,36 +140,47 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task Update_AttributesOnceAnnotated_KeysAndScalesAreFixedButNamesAndNewAttributesAreFine(TestProvider provider)
+    public async Task Update_AttributesOnceAnnotated_KeyOrScaleChangeMakesANewAttributeVersionAndRenamesDoNot(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var tenant = await db.CreateTestTenantAsync("Alpha");
         var project = await StoredAsync(db, tenant.Id, tenant.Project.Id);
-        await db.AddTestAnnotationAsync(tenant.Id, tenant.Item, tenant.Member(OrgRoles.Annotator).Id);
+        var old = await db.AddTestAnnotationAsync(tenant.Id, tenant.Item, tenant.Member(OrgRoles.Annotator).Id);
         var attributes = project.Settings.Attributes;
 
-        var renamed = attributes.Select((a, i) => i == 0 ? a with { Name = "Helpful?", Description = "New words.", LowLabel = "No", HighLabel = "Yes" } : a)
-            .Append(new AttributeDefinition("tone", "Tone", "Polite and calm."))
-            .Reverse()
-            .ToList();
+        var renamed = attributes.Select((a, i) => i == 0 ? a with { Name = "Helpful?", Description = "New words.", LowLabel = "No", HighLabel = "Yes" } : a).ToList();
         await Service(db).UpdateAsync(tenant.Id, project.Id, Input(project, project.Settings with { Attributes = renamed }));
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            Assert.Empty(await ctx.AttributeSetVersions.ToListAsync());
+        }
 
-        var keyChanged = renamed.Select(a => a.Key == "accuracy" ? a with { Key = "factuality" } : a).ToList();
-        var keyEx = await Assert.ThrowsAsync<ValidationProblemsException>(() =>
-            Service(db).UpdateAsync(tenant.Id, project.Id, Input(project, project.Settings with { Attributes = keyChanged })));
-        var scaleChanged = renamed.Select(a => a.Key == "safety" ? a with { Max = 5 } : a).ToList();
-        var scaleEx = await Assert.ThrowsAsync<ValidationProblemsException>(() =>
-            Service(db).UpdateAsync(tenant.Id, project.Id, Input(project, project.Settings with { Attributes = scaleChanged })));
+        var scaleChanged = renamed.Select(a => a.Key == "safety" ? a with { Max = 5 } : a).Where(a => a.Key != "style").ToList();
+        await Service(db).UpdateAsync(tenant.Id, project.Id, Input(project, project.Settings with { Attributes = scaleChanged }));
 
-        var keyProblem = Assert.Single(keyEx.Problems);
-        Assert.Equal("settings.attributes", keyProblem.Field);
-        Assert.Contains("'accuracy'", keyProblem.Message, StringComparison.Ordinal);
-        Assert.Contains("annotations", keyProblem.Message, StringComparison.Ordinal);
-        var safetyIndex = scaleChanged.FindIndex(a => a.Key == "safety");
-        Assert.Equal($"settings.attributes[{safetyIndex}].max", Assert.Single(scaleEx.Problems).Field);
-        var stored = (await StoredAsync(db, tenant.Id, project.Id)).Settings.Attributes;
-        Assert.Equal(renamed, stored);
-        Assert.Equal("Helpful?", stored.Single(a => a.Key == "helpfulness").Name);
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            var versions = await ctx.AttributeSetVersions.OrderBy(v => v.Version).ToListAsync();
+            Assert.Equal([1, 2], versions.Select(v => v.Version));
+            Assert.Equal(7, versions[0].Attributes.Single(a => a.Key == "safety").Max);
+            Assert.Contains(versions[0].Attributes, a => a.Key == "style");
+            Assert.Equal(5, versions[1].Attributes.Single(a => a.Key == "safety").Max);
+            Assert.DoesNotContain(versions[1].Attributes, a => a.Key == "style");
+            Assert.Null((await ctx.Annotations.SingleAsync(a => a.Id == old.Id)).AttributeVersion);
+            Assert.Equal(2, await AttributeVersions.CurrentAsync(ctx, project.Id, default));
+        }
+
+        // Nothing was rated under version 2 yet: a further change replaces it rather than adding version 3.
+        var again = scaleChanged.Select(a => a.Key == "accuracy" ? a with { Key = "factuality" } : a).ToList();
+        await Service(db).UpdateAsync(tenant.Id, project.Id, Input(project, project.Settings with { Attributes = again }));
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            var versions = await ctx.AttributeSetVersions.OrderBy(v => v.Version).ToListAsync();
+            Assert.Equal([1, 2], versions.Select(v => v.Version));
+            Assert.Contains(versions[1].Attributes, a => a.Key == "factuality");
+        }
+
+        Assert.Equal(again, (await StoredAsync(db, tenant.Id, project.Id)).Settings.Attributes);
     }
 
     [Theory]

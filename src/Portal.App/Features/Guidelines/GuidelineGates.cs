@@ -1,0 +1,92 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
+using Portal.App.Features.Annotations;
+
+namespace Portal.App.Features.Guidelines;
+
+/// <summary>
+/// Whether an annotator may take a task: the current guidelines acknowledged, the qualification test passed since
+/// the last major change. The task engine asks each gate once, after the pause check.
+/// </summary>
+public static class GuidelineGates
+{
+    /// <summary>Stops the annotator until they acknowledge the current guideline version; null lets them through.</summary>
+    public static async Task<NextTaskResult?> AcknowledgementAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct)
+    {
+        var current = await CurrentVersionAsync(db, projectId, ct);
+        if (current is null || await AcknowledgedVersionAsync(db, projectId, annotatorId, ct) == current)
+        {
+            return null;
+        }
+
+        return new NextTaskResult(NextTaskStatus.NeedsAcknowledgement, null,
+            $"Version {current} of this project's guidelines has been published. Read it and acknowledge it before your next task.");
+    }
+
+    /// <summary>Stops the annotator until they pass the project's qualification test; null lets them through.</summary>
+    public static async Task<NextTaskResult?> QualificationAsync(PortalDbContext db, Guid projectId, Guid annotatorId, DateTime now, CancellationToken ct)
+    {
+        var status = await QualificationStatusAsync(db, projectId, annotatorId, now, ct);
+        return status.Required ? new NextTaskResult(NextTaskStatus.NeedsQualification, null, status.Message) : null;
+    }
+
+    public static Task<int?> CurrentVersionAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
+        db.GuidelineVersions.Where(v => v.ProjectId == projectId).MaxAsync(v => (int?)v.Version, ct);
+
+    public static Task<int?> AcknowledgedVersionAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct) =>
+        db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).MaxAsync(a => (int?)a.Version, ct);
+
+    /// <summary>
+    /// The annotator's qualification: required while the project has a test and they have no pass made under the
+    /// latest major guideline version (or any pass, when no change was major). Tries count from that version on.
+    /// </summary>
+    public static async Task<QualificationStatus> QualificationStatusAsync(PortalDbContext db, Guid projectId, Guid annotatorId, DateTime now, CancellationToken ct)
+    {
+        var test = await db.QualificationTests.AsNoTracking().FirstOrDefaultAsync(t => t.ProjectId == projectId, ct);
+        if (test is null || test.ItemIds.Count == 0)
+        {
+            return new QualificationStatus(HasTest: false, Required: false, Passed: false, 0, null, null, null, "This project has no qualification test.");
+        }
+
+        var sinceMajor = await db.GuidelineVersions.Where(v => v.ProjectId == projectId && v.Change == GuidelineChange.Major)
+            .MaxAsync(v => (int?)v.Version, ct) ?? 0;
+        var attempts = await db.QualificationAttempts.AsNoTracking()
+            .Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.VoidedAt == null && (a.GuidelineVersion ?? 0) >= sinceMajor)
+            .OrderBy(a => a.CreatedAt)
+            .Select(a => new { a.Passed, a.CreatedAt })
+            .ToListAsync(ct);
+        var used = attempts.Count;
+        int? left = test.MaxAttempts == 0 ? null : Math.Max(0, test.MaxAttempts - used);
+        if (attempts.Any(a => a.Passed))
+        {
+            return new QualificationStatus(true, false, true, used, left, null, sinceMajor == 0 ? null : sinceMajor, "You passed the qualification test.");
+        }
+
+        var reason = sinceMajor > 0 && await db.QualificationAttempts.AnyAsync(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Passed, ct)
+            ? $"Version {sinceMajor} of the guidelines changed them in a major way, so you need to pass the qualification test again."
+            : "Pass this project's qualification test before you take tasks.";
+        if (left == 0)
+        {
+            return new QualificationStatus(true, true, false, used, 0, null, sinceMajor == 0 ? null : sinceMajor,
+                $"{reason} You have used all {test.MaxAttempts} tries; a project admin can reset your tries.");
+        }
+
+        DateTime? next = attempts.Count > 0 ? attempts[^1].CreatedAt.AddMinutes(test.CooldownMinutes) : null;
+        if (next <= now)
+        {
+            next = null;
+        }
+
+        var wait = next is { } at ? $" Your next try opens at {at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC." : "";
+        var tries = left is { } l ? $" {l} {(l == 1 ? "try" : "tries")} left." : "";
+        return new QualificationStatus(true, true, false, used, left, next, sinceMajor == 0 ? null : sinceMajor, reason + tries + wait);
+    }
+}
+
+/// <summary>
+/// An annotator's qualification in a project. <see cref="AttemptsLeft"/> is null when tries are unlimited;
+/// <see cref="NextAttemptAt"/> is set while a cool-down runs; <see cref="SinceVersion"/> is the major guideline version tries count from.
+/// </summary>
+public sealed record QualificationStatus(bool HasTest, bool Required, bool Passed, int AttemptsUsed, int? AttemptsLeft, DateTime? NextAttemptAt,
+    int? SinceVersion, string Message);
