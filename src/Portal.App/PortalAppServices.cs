@@ -32,6 +32,9 @@ public static class PortalAppServices
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<Features.Releases.ReleaseService>();
+        services.AddScoped<Features.Releases.ReleaseCutter>();
+        services.AddScoped<Features.Releases.ReleaseExporter>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

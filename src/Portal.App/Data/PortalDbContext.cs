@@ -37,6 +37,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<AiLabel> AiLabels => Set<AiLabel>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<ReleaseRow> ReleaseRows => Set<ReleaseRow>();
+    public DbSet<ReleaseGrant> ReleaseGrants => Set<ReleaseGrant>();
+    public DbSet<DownloadLog> DownloadLogs => Set<DownloadLog>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -20,7 +20,10 @@ public static class JobRegistry
     /// <summary>Every two minutes for projects with new annotations, or on demand for one: agreement, annotator quality, curated labels.</summary>
     public static readonly JobKey RecomputeQuality = new("recompute-quality", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality];
+    /// <summary>On demand: take a release's snapshot and hash its files.</summary>
+    public static readonly JobKey CutRelease = new("cut-release", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, CutRelease];
 
     /// <param name="schedules">Whether the timed triggers run; off (<c>Jobs:Schedules=false</c>) only jobs started on demand run.</param>
     private static void AddJobs(IQuartzBuilder q, bool schedules)
@@ -31,6 +34,8 @@ public static class JobRegistry
             .WithDescription("Import an uploaded item file into a project"));
         q.AddJob<RecomputeQualityJob>(j => j.WithIdentity(RecomputeQuality).StoreDurably().RequestRecovery()
             .WithDescription("Recompute agreement, annotator quality and curated labels"));
+        q.AddJob<CutReleaseJob>(j => j.WithIdentity(CutRelease).StoreDurably().RequestRecovery()
+            .WithDescription("Take a release's snapshot and hash its files"));
         if (!schedules)
         {
             return;
