@@ -8,6 +8,7 @@ using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
 using Portal.Web.Features.Projects;
 using Portal.Web.Features.Quality;
+using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Api;
 
@@ -31,6 +32,7 @@ internal static class PortalApi
         org.MapInviteEndpoints();
         org.MapJobEndpoints();
         org.MapQualityEndpoints();
+        org.MapReleaseEndpoints();
         return api;
     }
 
