@@ -248,9 +248,9 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
 
     private static IQueryable<ReleaseSummary> Summaries(PortalDbContext db, IQueryable<Release> releases) =>
         releases.AsNoTracking()
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Join(db.Projects, r => r.ProjectId, p => p.Id, (r, p) => new ReleaseSummary(r.Id, r.ProjectId, p.Name, r.Name, r.Status, r.Pairwise, r.Items, r.Ties,
-                r.BothBad, r.Ratings, r.Annotators, r.SnapshotSha256, r.CreatedAt, r.CompletedAt, r.Error, r.JobRunId))
-            .OrderByDescending(r => r.CreatedAt);
+                r.BothBad, r.Ratings, r.Annotators, r.SnapshotSha256, r.CreatedAt, r.CompletedAt, r.Error, r.JobRunId));
 
     private static ReleaseStats Stats(Release release) =>
         JsonSerializer.Deserialize<ReleaseStats>(release.StatsJson, ProjectSettings.Json) ?? new ReleaseStats();
