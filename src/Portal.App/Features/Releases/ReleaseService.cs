@@ -106,11 +106,14 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
 
         var summary = await Summaries(db, db.Releases.Where(r => r.Id == releaseId)).FirstAsync(ct);
         var grants = await db.ReleaseGrants.AsNoTracking().Where(g => g.ReleaseId == releaseId && g.RevokedAt == null)
-            .Join(db.Users, g => g.UserId, u => u.Id, (g, u) => new ReleaseGrantView(u.Id, u.Email ?? "", u.DisplayName, g.GrantedAt))
-            .OrderBy(g => g.Email).ToListAsync(ct);
+            .Join(db.Users, g => g.UserId, u => u.Id, (g, u) => new { u.Id, u.Email, u.DisplayName, g.GrantedAt })
+            .OrderBy(g => g.Email)
+            .Select(g => new ReleaseGrantView(g.Id, g.Email ?? "", g.DisplayName, g.GrantedAt))
+            .ToListAsync(ct);
         var downloads = await db.DownloadLogs.AsNoTracking().Where(d => d.ReleaseId == releaseId)
+            .Join(db.Users, d => d.UserId, u => u.Id, (d, u) => new { u.Email, d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At })
             .OrderByDescending(d => d.At).Take(200)
-            .Join(db.Users, d => d.UserId, u => u.Id, (d, u) => new DownloadLogView(u.Email ?? "", d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At))
+            .Select(d => new DownloadLogView(d.Email ?? "", d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At))
             .ToListAsync(ct);
         return new ReleaseDetail(summary, ReleaseFilters.Parse(release.FiltersJson), Stats(release), ReleaseExporter.Files(release),
             release.DiffJson is null ? null : JsonSerializer.Deserialize<ReleaseDiff>(release.DiffJson, ProjectSettings.Json),
@@ -122,8 +125,10 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
     {
         await using var db = dbFactory.CreateForTenant(orgId);
         return await db.Memberships.AsNoTracking().Where(m => (m.Roles & OrgRoles.Client) != 0)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new ClientUserView(u.Id, u.Email ?? "", u.DisplayName))
-            .OrderBy(u => u.Email).ToListAsync(ct);
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u)
+            .OrderBy(u => u.Email)
+            .Select(u => new ClientUserView(u.Id, u.Email ?? "", u.DisplayName))
+            .ToListAsync(ct);
     }
 
     /// <summary>Grants a ready release to a client user of the organisation. False when there is no such release; throws when the user is no client here.</summary>
