@@ -19,6 +19,7 @@ public class TenancyMatrixTests
 {
     private const OrgRoles Staff = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator;
     private const OrgRoles Admins = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin;
+    private const OrgRoles Readers = Admins | OrgRoles.Client;
     private const string SecondProject = "Second project";
 
     /// <summary>The matrix. A route template here must match the app's route table exactly (checked below).</summary>
@@ -56,6 +57,17 @@ public class TenancyMatrixTests
         new("POST", "/api/v1/orgs/{orgId:guid}/jobs/expire-leases", OrgRoles.OrgAdmin),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality", Admins),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality/recompute", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases", Admins, Destructive: true, Body: new { name = "Matrix release", filters = new { minRatings = 0 } }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}/grants/{clientId:guid}", Admins, Destructive: true),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}/grants/{clientId:guid}", Admins, Destructive: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases", Readers),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases/{releaseId:guid}", Readers),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases/{releaseId:guid}/download", Readers),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases/{ReleaseId:guid}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/client/releases/{ReleaseId:guid}", OrgRoles.Client, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
@@ -232,6 +244,8 @@ public class TenancyMatrixTests
             .Replace("{runId:guid}", ids.RunId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{itemId:guid}", ids.ItemId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{noticeId:guid}", ids.NoticeId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{releaseId:guid}", ids.ReleaseId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{clientId:guid}", ids.ClientId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
@@ -248,7 +262,7 @@ public class TenancyMatrixTests
     /// through the engine in two projects: one to read, draft and answer, one to skip.
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
-        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName);
+        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid ReleaseId = default, Guid ClientId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -271,6 +285,10 @@ public class TenancyMatrixTests
             var (second, _) = await db.CreateTestProjectAsync(tenant.Id, SecondProject);
             await tasks.NextAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.Annotator).Id);
             await tasks.NextAsync(tenant.Id, second.Id, tenant.Member(OrgRoles.Annotator).Id);
+
+            // A ready release of the project, granted to the tenant's client.
+            var release = await db.CutTestReleaseAsync(tenant.Id, tenant.Project.Id, "Matrix v1", tenant.Member(OrgRoles.ProjectAdmin).Id);
+            await db.ReleaseService().GrantAsync(tenant.Id, tenant.Project.Id, release.Id, tenant.Member(OrgRoles.Client).Id, tenant.Member(OrgRoles.ProjectAdmin).Id);
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
@@ -279,8 +297,9 @@ public class TenancyMatrixTests
         var leases = ctx.Assignments.Where(a => a.AnnotatorId == tenant.Member(OrgRoles.Annotator).Id);
         var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
         var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        var releaseId = await ctx.Releases.Where(r => r.Name == "Matrix v1").Select(r => r.Id).FirstAsync();
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
-            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name);
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, releaseId, tenant.Member(OrgRoles.Client).Id);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -306,7 +325,9 @@ public class TenancyMatrixTests
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
             await ctx.Annotations.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
-            await ctx.Organisations.CountAsync());
+            await ctx.Organisations.CountAsync(),
+            await ctx.Releases.IgnoreQueryFilters().CountAsync(),
+            await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null));
     }
 
     /// <summary>

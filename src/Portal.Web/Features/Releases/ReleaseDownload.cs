@@ -28,7 +28,7 @@ internal static class ReleaseDownload
 
         var release = found.Release;
         var query = http.Request.Query;
-        var formatName = query["format"].ToString();
+        var formatName = query["format"].ToString() is { Length: > 0 } asked ? asked : ReleaseFormats.NameOf(ReleaseFormats.For(release.Pairwise)[0]);
         var tiesText = query["ties"].ToString();
         if (tiesText is not ("" or "keep" or "drop"))
         {

@@ -39,12 +39,12 @@ internal static class ReleaseEndpoints
         admin.MapGet("/{releaseId:guid}", async Task<Results<Ok<ReleaseDetail>, NotFound>> (Guid orgId, Guid projectId, Guid releaseId, ReleaseService releases, CancellationToken ct) =>
                 await releases.GetAsync(orgId, projectId, releaseId, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound())
             .WithName("Releases_Get").WithSummary("A release: counts, filters, files with their SHA-256, the diff against the previous release, grants and downloads.");
-        admin.MapPut("/{releaseId:guid}/grants/{userId:guid}", async Task<Results<NoContent, NotFound, ValidationProblem>> (
-                Guid orgId, Guid projectId, Guid releaseId, Guid userId, ClaimsPrincipal user, ReleaseService releases, CancellationToken ct) =>
+        admin.MapPut("/{releaseId:guid}/grants/{clientId:guid}", async Task<Results<NoContent, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, Guid releaseId, Guid clientId, ClaimsPrincipal user, ReleaseService releases, CancellationToken ct) =>
             {
                 try
                 {
-                    return await releases.GrantAsync(orgId, projectId, releaseId, userId, user.UserId(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+                    return await releases.GrantAsync(orgId, projectId, releaseId, clientId, user.UserId(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
                 }
                 catch (PortalValidationException ex)
                 {
@@ -52,9 +52,9 @@ internal static class ReleaseEndpoints
                 }
             })
             .WithName("Releases_Grant").WithSummary("Lets a client user of the organisation see and download the release.");
-        admin.MapDelete("/{releaseId:guid}/grants/{userId:guid}", async Task<Results<NoContent, NotFound>> (
-                Guid orgId, Guid projectId, Guid releaseId, Guid userId, ReleaseService releases, CancellationToken ct) =>
-                await releases.RevokeAsync(orgId, projectId, releaseId, userId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+        admin.MapDelete("/{releaseId:guid}/grants/{clientId:guid}", async Task<Results<NoContent, NotFound>> (
+                Guid orgId, Guid projectId, Guid releaseId, Guid clientId, ReleaseService releases, CancellationToken ct) =>
+                await releases.RevokeAsync(orgId, projectId, releaseId, clientId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("Releases_Revoke").WithSummary("Takes the release away from a client user.");
 
         var client = org.MapGroup("/releases").RequireAuthorization(Policies.ReleaseReader);
@@ -66,7 +66,7 @@ internal static class ReleaseEndpoints
             .WithName("Releases_GetGranted").WithSummary("A release you may download: its card, counts and files.");
         client.MapGet("/{releaseId:guid}/download", ReleaseDownload.HandleAsync)
             .WithName("Releases_Download")
-            .WithSummary("Streams the release in a format (?format=trl-plain, trl-messages, hh-rlhf, likert-…, card; ?ties=keep), gzipped on request "
+            .WithSummary("Streams the release in a format (?format=trl-plain (the default for pairwise; likert-items-jsonl for Likert), trl-messages, hh-rlhf, likert-…, card; ?ties=keep), gzipped on request "
                 + "(Accept-Encoding: gzip or ?gzip=true), resumable with Range; the ETag is the file's SHA-256.");
         return org;
     }
