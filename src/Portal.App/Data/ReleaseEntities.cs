@@ -135,7 +135,9 @@ public sealed class DownloadLog : ITenantOwned
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TenantId { get; set; }
     public Guid ReleaseId { get; set; }
-    public Guid UserId { get; set; }
+
+    /// <summary>Who downloaded; null for <c>portal export</c> at the server's console, which acts as no user.</summary>
+    public Guid? UserId { get; set; }
 
     /// <summary>The format's name (trl-plain, …, card).</summary>
     public string Format { get; set; } = "";

@@ -111,9 +111,9 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
             .Select(g => new ReleaseGrantView(g.Id, g.Email ?? "", g.DisplayName, g.GrantedAt))
             .ToListAsync(ct);
         var downloads = await db.DownloadLogs.AsNoTracking().Where(d => d.ReleaseId == releaseId)
-            .Join(db.Users, d => d.UserId, u => u.Id, (d, u) => new { u.Email, d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At })
             .OrderByDescending(d => d.At).Take(200)
-            .Select(d => new DownloadLogView(d.Email ?? "", d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At))
+            .Select(d => new DownloadLogView(db.Users.Where(u => u.Id == d.UserId).Select(u => u.Email).FirstOrDefault() ?? "(portal export)",
+                d.Format, d.Via, d.Gzip, d.RangeStart, d.Bytes, d.At))
             .ToListAsync(ct);
         return new ReleaseDetail(summary, ReleaseFilters.Parse(release.FiltersJson), Stats(release), ReleaseExporter.Files(release),
             release.DiffJson is null ? null : JsonSerializer.Deserialize<ReleaseDiff>(release.DiffJson, ProjectSettings.Json),
@@ -217,7 +217,7 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
         return new DownloadableRelease(release, projectName);
     }
 
-    public async Task LogDownloadAsync(Guid orgId, Guid releaseId, Guid userId, string format, string via, bool gzip, long? rangeStart, long bytes)
+    public async Task LogDownloadAsync(Guid orgId, Guid releaseId, Guid? userId, string format, string via, bool gzip, long? rangeStart, long bytes)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
         db.DownloadLogs.Add(new DownloadLog

@@ -56,7 +56,7 @@ namespace Portal.Migrations.Postgres.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     ReleaseId = table.Column<Guid>(type: "uuid", nullable: false),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: true),
                     Format = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     Via = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     Gzip = table.Column<bool>(type: "boolean", nullable: false),

@@ -56,7 +56,7 @@ namespace Portal.Migrations.Sqlite.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ReleaseId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Format = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     Via = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     Gzip = table.Column<bool>(type: "INTEGER", nullable: false),
