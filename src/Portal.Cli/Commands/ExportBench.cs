@@ -109,8 +109,14 @@ public static class ExportBench
         var project = new Project { TenantId = org.Id, Name = "Bench pairs", Kind = ProjectKind.Pairwise, CreatedAt = DateTime.UtcNow };
         var release = new Release
         {
-            TenantId = org.Id, ProjectId = project.Id, Name = "bench", Status = ReleaseStatus.Ready, Pairwise = true, Items = pairs,
-            CreatedAt = DateTime.UtcNow, CompletedAt = DateTime.UtcNow,
+            TenantId = org.Id,
+            ProjectId = project.Id,
+            Name = "bench",
+            Status = ReleaseStatus.Ready,
+            Pairwise = true,
+            Items = pairs,
+            CreatedAt = DateTime.UtcNow,
+            CompletedAt = DateTime.UtcNow,
         };
         await using (var db = factory.CreateForTenant(org.Id))
         {

@@ -96,7 +96,11 @@ public static class ExportCommand
             {
                 db.DownloadLogs.Add(new DownloadLog
                 {
-                    ReleaseId = r.Id, Format = isCard ? ReleaseFormats.Card : ReleaseFormats.NameOf(f), Via = "cli", Gzip = gz, Bytes = counted.Written,
+                    ReleaseId = r.Id,
+                    Format = isCard ? ReleaseFormats.Card : ReleaseFormats.NameOf(f),
+                    Via = "cli",
+                    Gzip = gz,
+                    Bytes = counted.Written,
                     At = TimeProvider.System.GetUtcNow().UtcDateTime,
                 });
                 await db.SaveChangesAsync(ct);
