@@ -36,6 +36,9 @@ public static class PortalAppServices
         services.AddScoped<ApiTokenService>();
         services.AddScoped<Features.Guidelines.GuidelineService>();
         services.AddScoped<Features.Guidelines.QualificationService>();
+        services.AddScoped<Features.Releases.ReleaseService>();
+        services.AddScoped<Features.Releases.ReleaseCutter>();
+        services.AddScoped<Features.Releases.ReleaseExporter>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

@@ -45,6 +45,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<QualificationTest> QualificationTests => Set<QualificationTest>();
     public DbSet<QualificationAttempt> QualificationAttempts => Set<QualificationAttempt>();
     public DbSet<AttributeSetVersion> AttributeSetVersions => Set<AttributeSetVersion>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<ReleaseRow> ReleaseRows => Set<ReleaseRow>();
+    public DbSet<ReleaseGrant> ReleaseGrants => Set<ReleaseGrant>();
+    public DbSet<DownloadLog> DownloadLogs => Set<DownloadLog>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -23,7 +23,10 @@ public static class JobRegistry
     /// <summary>On demand (or when the previous round completes, for a run of several): plan a targeted-feedback round.</summary>
     public static readonly JobKey RunRlthfRound = new("run-rlthf-round", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound];
+    /// <summary>On demand: take a release's snapshot and hash its files.</summary>
+    public static readonly JobKey CutRelease = new("cut-release", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound, CutRelease];
 
     /// <param name="schedules">Whether the timed triggers run; off (<c>Jobs:Schedules=false</c>) only jobs started on demand run.</param>
     private static void AddJobs(IQuartzBuilder q, bool schedules)
@@ -36,6 +39,8 @@ public static class JobRegistry
             .WithDescription("Recompute agreement, annotator quality and curated labels"));
         q.AddJob<RunRlthfRoundJob>(j => j.WithIdentity(RunRlthfRound).StoreDurably().RequestRecovery()
             .WithDescription("Plan a round of the targeted human feedback loop"));
+        q.AddJob<CutReleaseJob>(j => j.WithIdentity(CutRelease).StoreDurably().RequestRecovery()
+            .WithDescription("Take a release's snapshot and hash its files"));
         if (!schedules)
         {
             return;

@@ -23,6 +23,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks on a scratch database (created and dropped by the command).");
         bench.Subcommands.Add(Tasks(cli));
         bench.Subcommands.Add(RoundBench.Command(cli));
+        bench.Subcommands.Add(ExportBench.Command(cli));
         root.Subcommands.Add(bench);
     }
 

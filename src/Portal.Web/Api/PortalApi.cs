@@ -10,6 +10,7 @@ using Portal.Web.Features.Platform;
 using Portal.Web.Features.Projects;
 using Portal.Web.Features.Quality;
 using Portal.Web.Features.Rlthf;
+using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Api;
 
@@ -35,6 +36,7 @@ internal static class PortalApi
         org.MapQualityEndpoints();
         org.MapRlthfEndpoints();
         org.MapGuidelineEndpoints();
+        org.MapReleaseEndpoints();
         return api;
     }
 

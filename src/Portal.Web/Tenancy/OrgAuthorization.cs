@@ -16,6 +16,9 @@ public static class Policies
     public const string Annotator = "Annotator";
     public const string Client = "Client";
 
+    /// <summary>Release lists and downloads: admins see every release, clients only those granted to them (checked by the service).</summary>
+    public const string ReleaseReader = "ReleaseReader";
+
     public const string PlatformAdminClaim = "portal:platform-admin";
 
     public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
@@ -29,7 +32,8 @@ public static class Policies
             .AddPolicy(ProjectAdmin, Org(OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin))
             .AddPolicy(ProjectStaff, Org(OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator))
             .AddPolicy(Annotator, Org(OrgRoles.Annotator))
-            .AddPolicy(Client, Org(OrgRoles.Client));
+            .AddPolicy(Client, Org(OrgRoles.Client))
+            .AddPolicy(ReleaseReader, Org(OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Client));
         return services;
     }
 

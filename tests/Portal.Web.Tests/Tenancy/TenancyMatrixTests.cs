@@ -19,6 +19,7 @@ public class TenancyMatrixTests
 {
     private const OrgRoles Staff = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin | OrgRoles.Annotator;
     private const OrgRoles Admins = OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin;
+    private const OrgRoles Readers = Admins | OrgRoles.Client;
     private const string SecondProject = "Second project";
 
     /// <summary>The matrix. A route template here must match the app's route table exactly (checked below).</summary>
@@ -56,6 +57,17 @@ public class TenancyMatrixTests
         new("POST", "/api/v1/orgs/{orgId:guid}/jobs/expire-leases", OrgRoles.OrgAdmin),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality", Admins),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality/recompute", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases", Admins, Destructive: true, Body: new { name = "Matrix release", filters = new { minRatings = 0 } }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}/grants/{clientId:guid}", Admins, Destructive: true),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/releases/{releaseId:guid}/grants/{clientId:guid}", Admins, Destructive: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases", Readers),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases/{releaseId:guid}", Readers),
+        new("GET", "/api/v1/orgs/{orgId:guid}/releases/{releaseId:guid}/download", Readers),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases/{ReleaseId:guid}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/client/releases/{ReleaseId:guid}", OrgRoles.Client, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
@@ -259,6 +271,8 @@ public class TenancyMatrixTests
             .Replace("{itemId:guid}", ids.ItemId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{noticeId:guid}", ids.NoticeId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{number:int}", "1", StringComparison.OrdinalIgnoreCase)
+            .Replace("{releaseId:guid}", ids.ReleaseId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{clientId:guid}", ids.ClientId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
@@ -278,7 +292,7 @@ public class TenancyMatrixTests
     /// through the engine in two projects: one to read, draft and answer, one to skip.
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
-        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default);
+        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default, Guid ReleaseId = default, Guid ClientId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -331,6 +345,9 @@ public class TenancyMatrixTests
                 CreatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
+            // A ready release of the project, granted to the tenant's client.
+            var release = await db.CutTestReleaseAsync(tenant.Id, tenant.Project.Id, "Matrix v1", tenant.Member(OrgRoles.ProjectAdmin).Id);
+            await db.ReleaseService().GrantAsync(tenant.Id, tenant.Project.Id, release.Id, tenant.Member(OrgRoles.Client).Id, tenant.Member(OrgRoles.ProjectAdmin).Id);
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
@@ -340,8 +357,9 @@ public class TenancyMatrixTests
         var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
         var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
         var goldItemId = await ctx.Items.Where(i => i.ExternalId == "matrix-gold").Select(i => i.Id).FirstAsync();
+        var releaseId = await ctx.Releases.Where(r => r.Name == "Matrix v1").Select(r => r.Id).FirstAsync();
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
-            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId);
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -374,7 +392,9 @@ public class TenancyMatrixTests
             await ctx.GuidelineVersions.IgnoreQueryFilters().CountAsync(),
             await ctx.GuidelineAcknowledgements.IgnoreQueryFilters().CountAsync(),
             await ctx.QualificationTests.IgnoreQueryFilters().CountAsync(),
-            await ctx.QualificationAttempts.IgnoreQueryFilters().CountAsync(a => a.VoidedAt == null));
+            await ctx.QualificationAttempts.IgnoreQueryFilters().CountAsync(a => a.VoidedAt == null),
+            await ctx.Releases.IgnoreQueryFilters().CountAsync(),
+            await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null));
     }
 
     /// <summary>

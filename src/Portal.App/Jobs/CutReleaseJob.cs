@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.App.Data;
+using Portal.App.Features.Releases;
+using Quartz;
+
+namespace Portal.App.Jobs;
+
+/// <summary>Takes a release's snapshot and hashes its files; the release stays invisible to clients until this succeeds.</summary>
+public sealed class CutReleaseJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<CutReleaseJob> logger, ReleaseCutter cutter)
+    : PortalJob(dbFactory, clock, logger)
+{
+    public const string ReleaseIdKey = "releaseId";
+
+    protected override string Name => JobRegistry.CutRelease.Name;
+
+    protected override Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct) =>
+        cutter.CutAsync(
+            tenantId ?? throw new InvalidOperationException("A release belongs to an organisation."),
+            Guid.Parse(data.GetString(ReleaseIdKey) ?? throw new InvalidOperationException($"The cut job was started without '{ReleaseIdKey}'.")),
+            progress,
+            ct);
+}
