@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
@@ -32,6 +33,9 @@ public static class PortalAppServices
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();
         services.AddScoped<ApiTokenService>();
+        services.AddDataProtection();
+        services.AddScoped<Features.AiLabels.AiLabelService>();
+        services.AddScoped<Features.AiLabels.LlmLabelerService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

@@ -18,6 +18,7 @@ public static class PortalCli
         var root = new RootCommand("Portal: preference-data collection for LLM alignment. Administration, import, export and analysis.");
         PortalCommands.AddAdministration(root, cli);
         ImportCommand.Add(root, cli);
+        AiLabelsCommand.Add(root, cli);
         RlthfCommands.Add(root, cli);
         AgreementCommand.Add(root, cli);
         BenchCommands.Add(root, cli);

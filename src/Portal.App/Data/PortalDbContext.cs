@@ -35,6 +35,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
     public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
     public DbSet<AiLabel> AiLabels => Set<AiLabel>();
+    public DbSet<LlmLabelerSettings> LlmLabelerSettings => Set<LlmLabelerSettings>();
+    public DbSet<AiLabelError> AiLabelErrors => Set<AiLabelError>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

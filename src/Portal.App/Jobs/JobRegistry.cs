@@ -20,7 +20,13 @@ public static class JobRegistry
     /// <summary>Every two minutes for projects with new annotations, or on demand for one: agreement, annotator quality, curated labels.</summary>
     public static readonly JobKey RecomputeQuality = new("recompute-quality", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality];
+    /// <summary>On demand: import an uploaded AI label file into a pairwise project.</summary>
+    public static readonly JobKey ImportAiLabels = new("import-ai-labels", Group);
+
+    /// <summary>On demand: ask a project's LLM labeler about its pairwise items.</summary>
+    public static readonly JobKey LabelWithLlm = new("label-with-llm", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, ImportAiLabels, LabelWithLlm];
 
     /// <param name="schedules">Whether the timed triggers run; off (<c>Jobs:Schedules=false</c>) only jobs started on demand run.</param>
     private static void AddJobs(IQuartzBuilder q, bool schedules)
@@ -31,6 +37,10 @@ public static class JobRegistry
             .WithDescription("Import an uploaded item file into a project"));
         q.AddJob<RecomputeQualityJob>(j => j.WithIdentity(RecomputeQuality).StoreDurably().RequestRecovery()
             .WithDescription("Recompute agreement, annotator quality and curated labels"));
+        q.AddJob<ImportAiLabelsJob>(j => j.WithIdentity(ImportAiLabels).StoreDurably().RequestRecovery()
+            .WithDescription("Import an uploaded AI label file into a pairwise project"));
+        q.AddJob<LabelWithLlmJob>(j => j.WithIdentity(LabelWithLlm).StoreDurably().RequestRecovery()
+            .WithDescription("Label a project's pairwise items with its LLM labeler"));
         if (!schedules)
         {
             return;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Organisations;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
@@ -31,6 +32,7 @@ internal static class PortalApi
         org.MapInviteEndpoints();
         org.MapJobEndpoints();
         org.MapQualityEndpoints();
+        org.MapAiLabelEndpoints();
         return api;
     }
 
