@@ -129,8 +129,13 @@ public class AiLabelEndpointTests
             var item = await ctx.Items.SingleAsync(i => i.ProjectId == project.Id);
             ctx.AiLabels.Add(new AiLabel
             {
-                ProjectId = project.Id, ItemId = item.Id, Choice = PreferenceChoice.B, Confidence = 0.97, Model = "SECRET-MODEL-7",
-                Rationale = "SECRET-RATIONALE-42", CreatedAt = DateTime.UtcNow,
+                ProjectId = project.Id,
+                ItemId = item.Id,
+                Choice = PreferenceChoice.B,
+                Confidence = 0.97,
+                Model = "SECRET-MODEL-7",
+                Rationale = "SECRET-RATIONALE-42",
+                CreatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
         }
