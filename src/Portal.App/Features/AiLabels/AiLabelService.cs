@@ -81,7 +81,7 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
                 {
                     await ResolveAsync(db, projectId, batch, labels, byItem, fileName, ct);
                     batch.Clear();
-                    await progress.ReportAsync((int)(50 * (readShare?.Invoke() ?? 0)), $"{labels.Count} labels read");
+                    await progress.ReportAsync((int)(60 * (readShare?.Invoke() ?? 0)), $"{labels.Count} labels read");
                 }
             }
 
@@ -93,11 +93,11 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
         }
 
         // Pass 2: replace, in one transaction.
-        await progress.ReportAsync(50, $"Storing {labels.Count} labels");
+        await progress.ReportAsync(60, $"Storing {labels.Count} labels");
         var now = clock.GetUtcNow().UtcDateTime;
         var replaced = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var done = 0;
+        // No progress reports inside the transaction: on SQLite the run's progress row would wait for its write lock.
         foreach (var chunk in labels.Chunk(BatchSize))
         {
             var ids = chunk.Select(l => l.ItemId).ToList();
@@ -115,8 +115,6 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
             }));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
-            done += chunk.Length;
-            await progress.ReportAsync(50 + (int)(49.0 * done / Math.Max(1, labels.Count)), $"{done} of {labels.Count} labels stored");
         }
 
         await transaction.CommitAsync(ct);
