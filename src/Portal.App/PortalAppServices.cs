@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
@@ -39,6 +40,9 @@ public static class PortalAppServices
         services.AddScoped<Features.Releases.ReleaseService>();
         services.AddScoped<Features.Releases.ReleaseCutter>();
         services.AddScoped<Features.Releases.ReleaseExporter>();
+        services.AddDataProtection();
+        services.AddScoped<Features.AiLabels.AiLabelService>();
+        services.AddScoped<Features.AiLabels.LlmLabelerService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

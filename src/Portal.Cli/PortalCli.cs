@@ -19,6 +19,7 @@ public static class PortalCli
         PortalCommands.AddAdministration(root, cli);
         ImportCommand.Add(root, cli);
         ExportCommand.Add(root, cli);
+        AiLabelsCommand.Add(root, cli);
         RlthfCommands.Add(root, cli);
         AgreementCommand.Add(root, cli);
         BenchCommands.Add(root, cli);

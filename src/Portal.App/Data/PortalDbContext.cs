@@ -38,6 +38,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<RlthfRound> RlthfRounds => Set<RlthfRound>();
     public DbSet<RlthfRoundItem> RlthfRoundItems => Set<RlthfRoundItem>();
     public DbSet<RewardModelVersion> RewardModels => Set<RewardModelVersion>();
+    public DbSet<LlmLabelerSettings> LlmLabelerSettings => Set<LlmLabelerSettings>();
+    public DbSet<AiLabelError> AiLabelErrors => Set<AiLabelError>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<GuidelineVersion> GuidelineVersions => Set<GuidelineVersion>();

@@ -123,6 +123,7 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
 
         await db.SaveChangesAsync(ct);
         await SeedGuidelinesAsync(db, [likert, pairwise], now, ct);
+        await SeedAiLabelsAsync(db, pairwise.Id, now, ct);
         return true;
     }
 
@@ -154,6 +155,39 @@ public sealed class DemoSeeder(IDbContextFactory<PortalDbContext> dbFactory, Org
             {
                 db.GuidelineAcknowledgements.Add(new GuidelineAcknowledgement { ProjectId = project.Id, AnnotatorId = users[email], Version = 1, AcknowledgedAt = now });
             }
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// AI labels for the pairwise project's regular items, as an imported labeler would give them: response A (the good one)
+    /// mostly, but about a quarter wrong or tied, so the quality page's AI-versus-humans section has disagreements to show.
+    /// </summary>
+    private static async Task SeedAiLabelsAsync(PortalDbContext db, Guid projectId, DateTime now, CancellationToken ct)
+    {
+        var random = new Random(6);
+        var items = await db.Items.Where(i => i.ProjectId == projectId && !i.IsGold).OrderBy(i => i.ExternalId).Select(i => i.Id).ToListAsync(ct);
+        foreach (var (itemId, n) in items.Select((id, n) => (id, n)))
+        {
+            var roll = random.NextDouble();
+            var choice = roll < 0.72 ? Core.Aggregation.PreferenceChoice.A : roll < 0.92 ? Core.Aggregation.PreferenceChoice.B : Core.Aggregation.PreferenceChoice.Tie;
+            db.AiLabels.Add(new AiLabel
+            {
+                ProjectId = projectId,
+                ItemId = itemId,
+                Choice = choice,
+                Confidence = Math.Round(0.55 + (0.4 * random.NextDouble()), 2),
+                Model = n % 3 == 0 ? "demo-judge-small" : "demo-judge-large",
+                Rationale = choice switch
+                {
+                    Core.Aggregation.PreferenceChoice.A => "A answers the question directly and correctly.",
+                    Core.Aggregation.PreferenceChoice.B => "B is shorter and easier to read.",
+                    _ => "Both responses address the question about equally well.",
+                },
+                Origin = "import",
+                CreatedAt = now,
+            });
         }
 
         await db.SaveChangesAsync(ct);

@@ -26,7 +26,13 @@ public static class JobRegistry
     /// <summary>On demand: take a release's snapshot and hash its files.</summary>
     public static readonly JobKey CutRelease = new("cut-release", Group);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound, CutRelease];
+    /// <summary>On demand: import an uploaded AI label file into a pairwise project.</summary>
+    public static readonly JobKey ImportAiLabels = new("import-ai-labels", Group);
+
+    /// <summary>On demand: ask a project's LLM labeler about its pairwise items.</summary>
+    public static readonly JobKey LabelWithLlm = new("label-with-llm", Group);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound, CutRelease, ImportAiLabels, LabelWithLlm];
 
     /// <param name="schedules">Whether the timed triggers run; off (<c>Jobs:Schedules=false</c>) only jobs started on demand run.</param>
     private static void AddJobs(IQuartzBuilder q, bool schedules)
@@ -41,6 +47,10 @@ public static class JobRegistry
             .WithDescription("Plan a round of the targeted human feedback loop"));
         q.AddJob<CutReleaseJob>(j => j.WithIdentity(CutRelease).StoreDurably().RequestRecovery()
             .WithDescription("Take a release's snapshot and hash its files"));
+        q.AddJob<ImportAiLabelsJob>(j => j.WithIdentity(ImportAiLabels).StoreDurably().RequestRecovery()
+            .WithDescription("Import an uploaded AI label file into a pairwise project"));
+        q.AddJob<LabelWithLlmJob>(j => j.WithIdentity(LabelWithLlm).StoreDurably().RequestRecovery()
+            .WithDescription("Label a project's pairwise items with its LLM labeler"));
         if (!schedules)
         {
             return;

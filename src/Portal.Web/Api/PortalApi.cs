@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Organisations;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Guidelines;
 using Portal.Web.Features.Jobs;
@@ -37,6 +38,7 @@ internal static class PortalApi
         org.MapRlthfEndpoints();
         org.MapGuidelineEndpoints();
         org.MapReleaseEndpoints();
+        org.MapAiLabelEndpoints();
         return api;
     }
 

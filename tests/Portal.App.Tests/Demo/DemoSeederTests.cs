@@ -37,4 +37,24 @@ public class DemoSeederTests
         Assert.All(items.Where(i => i.ProjectId == pairwise.Id && i.IsGold), g => Assert.Equal(PreferenceChoice.A, g.Gold!.Choice));
         Assert.All(items.Where(i => i.ProjectId == likert.Id && i.IsGold), g => Assert.Contains(g.ResponseA, goodResponses));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Seed_PairwiseProject_HasAnAiLabelOnEveryRegularItemSomeOfThemWrong(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        Assert.True(await db.Services.CreateScope().ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync());
+
+        await using var system = db.Factory.CreateSystem();
+        var pairwise = await system.Projects.IgnoreQueryFilters().SingleAsync(p => p.Kind == ProjectKind.Pairwise);
+        var regular = await system.Items.IgnoreQueryFilters().Where(i => i.ProjectId == pairwise.Id && !i.IsGold).Select(i => i.Id).ToListAsync();
+        var labels = await system.AiLabels.IgnoreQueryFilters().ToListAsync();
+
+        Assert.Equal(regular.Order(), labels.Select(l => l.ItemId).Order());
+        Assert.All(labels, l => Assert.Equal(pairwise.TenantId, l.TenantId));
+        // Response A is the good one: the labeler is right mostly, not always.
+        var right = labels.Count(l => l.Choice == PreferenceChoice.A);
+        Assert.InRange(right, labels.Count / 2, labels.Count - 3);
+        Assert.Equal(2, labels.Select(l => l.Model).Distinct().Count());
+    }
 }

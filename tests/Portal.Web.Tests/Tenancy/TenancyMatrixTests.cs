@@ -68,6 +68,13 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/releases/{ReleaseId:guid}", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client/releases/{ReleaseId:guid}", OrgRoles.Client, Page: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/ai-labels", Admins, Body: new { item = "item-1", choice = "A", confidence = 0.9, model = "matrix" }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/ai-labels", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/ai-labels/errors", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/llm-labeler", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/llm-labeler", Admins, Destructive: true,
+            Body: new { baseUrl = "http://127.0.0.1:9/v1", model = "matrix", apiKey = "sk-matrix", maxRetries = 0, timeoutSeconds = 2 }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/llm-labeler/run", Admins, Destructive: true),
         new("GET", "/orgs/{OrgId:guid}/admin", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/admin/jobs", OrgRoles.OrgAdmin, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects", Admins, Page: true),
@@ -77,6 +84,7 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/settings", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/items", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotators", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/ai-labels", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
@@ -388,13 +396,15 @@ public class TenancyMatrixTests
             await ctx.Assignments.IgnoreQueryFilters().CountAsync(a => a.DraftJson != null),
             await ctx.Annotations.IgnoreQueryFilters().CountAsync(),
             await ctx.JobRuns.IgnoreQueryFilters().CountAsync(),
-            await ctx.Organisations.CountAsync(),
             await ctx.GuidelineVersions.IgnoreQueryFilters().CountAsync(),
             await ctx.GuidelineAcknowledgements.IgnoreQueryFilters().CountAsync(),
             await ctx.QualificationTests.IgnoreQueryFilters().CountAsync(),
             await ctx.QualificationAttempts.IgnoreQueryFilters().CountAsync(a => a.VoidedAt == null),
             await ctx.Releases.IgnoreQueryFilters().CountAsync(),
-            await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null));
+            await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null),
+            await ctx.AiLabelErrors.IgnoreQueryFilters().CountAsync(),
+            string.Join(',', await ctx.LlmLabelerSettings.IgnoreQueryFilters().Select(l => l.Model + l.PromptVersion).ToListAsync()),
+            await ctx.Organisations.CountAsync());
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ public sealed record QualityReport(
     IReadOnlyList<WeeklyAgreement> Weekly,
     string? PairDimension,
     IReadOnlyList<PairAgreement> Pairs,
-    IReadOnlyList<AnnotatorQuality> Annotators);
+    IReadOnlyList<AnnotatorQuality> Annotators,
+    AiVsHumans? AiVsHumans = null);
 
 /// <summary>
 /// Agreement on one rated dimension: a Likert attribute (ordinal alpha over the scores), the pairwise choice (nominal

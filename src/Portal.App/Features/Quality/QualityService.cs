@@ -44,6 +44,10 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
 
         var now = clock.GetUtcNow().UtcDateTime;
         var (report, labels) = QualityCalculator.Compute(project, rows, annotators, now);
+        var ai = await db.AiLabels.AsNoTracking()
+            .Where(l => l.ProjectId == projectId && db.Items.Any(i => i.Id == l.ItemId && !i.IsGold))
+            .Select(l => new AiLabelFact(l.ItemId, l.Choice, l.Model)).ToListAsync(ct);
+        report = report with { AiVsHumans = AiVsHumansCalculator.Compute(ai, labels, rows, annotators) };
         await Report(progress, 70, $"Storing {labels.Count} curated labels");
 
         // The counts are taken over every annotation, gold included, so a new gold answer also marks the report stale.
@@ -157,11 +161,14 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
                 p.Id,
                 Count = db.Annotations.IgnoreQueryFilters().Count(a => a.ProjectId == p.Id),
                 Last = db.Annotations.IgnoreQueryFilters().Where(a => a.ProjectId == p.Id).Max(a => (DateTime?)a.CreatedAt),
-                Seen = db.ProjectMetrics.IgnoreQueryFilters().Where(m => m.ProjectId == p.Id).Select(m => new { m.AnnotationCount, m.LastAnnotationAt }).FirstOrDefault(),
+                Seen = db.ProjectMetrics.IgnoreQueryFilters().Where(m => m.ProjectId == p.Id).Select(m => new { m.AnnotationCount, m.LastAnnotationAt, m.ComputedAt }).FirstOrDefault(),
+                LastAiLabel = db.AiLabels.IgnoreQueryFilters().Where(l => l.ProjectId == p.Id).Max(l => (DateTime?)l.CreatedAt),
             })
             .ToListAsync(ct);
+        // New AI labels (an import or an LLM run) also make the report stale: its AI-versus-humans section changes.
         return [.. projects
-            .Where(p => p.Count > 0 && (p.Seen is null || p.Seen.AnnotationCount != p.Count || p.Seen.LastAnnotationAt != p.Last))
+            .Where(p => p.Count > 0 && (p.Seen is null || p.Seen.AnnotationCount != p.Count || p.Seen.LastAnnotationAt != p.Last
+                || p.LastAiLabel > p.Seen.ComputedAt))
             .Select(p => (p.TenantId, p.Id))];
     }
 

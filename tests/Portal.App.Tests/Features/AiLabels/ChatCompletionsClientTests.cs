@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Portal.App.Features.AiLabels;
+using Portal.TestSupport;
+
+namespace Portal.App.Tests.Features.AiLabels;
+
+/// <summary>The client against a local endpoint speaking the chat-completions protocol over real HTTP.</summary>
+public sealed class ChatCompletionsClientTests
+{
+    private static ChatEndpoint Endpoint(FakeChatServer server, int rpm = 6000, int retries = 3, double timeoutSeconds = 10, int backoffMs = 50) =>
+        new(server.BaseUrl, "judge-1", "sk-test-secret", rpm, retries, TimeSpan.FromSeconds(timeoutSeconds), 0, TimeSpan.FromMilliseconds(backoffMs));
+
+    [Fact]
+    public async Task Complete_Ok_SendsModelPromptAndKeyAndReadsTheContent()
+    {
+        await using var server = await FakeChatServer.StartAsync(r => ChatReply.Content($"echo: {r.Prompt}"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var answer = await client.CompleteAsync("Which is better?", default);
+
+        Assert.Equal(("echo: Which is better?", "fake-model", 1), (answer.Content, answer.Model, answer.Attempts));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(("Bearer sk-test-secret", "judge-1", "Which is better?"), (request.Authorization, request.Model, request.Prompt));
+    }
+
+    [Fact]
+    public async Task Complete_429Then503ThenOk_RetriesWithGrowingBackoff()
+    {
+        await using var server = await FakeChatServer.StartAsync(r => r.Number switch
+        {
+            1 => ChatReply.Fail(429),
+            2 => ChatReply.Fail(503),
+            _ => ChatReply.Content("""{"choice": "A"}"""),
+        });
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, backoffMs: 150));
+
+        var answer = await client.CompleteAsync("p", default);
+
+        Assert.Equal(3, answer.Attempts);
+        var at = server.Requests.Select(r => r.At).ToArray();
+        Assert.Equal(3, at.Length);
+        // Backoff 150 ms, then 300 ms (less a little for clock granularity).
+        Assert.True(at[1] - at[0] >= TimeSpan.FromMilliseconds(130), $"first retry after {(at[1] - at[0]).TotalMilliseconds} ms");
+        Assert.True(at[2] - at[1] >= TimeSpan.FromMilliseconds(280), $"second retry after {(at[2] - at[1]).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Complete_AlwaysFailing_GivesUpAfterTheRetriesAndSaysWhy()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Fail(500, "boom"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, retries: 2));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Contains("after 3 attempt(s)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500: boom", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_401_IsNotRetried()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Fail(401, """{"error": "bad key"}"""));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        Assert.Single(server.Requests);
+        Assert.Contains("refused", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_SlowAnswer_TimesOutAndRetries()
+    {
+        await using var server = await FakeChatServer.StartAsync(r => r.Number == 1
+            ? ChatReply.Content("late") with { Delay = TimeSpan.FromSeconds(5) }
+            : ChatReply.Content("in time"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, timeoutSeconds: 0.3));
+        var clock = Stopwatch.StartNew();
+
+        var answer = await client.CompleteAsync("p", default);
+
+        Assert.Equal(("in time", 2), (answer.Content, answer.Attempts));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Complete_NotTheProtocol_IsAnErrorWithTheBody()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => new ChatReply(200, """{"result": "A"}"""));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        Assert.Contains("choices[0].message.content", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("""{"result": "A"}""", ex.Answer);
+    }
+
+    [Fact]
+    public async Task Complete_ManyInParallel_KeepsToTheRequestsPerMinute()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Content("ok"));
+        using var http = new HttpClient();
+        // 300 a minute: one request every 200 ms, however many callers wait.
+        using var client = new ChatCompletionsClient(http, Endpoint(server, rpm: 300));
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.CompleteAsync("p", default)));
+
+        var at = server.Requests.Select(r => r.At).Order().ToArray();
+        Assert.Equal(8, at.Length);
+        var gaps = at.Zip(at.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToArray();
+        Assert.True(at[^1] - at[0] >= TimeSpan.FromMilliseconds(7 * 200 - 100), $"8 requests within {(at[^1] - at[0]).TotalMilliseconds} ms; gaps {string.Join(", ", gaps)}");
+        Assert.True(gaps.Min() >= 150, $"two requests {gaps.Min()} ms apart");
+    }
+}
