@@ -10,8 +10,8 @@ using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
 using Portal.Web.Features.Projects;
 using Portal.Web.Features.Quality;
-using Portal.Web.Features.Rlthf;
 using Portal.Web.Features.Releases;
+using Portal.Web.Features.Rlthf;
 
 namespace Portal.Web.Api;
 
