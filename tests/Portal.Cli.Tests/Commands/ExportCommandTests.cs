@@ -8,6 +8,11 @@ using Portal.TestSupport;
 
 namespace Portal.Cli.Tests.Commands;
 
+/// <summary>Runs alone, after the parallel tests: the memory check reads the process's managed heap, which other tests would fill too.</summary>
+[CollectionDefinition(nameof(CliMemoryMeasurements), DisableParallelization = true)]
+public sealed class CliMemoryMeasurements;
+
+[Collection(nameof(CliMemoryMeasurements))]
 public sealed class ExportCommandTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("portal-export-cli").FullName;
