@@ -89,6 +89,8 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotate", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/client", OrgRoles.Client, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/rlthf", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/annotators/{UserId:guid}", Admins, Page: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/annotators/{userId:guid}/quality", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/items", Admins),

@@ -55,3 +55,8 @@ public sealed record AnnotatorQuality(
     int SelfChecks,
     bool Paused,
     IReadOnlyList<string> Flags);
+
+/// <summary>One annotator's signals as their page and <c>GET …/annotators/{userId}/quality</c> show them.</summary>
+/// <param name="ComputedAt">When the report was computed; null before the first report.</param>
+/// <param name="MinSecondsPerTask">The project's too-fast threshold behind <see cref="AnnotatorQuality.FastShare"/>.</param>
+public sealed record AnnotatorQualityView(Guid AnnotatorId, string Name, DateTime? ComputedAt, double MinSecondsPerTask, AnnotatorQuality? Quality);

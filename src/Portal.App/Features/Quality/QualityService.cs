@@ -22,6 +22,25 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         return (true, json is null ? null : JsonSerializer.Deserialize<QualityReport>(json, ProjectSettings.Json));
     }
 
+    /// <summary>
+    /// One annotator's signals from the project's last report: null when the project or the person is not in the organisation;
+    /// a view with no <see cref="AnnotatorQualityView.Quality"/> when no report counted an annotation of theirs yet.
+    /// </summary>
+    public async Task<AnnotatorQualityView?> AnnotatorAsync(Guid orgId, Guid projectId, Guid annotatorId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct) || !await db.Memberships.AnyAsync(m => m.UserId == annotatorId, ct))
+        {
+            return null;
+        }
+
+        var name = await db.Users.Where(u => u.Id == annotatorId).Select(u => u.DisplayName).FirstAsync(ct);
+        var (_, report) = await GetAsync(orgId, projectId, ct);
+        var quality = report?.Annotators.FirstOrDefault(a => a.AnnotatorId == annotatorId);
+        var project = await db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => p.Settings).FirstAsync(ct);
+        return new AnnotatorQualityView(annotatorId, name, report?.ComputedAt, project.Quality.MinSecondsPerTask, quality);
+    }
+
     /// <summary>Recomputes a project's report and replaces its curated labels, in one transaction.</summary>
     public async Task<QualityReport> RecomputeAsync(Guid tenantId, Guid projectId, IJobProgress? progress = null, CancellationToken ct = default)
     {

@@ -45,6 +45,12 @@ internal static class QualityEndpoints
             })
             .WithName("Quality_Recompute")
             .WithSummary("Recomputes the project's agreement, annotator quality and curated labels now, as a background job.");
+        org.MapGet("/projects/{projectId:guid}/annotators/{userId:guid}/quality", async Task<Results<Ok<AnnotatorQualityView>, NotFound>> (
+                Guid orgId, Guid projectId, Guid userId, QualityService service, CancellationToken ct) =>
+                await service.AnnotatorAsync(orgId, projectId, userId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.ProjectAdmin)
+            .WithName("Quality_GetAnnotator")
+            .WithSummary("One annotator's quality signals from the project's last report (quality is null until a report counted their annotations).");
         return org;
     }
 }

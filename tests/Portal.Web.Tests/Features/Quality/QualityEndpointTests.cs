@@ -92,4 +92,56 @@ public class QualityEndpointTests
         Assert.Contains("Annotator pageann0", page, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"kappa-heatmap\"", page, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task AnnotatorQuality_AfterRecompute_ShowsTheirSignalsOnTheirPageAndInTheApi(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var b = await db.CreateTestTenantAsync("Beta");
+        var project = await db.CreateTaskProjectAsync(a.Id, items: 4, overlap: 2,
+            settings: ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 }, Pairwise = new PairwiseOptions { StrengthLevels = 0 } });
+        var annotators = await db.CreateAnnotatorsAsync(a.Id, 2, prefix: "signals");
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        foreach (var annotator in annotators)
+        {
+            while (await tasks.NextAsync(a.Id, project.Id, annotator.Id) is { Status: NextTaskStatus.Assigned, Task: { } task })
+            {
+                // The second annotator always picks the left side, in a hurry.
+                var choice = annotator == annotators[1] ? ShownChoice.Left : ShownChoice.Tie;
+                await tasks.SubmitAsync(a.Id, task.AssignmentId, annotator.Id, new AnnotationInput(Guid.NewGuid().ToString(), Choice: choice, TimeOnTaskMs: annotator == annotators[1] ? 300 : 9000));
+            }
+        }
+
+        await using var app = new PortalFactory(db, jobs: true);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+        var url = $"/api/v1/orgs/{a.Id}/projects/{project.Id}/annotators/{annotators[1].Id}/quality";
+        using (var before = JsonDocument.Parse(await admin.GetStringAsync(url)))
+        {
+            Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty("quality").ValueKind);
+        }
+
+        var started = await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/quality/recompute", null);
+        Assert.Equal("Succeeded", (await PortalFactory.WaitForRunAsync(admin, started.Headers.Location!.OriginalString)).Status);
+
+        using (var after = JsonDocument.Parse(await admin.GetStringAsync(url)))
+        {
+            var q = after.RootElement.GetProperty("quality");
+            Assert.Equal(4, q.GetProperty("annotations").GetInt32());
+            Assert.Equal(1.0, q.GetProperty("leftShare").GetDouble());
+            Assert.Equal(1.0, q.GetProperty("fastShare").GetDouble());
+            Assert.Equal(0.0, q.GetProperty("agreementWithOthers").GetDouble());
+        }
+
+        var page = await admin.GetStringAsync($"/orgs/{a.Id}/projects/{project.Id}/annotators/{annotators[1].Id}");
+        Assert.Contains("data-testid=\"annotator-signals\"", page);
+        Assert.Contains("Too fast", page);
+        Assert.Contains("under 4 s", page);
+        Assert.Contains("data-testid=\"annotator-chart\"", page);
+
+        // Someone of another organisation is not an annotator here: 404, as for a user who does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/annotators/{b.Member(OrgRoles.Annotator).Id}/quality")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/annotators/{Guid.NewGuid()}/quality")).StatusCode);
+    }
 }
