@@ -37,6 +37,7 @@ public static class PortalAppServices
         services.AddScoped<ApiTokenService>();
         services.AddScoped<Features.Guidelines.GuidelineService>();
         services.AddScoped<Features.Guidelines.QualificationService>();
+        services.AddScoped<Features.Calibration.CalibrationService>();
         services.AddScoped<Features.Releases.ReleaseService>();
         services.AddScoped<Features.Releases.ReleaseCutter>();
         services.AddScoped<Features.Releases.ReleaseExporter>();

@@ -51,6 +51,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ReleaseRow> ReleaseRows => Set<ReleaseRow>();
     public DbSet<ReleaseGrant> ReleaseGrants => Set<ReleaseGrant>();
     public DbSet<DownloadLog> DownloadLogs => Set<DownloadLog>();
+    public DbSet<CalibrationRound> CalibrationRounds => Set<CalibrationRound>();
+    public DbSet<CalibrationRoundItem> CalibrationRoundItems => Set<CalibrationRoundItem>();
+    public DbSet<CalibrationParticipant> CalibrationParticipants => Set<CalibrationParticipant>();
+    public DbSet<CalibrationAnswer> CalibrationAnswers => Set<CalibrationAnswer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

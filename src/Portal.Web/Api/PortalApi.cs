@@ -4,6 +4,7 @@ using Portal.App.Features.Organisations;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
+using Portal.Web.Features.Calibration;
 using Portal.Web.Features.Guidelines;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
@@ -39,6 +40,7 @@ internal static class PortalApi
         org.MapGuidelineEndpoints();
         org.MapReleaseEndpoints();
         org.MapAiLabelEndpoints();
+        org.MapCalibrationEndpoints();
         return api;
     }
 

@@ -252,8 +252,10 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             db.ProjectAnnotators.Add(standing);
         }
 
+        // An item the annotator rated in a calibration round is not theirs to label again: they may have seen the group's answer.
         var untaken = db.Items.Where(i => i.ProjectId == project.Id
-            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status)));
+            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status))
+            && !db.CalibrationAnswers.Any(c => c.ItemId == i.Id && c.AnnotatorId == annotatorId));
 
         Item? chosen = null;
         Annotation? repeat = null;
