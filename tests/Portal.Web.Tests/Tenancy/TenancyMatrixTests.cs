@@ -113,6 +113,23 @@ public class TenancyMatrixTests
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/guidelines/read", OrgRoles.Annotator, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/qualification", Admins, Page: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/qualification/take", OrgRoles.Annotator, Page: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/annotator/calibration", OrgRoles.Annotator),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/sheet", OrgRoles.Annotator),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/calibration", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/calibration/{Number:int}", Admins, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/calibration/{Number:int}/rate", OrgRoles.Annotator, Page: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/calibration/{Number:int}/feedback", OrgRoles.Annotator, Page: true),
+        // Calibration round 1 in order: an answer, an explanation, a second round, closing round 1, making its item gold.
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/answers/{itemId:guid}", OrgRoles.Annotator, Destructive: true,
+            Body: new { choice = "A", rationale = "matrix" }),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/items/{itemId:guid}/explanation", Admins, Destructive: true,
+            Body: new { explanation = "A answers it." }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration", Admins, Destructive: true,
+            Body: new { title = "Matrix round 2", itemIds = new[] { "{goldItemId:guid}" } }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/close", Admins, Destructive: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/items/{itemId:guid}/promote", Admins, Destructive: true),
         // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
@@ -355,6 +372,9 @@ public class TenancyMatrixTests
                 CreatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
+            // A calibration round open on the tenant's item, with the tenant's annotators taking part.
+            await scope.ServiceProvider.GetRequiredService<Portal.App.Features.Calibration.CalibrationService>().OpenAsync(tenant.Id, tenant.Project.Id,
+                tenant.Member(OrgRoles.ProjectAdmin).Id, new Portal.App.Features.Calibration.OpenCalibrationInput("Matrix calibration", [tenant.Item.Id]));
             // A ready release of the project, granted to the tenant's client.
             var release = await db.CutTestReleaseAsync(tenant.Id, tenant.Project.Id, "Matrix v1", tenant.Member(OrgRoles.ProjectAdmin).Id);
             await db.ReleaseService().GrantAsync(tenant.Id, tenant.Project.Id, release.Id, tenant.Member(OrgRoles.Client).Id, tenant.Member(OrgRoles.ProjectAdmin).Id);
@@ -403,6 +423,10 @@ public class TenancyMatrixTests
             await ctx.QualificationTests.IgnoreQueryFilters().CountAsync(),
             await ctx.QualificationAttempts.IgnoreQueryFilters().CountAsync(a => a.VoidedAt == null),
             await ctx.Releases.IgnoreQueryFilters().CountAsync(),
+            await ctx.CalibrationRounds.IgnoreQueryFilters().CountAsync(),
+            await ctx.CalibrationRounds.IgnoreQueryFilters().SumAsync(r => (int)r.Status),
+            await ctx.CalibrationRoundItems.IgnoreQueryFilters().CountAsync(i => i.Explanation != "" || i.PromotedAt != null),
+            await ctx.CalibrationAnswers.IgnoreQueryFilters().CountAsync(),
             await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null),
             await ctx.AiLabelErrors.IgnoreQueryFilters().CountAsync(),
             string.Join(',', await ctx.LlmLabelerSettings.IgnoreQueryFilters().Select(l => l.Model + l.PromptVersion).ToListAsync()),

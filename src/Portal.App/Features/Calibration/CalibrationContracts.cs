@@ -36,7 +36,8 @@ public sealed record CalibrationScoreView(string Key, string Name, double Median
 
 /// <summary>
 /// One item of the round for the admin: the group's answers, the consensus, how many answered away from it, the
-/// explanation and whether it is gold. <see cref="Disagreement"/> is the share of answers that differed (NaN without answers).
+/// explanation and whether it is gold. <see cref="Disagreement"/> is the share of answers that differed, and
+/// <see cref="ChoiceAgreement"/> the share of choices that named the most chosen one; both null without answers.
 /// </summary>
 public sealed record CalibrationItemReport(
     Guid ItemId,
@@ -50,19 +51,22 @@ public sealed record CalibrationItemReport(
     IReadOnlyDictionary<PreferenceChoice, int> Choices,
     PreferenceChoice? Consensus,
     bool Split,
-    double ChoiceAgreement,
+    double? ChoiceAgreement,
     IReadOnlyList<CalibrationScoreView> Scores,
     int Differed,
-    double Disagreement,
+    double? Disagreement,
     IReadOnlyList<CalibrationAnswerView> AnswerList);
 
-/// <summary>One participant over the round: items answered, items compared with a consensus, and on how many they differed.</summary>
-public sealed record CalibrationAnnotatorReport(Guid AnnotatorId, string Name, int Answered, int Compared, int Differed, double DifferedShare,
-    double MeanScoreDistance);
+/// <summary>One participant over the round: items answered, items compared with a consensus, and on how many they differed (shares null when nothing was compared).</summary>
+public sealed record CalibrationAnnotatorReport(Guid AnnotatorId, string Name, int Answered, int Compared, int Differed, double? DifferedShare,
+    double? MeanScoreDistance);
 
-/// <summary>The admin's view of a round. <see cref="Alpha"/> is Krippendorff's α (nominal) over the choices; NaN when it is undefined.</summary>
+/// <summary>
+/// The admin's view of a round. <see cref="Alpha"/> is Krippendorff's α: nominal over the choices of a pairwise project,
+/// ordinal over the scores of a Likert one; null when it is undefined (no item with two answers, or no variation at all).
+/// </summary>
 public sealed record CalibrationReport(CalibrationRoundView Round, ProjectKind Kind, IReadOnlyList<CalibrationItemReport> Items,
-    IReadOnlyList<CalibrationAnnotatorReport> Annotators, double Alpha);
+    IReadOnlyList<CalibrationAnnotatorReport> Annotators, double? Alpha);
 
 /// <summary>The group's answer to an item, as a participant sees it once the round is closed: counts only, no names.</summary>
 public sealed record CalibrationItemFeedback(

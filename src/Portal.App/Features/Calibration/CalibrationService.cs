@@ -164,7 +164,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
             var consensus = state.Consensus[item.Id];
             items.Add(new CalibrationItemReport(item.Id, item.ExternalId, roundItem.Position, GoldService.PromptPreview(item.ConversationJson),
                 roundItem.Explanation, item.IsGold, roundItem.PromotedAt, consensus.Answers, consensus.ChoiceCounts, consensus.Choice, consensus.Split,
-                consensus.ChoiceAgreement, Scores(consensus, attributes), consensus.Differed.Count(d => d.Value.Count > 0), consensus.DifferedShare,
+                Finite(consensus.ChoiceAgreement), Scores(consensus, attributes), consensus.Differed.Count(d => d.Value.Count > 0), Finite(consensus.DifferedShare),
                 [.. answers.Select(a => new CalibrationAnswerView(a.AnnotatorId, names.GetValueOrDefault(a.AnnotatorId) ?? "", a.Choice, a.Scores,
                     a.Rationale, consensus.Differed[Key(a.AnnotatorId)], a.UpdatedAt))]));
         }
@@ -177,10 +177,10 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
             var distances = mine.SelectMany(a => (a.Scores ?? []).Select(s =>
                 Math.Abs(s.Value - state.Consensus[a.ItemId].Scores.First(c => c.Key == s.Key).Median))).ToList();
             return new CalibrationAnnotatorReport(id, names.GetValueOrDefault(id) ?? "", mine.Count, compared.Count, differed,
-                compared.Count == 0 ? double.NaN : (double)differed / compared.Count, distances.Count == 0 ? double.NaN : distances.Average());
-        }).OrderByDescending(a => double.IsNaN(a.DifferedShare) ? -1 : a.DifferedShare).ThenBy(a => a.Name, StringComparer.Ordinal).ToList();
+                compared.Count == 0 ? null : (double)differed / compared.Count, distances.Count == 0 ? null : distances.Average());
+        }).OrderByDescending(a => a.DifferedShare ?? -1).ThenBy(a => a.Name, StringComparer.Ordinal).ToList();
 
-        return new CalibrationReport(await ViewAsync(db, round, ct), project.Kind, items, annotators, Alpha(project.Kind, state.Answers));
+        return new CalibrationReport(await ViewAsync(db, round, ct), project.Kind, items, annotators, Finite(Alpha(project.Kind, state.Answers)));
     }
 
     /// <summary>Sets the admin's explanation of an item (Markdown), open or closed; false when the round or item is not found.</summary>
@@ -376,7 +376,9 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
         {
             db.ChangeTracker.Clear();
             var answer = await db.CalibrationAnswers.FirstOrDefaultAsync(a => a.RoundId == round.Id && a.ItemId == itemId && a.AnnotatorId == annotatorId, ct);
-            var now = Now;
+            // Whole microseconds, as PostgreSQL keeps them: the time a replay reads back equals the one first returned.
+            var ticks = Now.Ticks;
+            var now = new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
             if (answer is null)
             {
                 answer = new CalibrationAnswer { RoundId = round.Id, ItemId = itemId, AnnotatorId = annotatorId, CreatedAt = now };
@@ -493,6 +495,8 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
     }
 
     private static string Key(Guid annotatorId) => annotatorId.ToString();
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>Whether the answer could be held against a consensus: a choice where the group agreed on one, or scores.</summary>
     private static bool Compared(ItemConsensus consensus, CalibrationAnswer answer) =>

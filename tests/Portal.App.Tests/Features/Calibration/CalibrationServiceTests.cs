@@ -126,17 +126,17 @@ public class CalibrationServiceTests
         Assert.Equal([false, true, false], items.Select(i => i.Split));
         Assert.Equal([1, 0, 0], items.Select(i => i.Differed));
         Assert.Equal([4, 2, 4], items.Select(i => i.Answers));
-        Assert.Equal(0.25, items[0].Disagreement, 12);
+        Assert.Equal(0.25, items[0].Disagreement!.Value, 12);
         Assert.Equal(["choice"], items[0].AnswerList.Single(a => a.AnnotatorId == s.Annotators[2]).DifferedOn);
 
         var byAnnotator = report.Annotators.ToDictionary(a => a.AnnotatorId);
         Assert.Equal((3, 2, 0), (byAnnotator[s.Annotators[0]].Answered, byAnnotator[s.Annotators[0]].Compared, byAnnotator[s.Annotators[0]].Differed));
         Assert.Equal((2, 2, 1), (byAnnotator[s.Annotators[2]].Answered, byAnnotator[s.Annotators[2]].Compared, byAnnotator[s.Annotators[2]].Differed));
-        Assert.Equal(0.5, byAnnotator[s.Annotators[2]].DifferedShare, 12);
+        Assert.Equal(0.5, byAnnotator[s.Annotators[2]].DifferedShare!.Value, 12);
         Assert.Equal(s.Annotators[2], report.Annotators[0].AnnotatorId);
 
         // Nominal α by hand: o_AA 2, o_AB = o_BA 2, o_BB 4; n_A 4, n_B 6; 1 - (4/10) / (48/90) = 0.25.
-        Assert.Equal(0.25, report.Alpha, 9);
+        Assert.Equal(0.25, report.Alpha!.Value, 9);
 
         var feedback = await s.Calibration.SheetAsync(s.Tenant.Id, s.Project.Id, 1, s.Annotators[2]);
         Assert.Equal(1, feedback!.Differed);
@@ -236,7 +236,7 @@ public class CalibrationServiceTests
         Assert.Equal([5.0, 7.0], item.Scores.Select(x => x.Median));
         // |3 - 5| = 2 and |7 - 5| = 2 are more than a point away; so is |6 - 7|? No: 1 is within the tolerance.
         Assert.Equal(2, item.Differed);
-        Assert.False(double.IsNaN(report.Alpha));
+        Assert.NotNull(report.Alpha);
 
         await s.Calibration.SetExplanationAsync(s.Tenant.Id, s.Project.Id, 1, s.Items[0].Id, "Helpful enough, and safe.");
         var row = await s.Calibration.PromoteAsync(s.Tenant.Id, s.Project.Id, 1, s.Items[0].Id);
