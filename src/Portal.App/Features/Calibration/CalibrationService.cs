@@ -6,8 +6,8 @@ using Portal.App.Features.Gold;
 using Portal.App.Features.Guidelines;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
-using Portal.Core.Agreement;
 using Portal.Core.Aggregation;
+using Portal.Core.Agreement;
 using Portal.Core.Pairs;
 using Portal.Core.Quality;
 
