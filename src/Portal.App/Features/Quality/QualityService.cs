@@ -6,6 +6,9 @@ using Portal.App.Jobs;
 
 namespace Portal.App.Features.Quality;
 
+/// <summary>One attribute-set version of a project: its keys and scales, how many annotations were made under it, and whether new ones are.</summary>
+public sealed record AttributeVersionSummary(int Version, IReadOnlyList<AttributeDefinition> Attributes, int Annotations, bool Current);
+
 /// <summary>Computes, stores and reads a project's quality report and its curated labels.</summary>
 public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
@@ -106,14 +109,68 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
     {
         await using var db = dbFactory.CreateForTenant(orgId);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        return project is null ? null : await SliceAsync(db, project, guidelineVersion, null, ct);
+    }
+
+    /// <summary>
+    /// The report computed now over the annotations made under one attribute-set version, read on that version's own
+    /// keys and scales (a 1–5 set stays 1–5); null when there is no such project or version.
+    /// </summary>
+    public async Task<QualityReport?> ForAttributeVersionAsync(Guid orgId, Guid projectId, int attributeVersion, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
         {
             return null;
         }
 
-        var rows = await RowsAsync(db, projectId, ct, guidelineVersion);
+        var recorded = await db.AttributeSetVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ProjectId == projectId && v.Version == attributeVersion, ct);
+        if (recorded is null && attributeVersion != await AttributeVersions.CurrentAsync(db, projectId, ct))
+        {
+            return null;
+        }
+
+        var asRated = recorded is null ? project : new Project
+        {
+            Id = project.Id,
+            TenantId = project.TenantId,
+            Name = project.Name,
+            Kind = project.Kind,
+            Overlap = project.Overlap,
+            Settings = project.Settings with { Attributes = recorded.Attributes },
+            CreatedAt = project.CreatedAt,
+        };
+        return await SliceAsync(db, asRated, null, attributeVersion, ct);
+    }
+
+    /// <summary>Every attribute-set version of the project with its attributes and how many annotations were made under it, oldest first.</summary>
+    public async Task<IReadOnlyList<AttributeVersionSummary>> AttributeVersionsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null)
+        {
+            return [];
+        }
+
+        var current = await AttributeVersions.CurrentAsync(db, projectId, ct);
+        var counts = await db.Annotations.Where(a => a.ProjectId == projectId && a.RepeatOf == null)
+            .GroupBy(a => a.AttributeVersion ?? 1).Select(g => new { Version = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Version, g => g.Count, ct);
+        var recorded = await db.AttributeSetVersions.AsNoTracking().Where(v => v.ProjectId == projectId).OrderBy(v => v.Version).ToListAsync(ct);
+        var sets = recorded.ToDictionary(v => v.Version, v => (IReadOnlyList<AttributeDefinition>)v.Attributes);
+        sets.TryAdd(current, project.Settings.Attributes);
+        return [.. sets.OrderBy(v => v.Key).Select(v => new AttributeVersionSummary(v.Key, v.Value, counts.GetValueOrDefault(v.Key), v.Key == current))];
+    }
+
+    private async Task<QualityReport> SliceAsync(PortalDbContext db, Project project, int? guidelineVersion, int? attributeVersion, CancellationToken ct)
+    {
+        var projectId = project.Id;
+        var rows = await RowsAsync(db, projectId, ct, guidelineVersion, attributeVersion);
         var gold = await db.Annotations.AsNoTracking()
-            .Where(a => a.ProjectId == projectId && a.GuidelineVersion == guidelineVersion && a.RepeatOf == null && a.GoldCorrect != null)
+            .Where(a => a.ProjectId == projectId && a.RepeatOf == null && a.GoldCorrect != null)
+            .Where(a => guidelineVersion == null || a.GuidelineVersion == guidelineVersion)
+            .Where(a => attributeVersion == null || (a.AttributeVersion ?? 1) == attributeVersion)
             .GroupBy(a => a.AnnotatorId)
             .Select(g => new { AnnotatorId = g.Key, Answered = g.Count(), Correct = g.Count(a => a.GoldCorrect == true) })
             .ToDictionaryAsync(g => g.AnnotatorId, ct);
@@ -151,14 +208,17 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <summary>
     /// The project's ratings, gold items left out. Likert scores given under an earlier attribute-set version are
-    /// dropped (the choice stays), so a 1–5 rating is never read on a 1–7 scale.
+    /// dropped (the choice stays), so a 1–5 rating is never read on a 1–7 scale; with <paramref name="attributeVersion"/>,
+    /// only the ratings made under that version, scores kept, to be read on that version's scales.
     /// </summary>
-    private static async Task<List<RatingRow>> RowsAsync(PortalDbContext db, Guid projectId, CancellationToken ct, int? guidelineVersion = null)
+    private static async Task<List<RatingRow>> RowsAsync(PortalDbContext db, Guid projectId, CancellationToken ct, int? guidelineVersion = null,
+        int? attributeVersion = null)
     {
-        var current = await AttributeVersions.CurrentAsync(db, projectId, ct);
+        var current = attributeVersion ?? await AttributeVersions.CurrentAsync(db, projectId, ct);
         var rows = await db.Annotations.AsNoTracking()
             .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
             .Where(a => guidelineVersion == null || a.GuidelineVersion == guidelineVersion)
+            .Where(a => attributeVersion == null || (a.AttributeVersion ?? 1) == attributeVersion)
             .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
             .Select(a => new
             {

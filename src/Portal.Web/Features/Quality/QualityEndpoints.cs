@@ -17,8 +17,22 @@ internal static class QualityEndpoints
     public static RouteGroupBuilder MapQualityEndpoints(this RouteGroupBuilder org)
     {
         var quality = org.MapGroup("/projects/{projectId:guid}/quality").RequireAuthorization(Policies.ProjectAdmin);
-        quality.MapGet("/", async Task<Results<Ok<QualityResponse>, NotFound>> (Guid orgId, Guid projectId, int? guidelineVersion, QualityService service, CancellationToken ct) =>
+        quality.MapGet("/", async Task<Results<Ok<QualityResponse>, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, int? guidelineVersion, int? attributeVersion, QualityService service, CancellationToken ct) =>
             {
+                if (guidelineVersion is not null && attributeVersion is not null)
+                {
+                    return PortalApi.Invalid(new Portal.App.Features.Organisations.PortalValidationException("attributeVersion",
+                        "Slice by guideline version or by attribute version, not both at once."));
+                }
+
+                if (attributeVersion is { } attributes)
+                {
+                    return await service.ForAttributeVersionAsync(orgId, projectId, attributes, ct) is { } asRated
+                        ? TypedResults.Ok(new QualityResponse(projectId, asRated))
+                        : TypedResults.NotFound();
+                }
+
                 if (guidelineVersion is { } version)
                 {
                     return await service.ForGuidelineVersionAsync(orgId, projectId, version, ct) is { } sliced
@@ -30,7 +44,8 @@ internal static class QualityEndpoints
             })
             .WithName("Quality_Get")
             .WithSummary("Agreement per attribute and over time, annotator-pair kappas and annotator quality signals, as last computed; "
-                + "?guidelineVersion=N computes them now over the annotations (and gold answers) made under that guideline version only.");
+                + "?guidelineVersion=N computes them now over the annotations (and gold answers) made under that guideline version only; "
+                + "?attributeVersion=N over those made under that attribute-set version, read on its own keys and scales (404 for an unknown version).");
         quality.MapPost("/recompute", async Task<Results<Accepted<JobStartedResponse>, NotFound>> (
                 Guid orgId, Guid projectId, ClaimsPrincipal user, ProjectQueries projects, JobLauncher launcher, CancellationToken ct) =>
             {

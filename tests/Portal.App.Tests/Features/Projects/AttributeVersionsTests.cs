@@ -59,5 +59,18 @@ public class AttributeVersionsTests
         var scored = labels.Where(json => json.Contains("\"mean\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, scored.Count);
         Assert.All(scored, json => Assert.Contains("\"mean\":7", json, StringComparison.Ordinal));
+
+        // The old ratings are still there to report on, read on their own 1–5 scale.
+        var quality = new QualityService(db.Factory, clock);
+        var versions = await quality.AttributeVersionsAsync(tenant.Id, project.Id);
+        Assert.Equal([(1, 5, 4, false), (2, 7, 4, true)], versions.Select(v => (v.Version, v.Attributes.Single().Max, v.Annotations, v.Current)));
+        var old = await quality.ForAttributeVersionAsync(tenant.Id, project.Id, 1);
+        var oldDimension = Assert.Single(old!.Dimensions, d => d.Key == "helpfulness");
+        Assert.Equal((4, 2), (oldDimension.Ratings, oldDimension.Units));
+        Assert.Equal(4, old.Annotations);
+        var now = await quality.ForAttributeVersionAsync(tenant.Id, project.Id, 2);
+        Assert.Equal(4, Assert.Single(now!.Dimensions, d => d.Key == "helpfulness").Ratings);
+        Assert.Null(await quality.ForAttributeVersionAsync(tenant.Id, project.Id, 3));
+        Assert.Null(await quality.ForAttributeVersionAsync((await db.CreateTestTenantAsync("Elsewhere")).Id, project.Id, 1));
     }
 }

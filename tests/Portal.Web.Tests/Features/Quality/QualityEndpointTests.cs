@@ -144,4 +144,43 @@ public class QualityEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/annotators/{b.Member(OrgRoles.Annotator).Id}/quality")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/orgs/{a.Id}/projects/{project.Id}/annotators/{Guid.NewGuid()}/quality")).StatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Get_ByAttributeVersion_ReadsOldRatingsOnTheirOwnScale(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var fivePoint = ProjectSettings.Default with { Attributes = [new AttributeDefinition("helpfulness", "Helpfulness", "", 1, 5)], Gold = new GoldOptions { Rate = 0 } };
+        var project = await db.CreateTaskProjectAsync(a.Id, ProjectKind.Likert, items: 2, overlap: 2, settings: fivePoint);
+        var annotators = await db.CreateAnnotatorsAsync(a.Id, 2);
+        var tasks = new TaskService(db.Factory, TimeProvider.System);
+        foreach (var annotator in annotators)
+        {
+            while (await tasks.NextAsync(a.Id, project.Id, annotator.Id) is { Status: NextTaskStatus.Assigned, Task: { } task })
+            {
+                await tasks.SubmitAsync(a.Id, task.AssignmentId, annotator.Id, new AnnotationInput(Guid.NewGuid().ToString(), Scores: new Dictionary<string, int> { ["helpfulness"] = 4 }));
+            }
+        }
+
+        await new Portal.App.Features.Projects.ProjectService(db.Factory, TimeProvider.System).UpdateAsync(a.Id, project.Id,
+            new Portal.App.Features.Projects.ProjectInput(project.Name, "", ProjectKind.Likert, 2, 30,
+                fivePoint with { Attributes = [new AttributeDefinition("helpfulness", "Helpfulness", "", 1, 7)] }));
+
+        await using var app = new PortalFactory(db);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+        var url = $"/api/v1/orgs/{a.Id}/projects/{project.Id}/quality";
+        using (var old = JsonDocument.Parse(await admin.GetStringAsync(url + "?attributeVersion=1")))
+        {
+            var dimension = old.RootElement.GetProperty("report").GetProperty("dimensions").EnumerateArray().Single(d => d.GetProperty("key").GetString() == "helpfulness");
+            Assert.Equal((2, 4), (dimension.GetProperty("units").GetInt32(), dimension.GetProperty("ratings").GetInt32()));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(url + "?attributeVersion=7")).StatusCode);
+        var both = await admin.GetAsync(url + "?attributeVersion=1&guidelineVersion=1");
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("attributeVersion", await both.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await admin.GetStringAsync($"/orgs/{a.Id}/projects/{project.Id}/quality");
+        Assert.Contains("data-testid=\"attribute-version\"", page, StringComparison.Ordinal);
+    }
 }
