@@ -22,6 +22,7 @@ public static class PortalAppServices
     {
         services.AddPortalData(database);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Jobs.JobProgressBoard>();
         services.AddScoped<OrganisationService>();
         services.AddScoped<InviteService>();
         services.AddScoped<ProjectQueries>();

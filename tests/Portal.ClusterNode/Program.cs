@@ -39,8 +39,8 @@ internal static class NodeProgram
 }
 
 /// <summary>Reports progress for about ten seconds: long enough to kill the node that runs it.</summary>
-internal sealed class SlowJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<SlowJob> logger)
-    : PortalJob(dbFactory, clock, logger)
+internal sealed class SlowJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<SlowJob> logger, JobProgressBoard board)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public static readonly JobKey Key = new("cluster-test-slow", "tests");
 

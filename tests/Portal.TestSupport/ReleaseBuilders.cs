@@ -11,7 +11,7 @@ public static class ReleaseBuilders
 {
     /// <summary>The release service over the test database; it cannot start jobs (tests cut with <see cref="CutTestReleaseAsync"/>).</summary>
     public static ReleaseService ReleaseService(this TestDatabase db) =>
-        new(db.Factory, new JobLauncher(db.Factory, new NoJobs(), TimeProvider.System), TimeProvider.System);
+        new(db.Factory, new JobLauncher(db.Factory, new NoJobs(), TimeProvider.System, new JobProgressBoard()), TimeProvider.System);
 
     public static ReleaseCutter ReleaseCutter(this TestDatabase db) =>
         new(db.Factory, new ReleaseExporter(db.Factory), TimeProvider.System);

@@ -7,8 +7,8 @@ using Quartz;
 namespace Portal.App.Jobs;
 
 /// <summary>Imports an uploaded AI label file into a pairwise project (all or nothing), then deletes the upload.</summary>
-public sealed class ImportAiLabelsJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ImportAiLabelsJob> logger, AiLabelService labels)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class ImportAiLabelsJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ImportAiLabelsJob> logger, JobProgressBoard board, AiLabelService labels)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string ProjectIdKey = "projectId";
     public const string PathKey = "path";
@@ -37,8 +37,8 @@ public sealed class ImportAiLabelsJob(IDbContextFactory<PortalDbContext> dbFacto
 
 /// <summary>Asks the project's LLM labeler about its pairwise items without an AI label (or all of them, with <see cref="AllKey"/>).</summary>
 [DisallowConcurrentExecution]
-public sealed class LabelWithLlmJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<LabelWithLlmJob> logger, LlmLabelerService labeler)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class LabelWithLlmJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<LabelWithLlmJob> logger, JobProgressBoard board, LlmLabelerService labeler)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string ProjectIdKey = "projectId";
     public const string AllKey = "all";

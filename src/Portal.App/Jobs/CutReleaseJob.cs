@@ -7,8 +7,8 @@ using Quartz;
 namespace Portal.App.Jobs;
 
 /// <summary>Takes a release's snapshot and hashes its files; the release stays invisible to clients until this succeeds.</summary>
-public sealed class CutReleaseJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<CutReleaseJob> logger, ReleaseCutter cutter)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class CutReleaseJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<CutReleaseJob> logger, JobProgressBoard board, ReleaseCutter cutter)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string ReleaseIdKey = "releaseId";
 

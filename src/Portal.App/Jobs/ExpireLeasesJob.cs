@@ -8,8 +8,8 @@ namespace Portal.App.Jobs;
 
 /// <summary>Returns expired task leases to the pool: their items can be handed to the next annotator who asks.</summary>
 [DisallowConcurrentExecution]
-public sealed class ExpireLeasesJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ExpireLeasesJob> logger)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class ExpireLeasesJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ExpireLeasesJob> logger, JobProgressBoard board)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     protected override string Name => JobRegistry.ExpireLeases.Name;
 

@@ -7,8 +7,8 @@ using Quartz;
 namespace Portal.App.Jobs;
 
 /// <summary>Imports an uploaded item file into a project (all or nothing), then deletes the upload.</summary>
-public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ImportItemsJob> logger, ItemImportService imports)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ImportItemsJob> logger, JobProgressBoard board, ItemImportService imports)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string ProjectIdKey = "projectId";
     public const string PathKey = "path";

@@ -35,7 +35,7 @@ public sealed record JobRunView(Guid Id, string JobName, RunStatus Status, int P
     string? Node, DateTime QueuedAt, DateTime? StartedAt, DateTime? EndedAt);
 
 /// <summary>Starts job runs on behalf of a person and reads their state back for the pages, the API and the CLI.</summary>
-public sealed class JobLauncher(IDbContextFactory<PortalDbContext> dbFactory, IJobScheduling scheduling, TimeProvider clock)
+public sealed class JobLauncher(IDbContextFactory<PortalDbContext> dbFactory, IJobScheduling scheduling, TimeProvider clock, JobProgressBoard board)
 {
     /// <summary>Queues a run of <paramref name="job"/> for one organisation (or the platform when null) and returns its id.</summary>
     public async Task<Guid> StartAsync(JobKey job, Guid? tenantId, Guid? requestedBy, IDictionary<string, string>? parameters = null, CancellationToken ct = default)
@@ -76,20 +76,22 @@ public sealed class JobLauncher(IDbContextFactory<PortalDbContext> dbFactory, IJ
     public async Task<IReadOnlyList<JobRunView>> ListAsync(Guid? tenantId, int take = 50, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        return await db.JobRuns.IgnoreQueryFilters()
+        var runs = await db.JobRuns.IgnoreQueryFilters()
             .Where(r => r.TenantId == tenantId)
             .OrderByDescending(r => r.QueuedAt)
             .Take(take)
             .Select(r => new JobRunView(r.Id, r.JobName, r.Status, r.Progress, r.Message, r.Error, r.Node, r.QueuedAt, r.StartedAt, r.EndedAt))
             .ToListAsync(ct);
+        return [.. runs.Select(board.Overlay)];
     }
 
     public async Task<JobRunView?> GetAsync(Guid? tenantId, Guid runId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        return await db.JobRuns.IgnoreQueryFilters()
+        var run = await db.JobRuns.IgnoreQueryFilters()
             .Where(r => r.Id == runId && r.TenantId == tenantId)
             .Select(r => new JobRunView(r.Id, r.JobName, r.Status, r.Progress, r.Message, r.Error, r.Node, r.QueuedAt, r.StartedAt, r.EndedAt))
             .FirstOrDefaultAsync(ct);
+        return run is null ? null : board.Overlay(run);
     }
 }

@@ -12,9 +12,9 @@ namespace Portal.App.Jobs;
 /// rather than recomputed on each submit).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RecomputeQualityJob> logger, QualityService quality,
+public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RecomputeQualityJob> logger, JobProgressBoard board, QualityService quality,
     Features.Rlthf.RlthfService rlthf)
-    : PortalJob(dbFactory, clock, logger)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string ProjectIdKey = "projectId";
 

@@ -10,8 +10,8 @@ namespace Portal.App.Jobs;
 /// Plans one round of the targeted-feedback loop: retrain, score out of fold, select, queue for humans. Recovered after a crash
 /// (Quartz re-runs it), and planning again from the start is safe: the round's writes are one transaction.
 /// </summary>
-public sealed class RunRlthfRoundJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RunRlthfRoundJob> logger, RlthfService rlthf)
-    : PortalJob(dbFactory, clock, logger)
+public sealed class RunRlthfRoundJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RunRlthfRoundJob> logger, JobProgressBoard board, RlthfService rlthf)
+    : PortalJob(dbFactory, clock, logger, board)
 {
     public const string RoundIdKey = "roundId";
 

@@ -39,7 +39,7 @@ public class ExpireLeasesJobTests
         var aExpired = await Lease(db, a, now.AddMinutes(-1));
         var aLive = await Lease(db, a, now.AddMinutes(10));
         var bExpired = await Lease(db, b, now.AddMinutes(-1));
-        var job = new ExpireLeasesJob(db.Factory, TimeProvider.System, NullLogger<ExpireLeasesJob>.Instance);
+        var job = new ExpireLeasesJob(db.Factory, TimeProvider.System, NullLogger<ExpireLeasesJob>.Instance, new JobProgressBoard());
 
         Assert.Equal(1, await job.ExpireAsync(a.Id, CancellationToken.None));
 

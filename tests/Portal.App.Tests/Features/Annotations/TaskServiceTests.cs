@@ -162,7 +162,7 @@ public class TaskServiceTests
         var task = await NextTaskAsync(s, project.Id, late);
 
         s.Clock.Advance(TimeSpan.FromMinutes(project.LeaseMinutes + 1));
-        Assert.Equal(1, await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance).ExpireAsync(s.Tenant.Id, CancellationToken.None));
+        Assert.Equal(1, await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance, new JobProgressBoard()).ExpireAsync(s.Tenant.Id, CancellationToken.None));
         var released = await NextTaskAsync(s, project.Id, other);
         var refused = await Assert.ThrowsAsync<TaskConflictException>(() => s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, late, Pick(ShownChoice.Left)));
 
@@ -183,7 +183,7 @@ public class TaskServiceTests
         var task = await NextTaskAsync(s, project.Id, me);
 
         s.Clock.Advance(TimeSpan.FromMinutes(project.LeaseMinutes + 1));
-        await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance).ExpireAsync(null, CancellationToken.None);
+        await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance, new JobProgressBoard()).ExpireAsync(null, CancellationToken.None);
         var result = await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, me, Pick(ShownChoice.Left));
 
         Assert.False(result.Replayed);
@@ -407,7 +407,7 @@ public class TaskServiceTests
         Assert.Equal(NextTaskStatus.NothingLeft, (await s.Tasks.NextAsync(s.Tenant.Id, project.Id, other))!.Status);
 
         s.Clock.Advance(TimeSpan.FromMinutes(project.LeaseMinutes + 1));
-        await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance).ExpireAsync(null, CancellationToken.None);
+        await new ExpireLeasesJob(s.Db.Factory, s.Clock, NullLogger<ExpireLeasesJob>.Instance, new JobProgressBoard()).ExpireAsync(null, CancellationToken.None);
 
         await NextTaskAsync(s, project.Id, other);
     }

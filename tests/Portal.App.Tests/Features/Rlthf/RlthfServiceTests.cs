@@ -20,7 +20,7 @@ public class RlthfServiceTests
     {
         var scheduling = new RecordingScheduling();
         var quality = new QualityService(db.Factory, TimeProvider.System);
-        var service = new RlthfService(db.Factory, TimeProvider.System, new JobLauncher(db.Factory, scheduling, TimeProvider.System), quality, new LinearRewardTrainer());
+        var service = new RlthfService(db.Factory, TimeProvider.System, new JobLauncher(db.Factory, scheduling, TimeProvider.System, new JobProgressBoard()), quality, new LinearRewardTrainer());
         return new Loop(service, scheduling, new TaskService(db.Factory, TimeProvider.System), quality);
     }
 

@@ -187,7 +187,7 @@ public class TaskEndpointTests
                 .ExecuteUpdateAsync(x => x.SetProperty(a => a.LeaseExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
         }
 
-        var expired = await new ExpireLeasesJob(s.Db.Factory, TimeProvider.System, NullLogger<ExpireLeasesJob>.Instance)
+        var expired = await new ExpireLeasesJob(s.Db.Factory, TimeProvider.System, NullLogger<ExpireLeasesJob>.Instance, new JobProgressBoard())
             .ExpireAsync(s.Tenant.Id, CancellationToken.None);
         Assert.Equal(1, expired);
         var others = await s.Db.CreateAnnotatorsAsync(s.Tenant.Id, 1, "next");

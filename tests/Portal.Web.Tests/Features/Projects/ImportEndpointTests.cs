@@ -40,5 +40,23 @@ public class ImportEndpointTests
         Assert.Equal(1 + 3, project!.Items);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ImportItems_ManyBatches_TheJobReportsProgressWhileItsTransactionIsOpen(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        await using var app = new PortalFactory(db, jobs: true);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+        var lines = string.Join('\n', Enumerable.Range(1, 5000).Select(i => $"{{\"id\": \"m{i}\", \"prompt\": \"Question {i}\", \"chosen\": \"good {i}\", \"rejected\": \"bad {i}\"}}"));
+
+        var started = await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}/items?fileName=many.jsonl", new StringContent(lines, Encoding.UTF8, "application/jsonl"));
+        var run = await PortalFactory.WaitForRunAsync(admin, started.Headers.Location!.OriginalString);
+
+        Assert.Equal(("Succeeded", "Imported 5000 item(s)."), (run.Status, run.Message));
+        var project = await admin.GetFromJsonAsync<ProjectView>($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}");
+        Assert.Equal(1 + 5000, project!.Items);
+    }
+
     private sealed record ProjectView(Guid Id, string Name, int Items);
 }
