@@ -43,6 +43,13 @@ public class CalibrationTests(PortalFixture fixture) : IClassFixture<PortalFixtu
                 var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
                 pages.Add(page);
                 await new LoginPage(page).SignInAsync(email, PortalFixture.DemoPassword);
+                if (first == "b")
+                {
+                    // The task page says that a round waits for her.
+                    await page.GotoAsync(root + "/annotate");
+                    await Expect(page.GetByTestId("task-calibration-waiting")).ToContainTextAsync("2 of 2 item(s) to rate");
+                }
+
                 await page.GotoAsync($"/orgs/{org}/annotate");
                 var round = page.GetByTestId("my-calibration-round").Filter(new() { HasText = "Week 1: facts and tone" });
                 await Expect(round).ToHaveAttributeAsync("data-status", "open");

@@ -53,6 +53,9 @@ public sealed partial class TaskPage
     private bool _dirty;
     private bool _disposed;
     private Guid _userId;
+
+    /// <summary>An open calibration round of this project that still waits for the annotator's answers.</summary>
+    private Portal.App.Features.Calibration.MyCalibrationRound? _calibration;
     private Guid? _loadedProjectId;
     private string? _focusSelector;
     private CancellationTokenSource? _saveDelay;
@@ -168,6 +171,8 @@ public sealed partial class TaskPage
         _projectName = mine?.Name ?? _projectName;
         _doneByMe = mine?.DoneByMe;
         _kind = mine?.Kind;
+        _calibration = (await Calibration.MineAsync(OrgId, _userId))
+            .FirstOrDefault(r => r.ProjectId == ProjectId && r.Status == Portal.App.Data.CalibrationStatus.Open && r.Answered < r.Items);
         await LoadNextAsync();
     }
 
