@@ -1214,6 +1214,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("CooldownMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ItemIds")
                         .IsRequired()
                         .HasColumnType("TEXT");

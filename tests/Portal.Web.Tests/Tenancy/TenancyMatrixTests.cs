@@ -106,7 +106,7 @@ public class TenancyMatrixTests
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true,
             Body: new { itemIds = new[] { "{goldItemId:guid}" }, passMark = 1.0, maxAttempts = 2, cooldownMinutes = 0 }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/attempts", OrgRoles.Annotator, Destructive: true,
-            Body: new { answers = new[] { new { itemId = "{goldItemId:guid}", choice = "A" } } }),
+            Body: new { answers = new[] { new { itemId = "{goldItemId:guid}", choice = "Left" } } }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/annotators/{userId:guid}/reset", Admins, Destructive: true),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/guidelines", Admins, Page: true),
