@@ -343,7 +343,7 @@ public class TenancyMatrixTests
                     new Portal.App.Features.Guidelines.PublishGuidelineInput($"# Guidelines\n\nThe {note} version.", note, GuidelineChange.Minor));
             }
 
-            ctx.Items.Add(new Item
+            var gold = new Item
             {
                 ProjectId = tenant.Project.Id,
                 ExternalId = "matrix-gold",
@@ -353,6 +353,18 @@ public class TenancyMatrixTests
                 IsGold = true,
                 Gold = new GoldAnswer { Choice = Portal.Core.Aggregation.PreferenceChoice.A, Explanation = "A is right." },
                 CreatedAt = DateTime.UtcNow,
+            };
+            ctx.Items.Add(gold);
+            // A qualification test older than the annotator's first answer, so they are new to it (not grandfathered)
+            // and the attempts case can take it; the PUT case edits it.
+            ctx.QualificationTests.Add(new QualificationTest
+            {
+                ProjectId = tenant.Project.Id,
+                ItemIds = [gold.Id],
+                MaxAttempts = 2,
+                CooldownMinutes = 0,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
             // A ready release of the project, granted to the tenant's client.
