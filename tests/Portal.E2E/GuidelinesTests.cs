@@ -89,6 +89,9 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
 
             await admin.GotoAsync(root + "/qualification");
             await Expect(admin.GetByTestId("attempt-result")).ToHaveCountAsync(2);
+            await Expect(admin.GetByTestId("qualification-grandfathered")).ToContainTextAsync("Guideline version 2");
+            await Expect(admin.GetByTestId("qualification-gold-help")).ToContainTextAsync("not served as gold checks");
+            await admin.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "qualification-admin.png"), FullPage = true });
         }
         catch
         {
