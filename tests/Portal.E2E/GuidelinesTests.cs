@@ -18,7 +18,7 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
         var (org, projectId) = await database.CreateDemoProjectAsync(Project, kind: 2, settingsJson: """{"gold":{"rate":0},"pairwise":{"strengthLevels":0}}""");
         await database.AddItemAsync(projectId, "Which city is the capital of France?", "Paris.", "Lyon.",
             goldJson: """{"choice":"a","explanation":"France's capital is **Paris**."}""");
-        foreach (var n in new[] { 1, 2, 3 })
+        foreach (var n in new[] { 1, 2, 3, 4 })
         {
             await database.AddItemAsync(projectId, $"Give me reason number {n}.", $"Reason {n}, explained.", $"Reason {n}.");
         }
@@ -60,9 +60,13 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
             await Expect(admin.GetByTestId("guideline-preview").Locator("script, iframe, img")).ToHaveCountAsync(0);
             await admin.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "guidelines.png"), FullPage = true });
 
-            // The annotator holds task 2, but the next request for work stops them.
+            // The annotator holds task 2: it comes back so they can finish it, and the next request for work stops them.
             await annotator.ReloadAsync();
             await new Shell(annotator).WaitInteractiveAsync();
+            await task.WaitForTaskAsync(1);
+            await Expect(task.Conversation).ToContainTextAsync("reason number");
+            await task.PressAsync("ArrowLeft");
+            await task.PressAsync("Enter");
             await Expect(annotator.GetByTestId("task-needs-acknowledgement")).ToContainTextAsync("Version 2");
             await annotator.GetByTestId("read-and-acknowledge").ClickAsync();
             var document = annotator.GetByTestId("guidelines-read-document");
@@ -85,6 +89,9 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
 
             await admin.GotoAsync(root + "/qualification");
             await Expect(admin.GetByTestId("attempt-result")).ToHaveCountAsync(2);
+            await Expect(admin.GetByTestId("qualification-grandfathered")).ToContainTextAsync("Guideline version 2");
+            await Expect(admin.GetByTestId("qualification-gold-help")).ToContainTextAsync("not served as gold checks");
+            await admin.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "qualification-admin.png"), FullPage = true });
         }
         catch
         {
@@ -120,8 +127,10 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
         await page.GetByTestId("take-test").ClickAsync();
         await Expect(page.GetByTestId("qualification-question")).ToHaveCountAsync(1);
         await new Shell(page).WaitInteractiveAsync();
-        await page.GetByTestId("q-choose-a").ClickAsync();
-        await Expect(page.GetByTestId("q-choose-a")).ToHaveAttributeAsync("aria-pressed", "true");
+        // Sides are shuffled per try: choose whichever side shows the right answer.
+        var side = (await page.GetByTestId("q-left").InnerTextAsync()).Contains("Paris", StringComparison.Ordinal) ? "left" : "right";
+        await page.GetByTestId($"q-choose-{side}").ClickAsync();
+        await Expect(page.GetByTestId($"q-choose-{side}")).ToHaveAttributeAsync("aria-pressed", "true");
         await page.GetByTestId("qualification-submit").ClickAsync();
         await Expect(page.GetByTestId("qualification-result")).ToHaveAttributeAsync("data-passed", "true");
         await page.GetByTestId("continue-tasks").ClickAsync();

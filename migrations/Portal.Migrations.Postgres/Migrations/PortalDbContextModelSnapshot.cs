@@ -1376,6 +1376,9 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<int>("CooldownMinutes")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ItemIds")
                         .IsRequired()
                         .HasColumnType("text");

@@ -1365,6 +1365,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("CooldownMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ItemIds")
                         .IsRequired()
                         .HasColumnType("TEXT");

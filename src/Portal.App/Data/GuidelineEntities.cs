@@ -59,6 +59,12 @@ public sealed class QualificationTest : ITenantOwned
     /// <summary>Minutes an annotator waits after a failed try before the next.</summary>
     public int CooldownMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// When the test was created; set once (edits change only <see cref="UpdatedAt"/>). Annotators who annotated in the
+    /// project before it are not required to take it until a major guideline change published after it.
+    /// </summary>
+    public DateTime CreatedAt { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }
 

@@ -106,7 +106,7 @@ public class TenancyMatrixTests
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true,
             Body: new { itemIds = new[] { "{goldItemId:guid}" }, passMark = 1.0, maxAttempts = 2, cooldownMinutes = 0 }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/attempts", OrgRoles.Annotator, Destructive: true,
-            Body: new { answers = new[] { new { itemId = "{goldItemId:guid}", choice = "A" } } }),
+            Body: new { answers = new[] { new { itemId = "{goldItemId:guid}", choice = "Left" } } }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification/annotators/{userId:guid}/reset", Admins, Destructive: true),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/qualification", Admins, Destructive: true),
         new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/guidelines", Admins, Page: true),
@@ -360,7 +360,7 @@ public class TenancyMatrixTests
                     new Portal.App.Features.Guidelines.PublishGuidelineInput($"# Guidelines\n\nThe {note} version.", note, GuidelineChange.Minor));
             }
 
-            ctx.Items.Add(new Item
+            var gold = new Item
             {
                 ProjectId = tenant.Project.Id,
                 ExternalId = "matrix-gold",
@@ -370,6 +370,18 @@ public class TenancyMatrixTests
                 IsGold = true,
                 Gold = new GoldAnswer { Choice = Portal.Core.Aggregation.PreferenceChoice.A, Explanation = "A is right." },
                 CreatedAt = DateTime.UtcNow,
+            };
+            ctx.Items.Add(gold);
+            // A qualification test older than the annotator's first answer, so they are new to it (not grandfathered)
+            // and the attempts case can take it; the PUT case edits it.
+            ctx.QualificationTests.Add(new QualificationTest
+            {
+                ProjectId = tenant.Project.Id,
+                ItemIds = [gold.Id],
+                MaxAttempts = 2,
+                CooldownMinutes = 0,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
             // A calibration round open on the tenant's item, with the tenant's annotators taking part.

@@ -63,16 +63,8 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r}" : ".") + " A project admin can reinstate you.");
         }
 
-        if (await GuidelineGates.AcknowledgementAsync(db, projectId, annotatorId, ct) is { } unacknowledged)
-        {
-            return unacknowledged;
-        }
-
-        if (await GuidelineGates.QualificationAsync(db, projectId, annotatorId, Now, ct) is { } unqualified)
-        {
-            return unqualified;
-        }
-
+        // A task the annotator already holds comes back first, so that a guideline version published meanwhile does
+        // not strand it until its lease runs out; the guideline gates apply to the next new task.
         var now = Now;
         await Leases.ExpireAsync(db, a => a.ProjectId == projectId && a.AnnotatorId == annotatorId, now, ct);
         var live = await db.Assignments.AsNoTracking()
@@ -82,6 +74,16 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (live is not null)
         {
             return Assigned(project, await db.Items.AsNoTracking().FirstAsync(i => i.Id == live.ItemId, ct), live);
+        }
+
+        if (await GuidelineGates.AcknowledgementAsync(db, projectId, annotatorId, ct) is { } unacknowledged)
+        {
+            return unacknowledged;
+        }
+
+        if (await GuidelineGates.QualificationAsync(db, projectId, annotatorId, now, ct) is { } unqualified)
+        {
+            return unqualified;
         }
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -275,8 +277,10 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         if (chosen is null && Due(gold.Rate, standing.GoldServed, standing.TasksServed))
         {
-            // Gold items are shown to every annotator and claim nothing against the overlap.
-            chosen = await untaken.Where(i => i.IsGold).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
+            // Gold items are shown to every annotator and claim nothing against the overlap. The qualification test's
+            // items are not: whoever took the test has seen their answers.
+            var testItems = await db.QualificationTests.Where(t => t.ProjectId == project.Id).Select(t => t.ItemIds).FirstOrDefaultAsync(ct) ?? [];
+            chosen = await untaken.Where(i => i.IsGold && !testItems.Contains(i.Id)).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
         }
 
         if (chosen is null)
@@ -386,7 +390,9 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
         annotation.CreatedAt = now;
         annotation.RepeatOf = assignment.RepeatOf;
-        annotation.GuidelineVersion = await GuidelineGates.CurrentVersionAsync(db, project.Id, ct);
+        // The version the annotator worked under: the one they acknowledged (a task held while a newer one was published
+        // was done under the older), else the current one.
+        annotation.GuidelineVersion = await GuidelineGates.WorkingVersionAsync(db, project.Id, assignment.AnnotatorId, ct);
         annotation.AttributeVersion = await AttributeVersions.CurrentAsync(db, project.Id, ct);
         db.Annotations.Add(annotation);
         GoldFeedback? feedback = null;
@@ -580,7 +586,8 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return scores;
     }
 
-    private static PreferenceChoice ToItem(ShownChoice choice, bool leftIsA) => choice switch
+    /// <summary>A choice as shown (left, right) in the item's terms (A, B), given which side response A was on.</summary>
+    internal static PreferenceChoice ToItem(ShownChoice choice, bool leftIsA) => choice switch
     {
         ShownChoice.Left => leftIsA ? PreferenceChoice.A : PreferenceChoice.B,
         ShownChoice.Right => leftIsA ? PreferenceChoice.B : PreferenceChoice.A,

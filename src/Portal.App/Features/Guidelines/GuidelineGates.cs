@@ -37,9 +37,20 @@ public static class GuidelineGates
     public static Task<int?> AcknowledgedVersionAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct) =>
         db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).MaxAsync(a => (int?)a.Version, ct);
 
+    /// <summary>The guideline version the annotator works under: the latest they acknowledged, else the current one (null when the project has none).</summary>
+    public static async Task<int?> WorkingVersionAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct) =>
+        await AcknowledgedVersionAsync(db, projectId, annotatorId, ct) ?? await CurrentVersionAsync(db, projectId, ct);
+
+    /// <summary>The latest major guideline version published after <paramref name="since"/>; null when there is none.</summary>
+    public static Task<int?> MajorChangeSinceAsync(PortalDbContext db, Guid projectId, DateTime since, CancellationToken ct) =>
+        db.GuidelineVersions.Where(v => v.ProjectId == projectId && v.Change == GuidelineChange.Major && v.PublishedAt > since)
+            .MaxAsync(v => (int?)v.Version, ct);
+
     /// <summary>
     /// The annotator's qualification: required while the project has a test and they have no pass made under the
     /// latest major guideline version (or any pass, when no change was major). Tries count from that version on.
+    /// Not required of an annotator who annotated in the project before the test was created (grandfathered),
+    /// until a major guideline change is published after the test's creation.
     /// </summary>
     public static async Task<QualificationStatus> QualificationStatusAsync(PortalDbContext db, Guid projectId, Guid annotatorId, DateTime now, CancellationToken ct)
     {
@@ -63,9 +74,21 @@ public static class GuidelineGates
             return new QualificationStatus(true, false, true, used, left, null, sinceMajor == 0 ? null : sinceMajor, "You passed the qualification test.");
         }
 
+        var annotatedBefore = await db.Annotations.AnyAsync(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.CreatedAt < test.CreatedAt, ct);
+        var majorSinceTest = annotatedBefore ? await MajorChangeSinceAsync(db, projectId, test.CreatedAt, ct) : null;
+        if (annotatedBefore && majorSinceTest is null)
+        {
+            return new QualificationStatus(true, false, false, used, left, null, sinceMajor == 0 ? null : sinceMajor,
+                "You annotated in this project before its qualification test was created, so you do not need to take it "
+                + "(until a major guideline change).", Grandfathered: true);
+        }
+
         var reason = sinceMajor > 0 && await db.QualificationAttempts.AnyAsync(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Passed, ct)
             ? $"Version {sinceMajor} of the guidelines changed them in a major way, so you need to pass the qualification test again."
-            : "Pass this project's qualification test before you take tasks.";
+            : majorSinceTest is { } v
+                ? $"Version {v} of the guidelines changed them in a major way, so you need to pass the qualification test now "
+                    + "(having annotated before the test was created no longer exempts you)."
+                : "Pass this project's qualification test before you take tasks.";
         if (left == 0)
         {
             return new QualificationStatus(true, true, false, used, 0, null, sinceMajor == 0 ? null : sinceMajor,
@@ -86,7 +109,8 @@ public static class GuidelineGates
 
 /// <summary>
 /// An annotator's qualification in a project. <see cref="AttemptsLeft"/> is null when tries are unlimited;
-/// <see cref="NextAttemptAt"/> is set while a cool-down runs; <see cref="SinceVersion"/> is the major guideline version tries count from.
+/// <see cref="NextAttemptAt"/> is set while a cool-down runs; <see cref="SinceVersion"/> is the major guideline version tries count from;
+/// <see cref="Grandfathered"/> says the test is not required because they annotated before it was created.
 /// </summary>
 public sealed record QualificationStatus(bool HasTest, bool Required, bool Passed, int AttemptsUsed, int? AttemptsLeft, DateTime? NextAttemptAt,
-    int? SinceVersion, string Message);
+    int? SinceVersion, string Message, bool Grandfathered = false);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
 using Portal.Core.Aggregation;
@@ -11,22 +12,50 @@ namespace Portal.App.Features.Guidelines;
 /// <summary>What an admin sets for the qualification test: gold items in order, a pass mark (0…1), tries (0 unlimited), a cool-down in minutes.</summary>
 public sealed record QualificationTestInput(IReadOnlyList<Guid>? ItemIds, double PassMark = 0.8, int MaxAttempts = 3, int CooldownMinutes = 60);
 
-/// <summary>The test as configured, with its items' external ids.</summary>
+/// <summary>
+/// The test as configured, with its items' external ids. <see cref="CreatedAt"/> is set once: annotators who annotated
+/// in the project before it are not required to take the test (until a major guideline change published after it).
+/// </summary>
 public sealed record QualificationTestView(IReadOnlyList<Guid> ItemIds, IReadOnlyList<string?> ExternalIds, double PassMark, int MaxAttempts,
-    int CooldownMinutes, DateTime UpdatedAt);
+    int CooldownMinutes, DateTime UpdatedAt, DateTime CreatedAt);
 
-/// <summary>A test item as the annotator answers it: in the item's own terms (A and B), nothing that gives the answer away.</summary>
-public sealed record QualificationItemView(Guid ItemId, IReadOnlyList<Turn> Conversation, string ResponseA, string? ResponseB,
+/// <summary>
+/// A test item as the annotator sees it in this try, in display terms: the responses on the left and right (sides
+/// swapped at random for a pair), nothing that tells which side is response A or gives the answer away. The
+/// attributes are rated for the left response and, for a pair, for the right one too.
+/// </summary>
+public sealed record QualificationItemView(Guid ItemId, IReadOnlyList<Turn> Conversation, string Left, string? Right,
     IReadOnlyList<AttributeDefinition> Attributes);
 
-/// <summary>The test to take, and where the annotator stands.</summary>
-public sealed record QualificationSheet(ProjectKind Kind, PairwiseOptions Pairwise, IReadOnlyList<QualificationItemView> Items, QualificationStatus Status, double PassMark);
+/// <summary>
+/// The test to take, and where the annotator stands. <see cref="Items"/> are in this try's shuffled order, and empty
+/// unless the annotator may take a try now; <see cref="Attempt"/> is the try number the layout belongs to (send it back with the answers).
+/// </summary>
+public sealed record QualificationSheet(ProjectKind Kind, PairwiseOptions Pairwise, IReadOnlyList<QualificationItemView> Items, QualificationStatus Status,
+    double PassMark, int Attempt);
 
-/// <summary>One answer: a pairwise choice (A, B, Tie, BothBad) and/or Likert scores of response A by attribute key.</summary>
-public sealed record QualificationAnswer(Guid ItemId, PreferenceChoice? Choice = null, IReadOnlyDictionary<string, int>? Scores = null);
+/// <summary>
+/// One answer, in display terms: a pairwise choice (Left, Right, Tie, BothBad) and/or Likert scores by attribute key
+/// of the left (or only) response, and of the right response for a pair.
+/// </summary>
+public sealed record QualificationAnswer(Guid ItemId, ShownChoice? Choice = null, IReadOnlyDictionary<string, int>? Scores = null,
+    IReadOnlyDictionary<string, int>? ScoresRight = null);
 
-/// <summary>An answer as kept with the attempt.</summary>
-public sealed record QualificationAnswerRecord(Guid ItemId, PreferenceChoice? Choice, IReadOnlyDictionary<string, int>? Scores, bool Correct);
+/// <summary>
+/// An answer as kept with the attempt, in the item's terms: the choice (A is response A), the scores of response A
+/// (and of B when both were rated), whether it was right, and how it was shown (the 0-based place and whether A was on the left).
+/// </summary>
+public sealed record QualificationAnswerRecord(Guid ItemId, PreferenceChoice? Choice, IReadOnlyDictionary<string, int>? Scores, bool Correct,
+    int? Position = null, bool? LeftIsA = null, IReadOnlyDictionary<string, int>? ScoresB = null);
+
+/// <summary>An annotator who need not take the test: they annotated in the project before it was created.</summary>
+public sealed record QualificationExemption(Guid AnnotatorId, string Annotator, DateTime FirstAnnotatedAt);
+
+/// <summary>
+/// Who is grandfathered: the annotators who annotated before the test was created (<see cref="Before"/>), unless a
+/// major guideline change published since (<see cref="EndedByVersion"/>) requires everyone to qualify.
+/// </summary>
+public sealed record QualificationGrandfathering(DateTime? Before, int? EndedByVersion, IReadOnlyList<QualificationExemption> Annotators);
 
 /// <summary>An item's outcome as the annotator sees it after a try: right or not, and why (when the project shows gold explanations).</summary>
 public sealed record QualificationItemResult(Guid ItemId, bool Correct, string? Explanation);
@@ -62,7 +91,7 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
 
         var ids = await db.Items.Where(i => test.ItemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.ExternalId, ct);
         return (true, new QualificationTestView(test.ItemIds, [.. test.ItemIds.Select(id => ids.GetValueOrDefault(id))], test.PassMark, test.MaxAttempts,
-            test.CooldownMinutes, test.UpdatedAt));
+            test.CooldownMinutes, test.UpdatedAt, test.CreatedAt));
     }
 
     /// <summary>Creates or replaces the test; null when there is no such project.</summary>
@@ -111,10 +140,11 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
             throw new ValidationProblemsException(problems);
         }
 
+        var now = Now;
         var test = await db.QualificationTests.FirstOrDefaultAsync(t => t.ProjectId == projectId, ct);
         if (test is null)
         {
-            test = new QualificationTest { ProjectId = projectId };
+            test = new QualificationTest { ProjectId = projectId, CreatedAt = now };
             db.QualificationTests.Add(test);
         }
 
@@ -122,7 +152,7 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
         test.PassMark = input.PassMark;
         test.MaxAttempts = input.MaxAttempts;
         test.CooldownMinutes = input.CooldownMinutes;
-        test.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        test.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         return (await GetTestAsync(orgId, projectId, ct)).Test;
     }
@@ -158,6 +188,41 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
             JsonSerializer.Deserialize<List<QualificationAnswerRecord>>(r.Attempt.AnswersJson, ProjectSettings.Json) ?? []))];
     }
 
+    /// <summary>
+    /// The annotators who need not take the test because they annotated in the project before it was created, or why
+    /// nobody is (no test, or a major guideline change since); null when there is no such project.
+    /// </summary>
+    public async Task<QualificationGrandfathering?> GrandfatheredAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        var test = await db.QualificationTests.AsNoTracking().FirstOrDefaultAsync(t => t.ProjectId == projectId, ct);
+        if (test is null)
+        {
+            return new QualificationGrandfathering(null, null, []);
+        }
+
+        var ended = await GuidelineGates.MajorChangeSinceAsync(db, projectId, test.CreatedAt, ct);
+        if (ended is not null)
+        {
+            return new QualificationGrandfathering(test.CreatedAt, ended, []);
+        }
+
+        var rows = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt < test.CreatedAt)
+            .GroupBy(a => a.AnnotatorId)
+            .Select(g => new { AnnotatorId = g.Key, First = g.Min(a => a.CreatedAt) })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.AnnotatorId).ToList();
+        var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return new QualificationGrandfathering(test.CreatedAt, null, [.. rows
+            .Select(r => new QualificationExemption(r.AnnotatorId, names.GetValueOrDefault(r.AnnotatorId) ?? "", r.First))
+            .OrderBy(e => e.Annotator, StringComparer.Ordinal).ThenBy(e => e.AnnotatorId)]);
+    }
+
     /// <summary>Gives the annotator their tries back: their failed tries stay on record but no longer count. False when there is no such project.</summary>
     public async Task<bool> ResetAttemptsAsync(Guid orgId, Guid projectId, Guid annotatorId, CancellationToken ct = default)
     {
@@ -185,21 +250,40 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
 
         var status = await GuidelineGates.QualificationStatusAsync(db, projectId, annotatorId, Now, ct);
         var test = await db.QualificationTests.AsNoTracking().FirstOrDefaultAsync(t => t.ProjectId == projectId, ct);
+        var attempt = await NextTryAsync(db, projectId, annotatorId, ct);
         if (test is null)
         {
-            return new QualificationSheet(project.Kind, project.Settings.Pairwise, [], status, 0);
+            return new QualificationSheet(project.Kind, project.Settings.Pairwise, [], status, 0, attempt);
+        }
+
+        if (!CanTakeNow(status))
+        {
+            // Nothing to answer now (passed, not required, no tries left, cooling down): the questions stay hidden.
+            return new QualificationSheet(project.Kind, project.Settings.Pairwise, [], status, test.PassMark, attempt);
         }
 
         var items = await db.Items.AsNoTracking().Where(i => test.ItemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
-        var views = test.ItemIds.Where(items.ContainsKey).Select(id => items[id]).Select(i => new QualificationItemView(i.Id,
-            JsonSerializer.Deserialize<List<Turn>>(i.ConversationJson, ProjectSettings.Json) ?? [], i.ResponseA, i.ResponseB,
-            [.. project.Settings.Attributes.Where(a => i.Gold?.Scores?.ContainsKey(a.Key) == true)]));
-        return new QualificationSheet(project.Kind, project.Settings.Pairwise, [.. views], status, test.PassMark);
+        var views = Layout(test, items, annotatorId, attempt).Select(slot =>
+        {
+            var i = items[slot.ItemId];
+            var (left, right) = slot.LeftIsA ? (i.ResponseA, i.ResponseB) : (i.ResponseB!, i.ResponseA);
+            return new QualificationItemView(i.Id, JsonSerializer.Deserialize<List<Turn>>(i.ConversationJson, ProjectSettings.Json) ?? [], left, right,
+                [.. project.Settings.Attributes.Where(a => i.Gold?.Scores?.ContainsKey(a.Key) == true)]);
+        });
+        return new QualificationSheet(project.Kind, project.Settings.Pairwise, [.. views], status, test.PassMark, attempt);
     }
 
-    /// <summary>Scores a try against the gold answers and keeps it with every answer; null when there is no such project.</summary>
-    /// <exception cref="PortalValidationException">No test, already passed, no tries left, in the cool-down, or an item left unanswered (named).</exception>
-    public async Task<QualificationResult?> SubmitAsync(Guid orgId, Guid projectId, Guid annotatorId, IReadOnlyList<QualificationAnswer> answers, CancellationToken ct = default)
+    /// <summary>
+    /// Scores a try against the gold answers and keeps it with every answer; null when there is no such project. The
+    /// answers are in display terms of this try's layout (<see cref="SheetAsync"/>) and are mapped back to the items'
+    /// A and B before they are scored and stored. <paramref name="attempt"/> is the sheet's try number: a sheet of an
+    /// earlier try (answered in another tab meanwhile) is refused rather than mapped with the wrong layout.
+    /// </summary>
+    /// <exception cref="PortalValidationException">
+    /// No test, already passed or not required, no tries left, in the cool-down, a stale sheet, or an item left unanswered (named).
+    /// </exception>
+    public async Task<QualificationResult?> SubmitAsync(Guid orgId, Guid projectId, Guid annotatorId, IReadOnlyList<QualificationAnswer> answers,
+        int? attempt = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(answers);
         await using var db = dbFactory.CreateForTenant(orgId);
@@ -221,9 +305,15 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
             throw new PortalValidationException("test", "You already passed the qualification test.");
         }
 
-        if (status.AttemptsLeft == 0 || status.NextAttemptAt is not null)
+        if (!CanTakeNow(status))
         {
             throw new PortalValidationException("test", status.Message);
+        }
+
+        var tryNumber = await NextTryAsync(db, projectId, annotatorId, ct);
+        if (attempt is { } sheetTry && sheetTry != tryNumber)
+        {
+            throw new PortalValidationException("attempt", "This test sheet belongs to an earlier try; reload the page to take the test again.");
         }
 
         var test = await db.QualificationTests.AsNoTracking().FirstAsync(t => t.ProjectId == projectId, ct);
@@ -241,26 +331,34 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
 
         var records = new List<QualificationAnswerRecord>();
         var results = new List<QualificationItemResult>();
-        var ordered = test.ItemIds.Where(items.ContainsKey).ToList();
-        for (var index = 0; index < ordered.Count; index++)
+        foreach (var slot in Layout(test, items, annotatorId, tryNumber))
         {
-            var item = items[ordered[index]];
+            var (item, index) = (items[slot.ItemId], slot.Position);
             var gold = item.Gold!;
+            var pair = item.ResponseB is not null;
             if (!given.TryGetValue(item.Id, out var answer)
                 || (gold.Choice is not null && answer.Choice is null)
-                || gold.Scores?.Keys.Any(k => answer.Scores?.ContainsKey(k) != true) == true)
+                || gold.Scores?.Keys.Any(k => answer.Scores?.ContainsKey(k) != true || (pair && answer.ScoresRight?.ContainsKey(k) != true)) == true)
             {
                 throw new PortalValidationException($"answers[{index}]", $"Answer question {index + 1} of the test.");
             }
 
-            var correct = gold.IsMatchedBy(answer.Choice, answer.Scores);
-            records.Add(new QualificationAnswerRecord(item.Id, answer.Choice, answer.Scores, correct));
+            // Back from the sides this try showed to the item's own terms: what is scored and kept is about A and B.
+            if (answer.Choice is { } bad && !Enum.IsDefined(bad))
+            {
+                throw new PortalValidationException($"answers[{index}]", $"Question {index + 1}: choose left, right, tie or both bad.");
+            }
+
+            var choice = answer.Choice is { } shown ? TaskService.ToItem(shown, slot.LeftIsA) : (PreferenceChoice?)null;
+            var (scoresA, scoresB) = !pair || slot.LeftIsA ? (answer.Scores, pair ? answer.ScoresRight : null) : (answer.ScoresRight, answer.Scores);
+            var correct = gold.IsMatchedBy(choice, scoresA);
+            records.Add(new QualificationAnswerRecord(item.Id, choice, scoresA, correct, index, pair ? slot.LeftIsA : null, scoresB));
             results.Add(new QualificationItemResult(item.Id, correct, project.Settings.Gold.ShowExplanation ? gold.Explanation : null));
         }
 
         var right = records.Count(r => r.Correct);
         var passed = records.Count > 0 && (double)right / records.Count >= test.PassMark - 1e-9;
-        var attempt = new QualificationAttempt
+        var stored = new QualificationAttempt
         {
             ProjectId = projectId,
             AnnotatorId = annotatorId,
@@ -272,11 +370,23 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
             AnswersJson = JsonSerializer.Serialize(records, ProjectSettings.Json),
             CreatedAt = now,
         };
-        db.QualificationAttempts.Add(attempt);
+        db.QualificationAttempts.Add(stored);
         await db.SaveChangesAsync(ct);
         var after = await GuidelineGates.QualificationStatusAsync(db, projectId, annotatorId, now, ct);
-        return new QualificationResult(attempt.Id, passed, right, records.Count, test.PassMark, results, after);
+        return new QualificationResult(stored.Id, passed, right, records.Count, test.PassMark, results, after);
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Whether the annotator may take a try now: the test is required of them, with a try left and no cool-down running.</summary>
+    private static bool CanTakeNow(QualificationStatus status) =>
+        status.Required && status.AttemptsLeft != 0 && status.NextAttemptAt is null;
+
+    /// <summary>The number of the annotator's next try: one above every try they made in the project, reset or not, so no two tries share a layout.</summary>
+    private static async Task<int> NextTryAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct) =>
+        await db.QualificationAttempts.CountAsync(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId, ct) + 1;
+
+    /// <summary>This try's layout of the test items that still exist.</summary>
+    private static IReadOnlyList<QualificationSlot> Layout(QualificationTest test, Dictionary<Guid, Item> items, Guid annotatorId, int attempt) =>
+        QualificationLayout.For(test.Id, annotatorId, attempt, test.ItemIds.Where(items.ContainsKey).Select(id => (id, items[id].ResponseB is not null)));
 }

@@ -23,9 +23,12 @@ internal sealed record GuidelineDiffResponse(int From, int To, IReadOnlyList<Dif
 /// <summary>The qualification test as an admin sets it: gold item ids in order, pass mark 0…1, tries (0 unlimited), cool-down minutes.</summary>
 internal sealed record QualificationTestRequest(List<Guid>? ItemIds, double? PassMark, int? MaxAttempts, int? CooldownMinutes);
 
-internal sealed record QualificationAdminResponse(QualificationTestView? Test, IReadOnlyList<QualificationAttemptView> Attempts);
+/// <summary>The test, every try, and who is not required to take it (annotated before the test was created).</summary>
+internal sealed record QualificationAdminResponse(QualificationTestView? Test, IReadOnlyList<QualificationAttemptView> Attempts,
+    QualificationGrandfathering Grandfathered);
 
-internal sealed record QualificationSubmitRequest(List<QualificationAnswer>? Answers);
+/// <summary>One try: answers in display terms (left/right) of the sheet, and the sheet's try number (<c>attempt</c>).</summary>
+internal sealed record QualificationSubmitRequest(List<QualificationAnswer>? Answers, int? Attempt);
 
 internal static class GuidelineEndpoints
 {
@@ -119,13 +122,14 @@ internal static class GuidelineEndpoints
         annotator.MapGet("/qualification/sheet", async Task<Results<Ok<QualificationSheet>, NotFound>> (
                 Guid orgId, Guid projectId, ClaimsPrincipal user, QualificationService service, CancellationToken ct) =>
                 await service.SheetAsync(orgId, projectId, user.UserId(), ct) is { } sheet ? TypedResults.Ok(sheet) : TypedResults.NotFound())
-            .WithName("Qualification_Sheet").WithSummary("The qualification test to take (items without their answers) and your status: tries left, cool-down.");
+            .WithName("Qualification_Sheet").WithSummary(
+                "The qualification test to take (this try's shuffled items, sides left/right, without their answers), its try number and your status: tries left, cool-down.");
         annotator.MapPost("/qualification/attempts", async Task<Results<Ok<QualificationResult>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, QualificationSubmitRequest request, ClaimsPrincipal user, QualificationService service, CancellationToken ct) =>
             {
                 try
                 {
-                    return await service.SubmitAsync(orgId, projectId, user.UserId(), request.Answers ?? [], ct) is { } result
+                    return await service.SubmitAsync(orgId, projectId, user.UserId(), request.Answers ?? [], request.Attempt, ct) is { } result
                         ? TypedResults.Ok(result)
                         : TypedResults.NotFound();
                 }
@@ -134,14 +138,16 @@ internal static class GuidelineEndpoints
                     return PortalApi.Invalid(ex);
                 }
             })
-            .WithName("Qualification_Submit").WithSummary("Submits one try: every item answered; scored against the gold answers; the try and each answer are kept.");
+            .WithName("Qualification_Submit").WithSummary(
+                "Submits one try: every item answered in the sheet's left/right terms, with its try number; mapped back to A/B, scored against the gold answers; the try and each answer are kept.");
 
         var qualification = org.MapGroup("/projects/{projectId:guid}/qualification").RequireAuthorization(Policies.ProjectAdmin);
         qualification.MapGet("/", async Task<Results<Ok<QualificationAdminResponse>, NotFound>> (Guid orgId, Guid projectId, QualificationService service, CancellationToken ct) =>
                 await service.GetTestAsync(orgId, projectId, ct) is (true, var test) && await service.AttemptsAsync(orgId, projectId, ct) is { } attempts
-                    ? TypedResults.Ok(new QualificationAdminResponse(test, attempts))
+                    && await service.GrandfatheredAsync(orgId, projectId, ct) is { } grandfathered
+                    ? TypedResults.Ok(new QualificationAdminResponse(test, attempts, grandfathered))
                     : TypedResults.NotFound())
-            .WithName("Qualification_Get").WithSummary("The test and every try with its answers, newest first.");
+            .WithName("Qualification_Get").WithSummary("The test, every try with its answers (newest first), and who need not take it (annotated before the test).");
         qualification.MapPut("/", async Task<Results<Ok<QualificationTestView>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, QualificationTestRequest request, QualificationService service, CancellationToken ct) =>
             {

@@ -30,10 +30,26 @@ public class QualificationServiceTests
 
         public ValueTask DisposeAsync() => Db.DisposeAsync();
 
-        /// <summary>Answers the test: the first <paramref name="right"/> items with the gold choice (A), the rest with B.</summary>
-        public Task<QualificationResult?> TakeAsync(int right, Guid? annotator = null) =>
-            Qualification.SubmitAsync(Tenant.Id, Project.Id, annotator ?? Annotator,
-                [.. Gold.Select((g, i) => new QualificationAnswer(g.Id, i < right ? PreferenceChoice.A : PreferenceChoice.B))]);
+        /// <summary>
+        /// Answers the test as the sheet shows it: the first <paramref name="right"/> questions with the side showing
+        /// response A (the gold choice), the rest with the other side. With no questions to show (passed, cooling down,
+        /// no tries left) it answers every item "left", for the service to refuse.
+        /// </summary>
+        public async Task<QualificationResult?> TakeAsync(int right, Guid? annotator = null)
+        {
+            var who = annotator ?? Annotator;
+            var sheet = await Qualification.SheetAsync(Tenant.Id, Project.Id, who);
+            if (sheet!.Items.Count == 0)
+            {
+                return await Qualification.SubmitAsync(Tenant.Id, Project.Id, who, [.. Gold.Select(g => new QualificationAnswer(g.Id, ShownChoice.Left))]);
+            }
+
+            return await Qualification.SubmitAsync(Tenant.Id, Project.Id, who, [.. sheet.Items.Select((item, i) =>
+            {
+                var leftIsA = item.Left == Gold.Single(g => g.Id == item.ItemId).ResponseA;
+                return new QualificationAnswer(item.ItemId, (i < right) == leftIsA ? ShownChoice.Left : ShownChoice.Right);
+            })], sheet.Attempt);
+        }
     }
 
     /// <summary>A pairwise project of 8 items, the last 4 gold (A is right), and a test of those 4.</summary>
@@ -72,7 +88,7 @@ public class QualificationServiceTests
         Assert.Contains("2 tries left", blocked.Message, StringComparison.Ordinal);
 
         var sheet = await s.Qualification.SheetAsync(s.Tenant.Id, s.Project.Id, s.Annotator);
-        Assert.Equal(s.Gold.Select(g => g.Id), sheet!.Items.Select(i => i.ItemId));
+        Assert.Equal(s.Gold.Select(g => g.Id).Order(), sheet!.Items.Select(i => i.ItemId).Order());
 
         var result = await s.TakeAsync(right: 3);
         Assert.True(result!.Passed);
@@ -83,7 +99,7 @@ public class QualificationServiceTests
         await using var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id);
         var attempt = await ctx.QualificationAttempts.SingleAsync();
         var answers = JsonSerializer.Deserialize<List<QualificationAnswerRecord>>(attempt.AnswersJson, Options)!;
-        Assert.Equal(s.Gold.Select(g => g.Id), answers.Select(a => a.ItemId));
+        Assert.Equal(sheet.Items.Select(i => i.ItemId), answers.Select(a => a.ItemId));
         Assert.Equal([PreferenceChoice.A, PreferenceChoice.A, PreferenceChoice.A, PreferenceChoice.B], answers.Select(a => a.Choice!.Value));
         var again = await Assert.ThrowsAsync<PortalValidationException>(() => s.TakeAsync(right: 4));
         Assert.Contains("already passed", again.Message, StringComparison.Ordinal);
@@ -129,7 +145,11 @@ public class QualificationServiceTests
 
         await s.Guidelines.PublishAsync(s.Tenant.Id, s.Project.Id, admin, new PublishGuidelineInput("# v2", "typo", GuidelineChange.Minor));
         await s.Guidelines.AcknowledgeAsync(s.Tenant.Id, s.Project.Id, s.Annotator, 2);
-        Assert.Equal(NextTaskStatus.Assigned, (await s.Tasks.NextAsync(s.Tenant.Id, s.Project.Id, s.Annotator))!.Status);
+        var working = await s.Tasks.NextAsync(s.Tenant.Id, s.Project.Id, s.Annotator);
+        Assert.Equal(NextTaskStatus.Assigned, working!.Status);
+
+        // Finished, so the next request asks for a new task (a task still held would come back first).
+        await s.Tasks.SubmitAsync(s.Tenant.Id, working.Task!.AssignmentId, s.Annotator, new AnnotationInput("v2", Choice: ShownChoice.Left));
 
         await s.Guidelines.PublishAsync(s.Tenant.Id, s.Project.Id, admin, new PublishGuidelineInput("# v3", "new rules", GuidelineChange.Major));
         Assert.Equal(NextTaskStatus.NeedsAcknowledgement, (await s.Tasks.NextAsync(s.Tenant.Id, s.Project.Id, s.Annotator))!.Status);
@@ -157,8 +177,9 @@ public class QualificationServiceTests
 
         var ex = await Assert.ThrowsAsync<ValidationProblemsException>(() => s.Qualification.SetTestAsync(s.Tenant.Id, s.Project.Id,
             new QualificationTestInput([s.Gold[0].Id, plain, other.Item.Id], PassMark: 1.5, MaxAttempts: -1, CooldownMinutes: 99999)));
+        var first = (await s.Qualification.SheetAsync(s.Tenant.Id, s.Project.Id, s.Annotator))!.Items[0];
         var unanswered = await Assert.ThrowsAsync<PortalValidationException>(() => s.Qualification.SubmitAsync(s.Tenant.Id, s.Project.Id, s.Annotator,
-            [new QualificationAnswer(s.Gold[0].Id, PreferenceChoice.A)]));
+            [new QualificationAnswer(first.ItemId, ShownChoice.Left)]));
 
         Assert.Equal(["itemIds[1]", "itemIds[2]", "passMark", "maxAttempts", "cooldownMinutes"], ex.Problems.Select(p => p.Field));
         Assert.Equal("answers[1]", unanswered.Field);
