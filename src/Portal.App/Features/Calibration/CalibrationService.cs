@@ -33,14 +33,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
             return null;
         }
 
-        var rounds = await db.CalibrationRounds.AsNoTracking().Where(r => r.ProjectId == projectId).OrderByDescending(r => r.Number).ToListAsync(ct);
-        var views = new List<CalibrationRoundView>();
-        foreach (var round in rounds)
-        {
-            views.Add(await ViewAsync(db, round, ct));
-        }
-
-        return views;
+        return await Views(db, db.CalibrationRounds.Where(r => r.ProjectId == projectId).OrderByDescending(r => r.Number)).ToListAsync(ct);
     }
 
     /// <summary>Opens a round with the project's active annotators as its participants; null when there is no such project.</summary>
@@ -218,7 +211,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
             throw new CalibrationConflictException($"Calibration round {number} is closed already.");
         }
 
-        return await ViewAsync(db, await db.CalibrationRounds.AsNoTracking().FirstAsync(r => r.Id == round.Id, ct), ct);
+        return await ViewAsync(db, round, ct);
     }
 
     /// <summary>
@@ -230,6 +223,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
     public async Task<ItemRow?> PromoteAsync(Guid orgId, Guid projectId, int number, Guid itemId, CancellationToken ct = default)
     {
         GoldInput input;
+        Guid roundId;
         await using (var db = dbFactory.CreateForTenant(orgId))
         {
             var round = await FindAsync(db, projectId, number, ct);
@@ -273,6 +267,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
                 throw new ValidationProblemsException(problems);
             }
 
+            roundId = round.Id;
             input = new GoldInput(consensus.Choice,
                 consensus.Scores.Count == 0 ? null : consensus.Scores.ToDictionary(s => s.Key, s => (int)Math.Round(s.Median, MidpointRounding.AwayFromZero)),
                 Tolerance: (int)CalibrationConsensus.ScoreTolerance, Explanation: roundItem.Explanation);
@@ -282,8 +277,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
         await using (var db = dbFactory.CreateForTenant(orgId))
         {
             var now = Now;
-            await db.CalibrationRoundItems.Where(i => i.ItemId == itemId && db.CalibrationRounds.Any(r => r.Id == i.RoundId && r.ProjectId == projectId && r.Number == number))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.PromotedAt, now), ct);
+            await db.CalibrationRoundItems.Where(i => i.RoundId == roundId && i.ItemId == itemId).ExecuteUpdateAsync(s => s.SetProperty(i => i.PromotedAt, now), ct);
         }
 
         return row;
@@ -471,13 +465,16 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
     private static Task<CalibrationRound?> FindAsync(PortalDbContext db, Guid projectId, int number, CancellationToken ct) =>
         db.CalibrationRounds.AsNoTracking().FirstOrDefaultAsync(r => r.ProjectId == projectId && r.Number == number, ct);
 
-    private static async Task<CalibrationRoundView> ViewAsync(PortalDbContext db, CalibrationRound round, CancellationToken ct)
-    {
-        var opener = await db.Users.Where(u => u.Id == round.OpenedByUserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-        return new CalibrationRoundView(round.Number, round.Title, round.Status, round.GuidelineVersion, round.OpenedAt, opener ?? "",
-            round.ClosedAt, await db.CalibrationRoundItems.CountAsync(i => i.RoundId == round.Id, ct),
-            await db.CalibrationParticipants.CountAsync(p => p.RoundId == round.Id, ct), await db.CalibrationAnswers.CountAsync(a => a.RoundId == round.Id, ct));
-    }
+    /// <summary>Rounds as views, with their counts, in one query.</summary>
+    private static IQueryable<CalibrationRoundView> Views(PortalDbContext db, IQueryable<CalibrationRound> rounds) =>
+        rounds.Select(r => new CalibrationRoundView(r.Number, r.Title, r.Status, r.GuidelineVersion, r.OpenedAt,
+            db.Users.Where(u => u.Id == r.OpenedByUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", r.ClosedAt,
+            db.CalibrationRoundItems.Count(i => i.RoundId == r.Id), db.CalibrationParticipants.Count(p => p.RoundId == r.Id),
+            db.CalibrationAnswers.Count(a => a.RoundId == r.Id)));
+
+    /// <summary>The round as stored now (after an update made with <c>ExecuteUpdate</c> too).</summary>
+    private static Task<CalibrationRoundView> ViewAsync(PortalDbContext db, CalibrationRound round, CancellationToken ct) =>
+        Views(db, db.CalibrationRounds.Where(r => r.Id == round.Id)).FirstAsync(ct);
 
     private sealed record RoundState(IReadOnlyList<(CalibrationRoundItem RoundItem, Item Item)> Items, IReadOnlyList<CalibrationAnswer> Answers,
         IReadOnlyList<Guid> Participants, IReadOnlyDictionary<Guid, ItemConsensus> Consensus);
