@@ -20,7 +20,7 @@ for _ in $(seq 1 100); do
   sleep 0.3
 done
 status=0
-for path in /account/login /_framework/blazor.web.js /_content/Radzen.Blazor/Radzen.Blazor.js; do
+for path in /account/login /_framework/blazor.web.js /_content/MudBlazor/MudBlazor.min.js /_content/MudBlazor/MudBlazor.min.css; do
   code=$(fetch "$path")
   if [ "$code" != "200" ]; then echo "publish smoke: $path answered $code"; status=1; fi
 done

@@ -1,15 +1,15 @@
-// When the server has restarted, the old circuit is gone ("rejected"): a reload gets a fresh one,
-// and the sign-in cookie survives because the Data Protection keys live in the database.
-(function () {
-  function watch() {
-    const banner = document.getElementById("components-reconnect-modal");
-    if (!banner) return;
-    new MutationObserver(function () {
-      if (banner.classList.contains("components-reconnect-rejected")) {
-        location.reload();
-      }
-    }).observe(banner, { attributes: true, attributeFilter: ["class"] });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
-  else watch();
-})();
+// Small helpers the layout calls. The reconnect modal has its own module (Components/Layout/ReconnectModal.razor.js).
+window.portal = window.portal || {};
+window.portal.theme = {
+  // The choice made in the app bar ("light" or "dark"), or null to follow the browser's preference.
+  get: function () {
+    try { return localStorage.getItem("portal-theme"); } catch { return null; }
+  },
+  set: function (value) {
+    try { localStorage.setItem("portal-theme", value); } catch { /* private mode: the choice lasts this page only */ }
+  },
+};
+// Copy buttons: the text of an element, or a value given directly.
+window.portal.copy = async function (text) {
+  try { await navigator.clipboard.writeText(text); return true; } catch { return false; }
+};

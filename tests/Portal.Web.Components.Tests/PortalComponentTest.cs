@@ -1,0 +1,46 @@
+using Bunit.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Portal.Web.Components.Tests;
+
+/// <summary>
+/// Base of every component test: MudBlazor's services, JavaScript calls answered loosely (MudBlazor measures and
+/// observes the page through JS), and the providers a page expects around it (popovers for menus and selects,
+/// dialogs, snackbars) rendered by <see cref="RenderWithProviders{T}"/>.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
+{
+    protected PortalComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
+    }
+
+    /// <summary>Signs a person in for components that read the authentication state.</summary>
+    protected BunitAuthorizationContext SignIn(string name, Guid? userId = null, params string[] policies)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(name);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, (userId ?? Guid.NewGuid()).ToString()));
+        auth.SetPolicies(policies);
+        return auth;
+    }
+
+    /// <summary>
+    /// Renders the MudBlazor providers MainLayout has (popovers, dialogs, snackbars). Render them before the component
+    /// under test: menus, selects, dialogs and snackbars that the component opens appear in their markup.
+    /// </summary>
+    protected IRenderedComponent<MudProviders> RenderProviders() => Render<MudProviders>();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <remarks>
+    /// xunit 2 disposes test classes synchronously, and some of MudBlazor's services can only be disposed
+    /// asynchronously: dispose the context here first (the later synchronous call then finds nothing left).
+    /// </remarks>
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+
+    protected IDialogService Dialogs => Services.GetRequiredService<IDialogService>();
+}
