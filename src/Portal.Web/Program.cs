@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Portal.App;
 using Portal.App.Data;
 using Portal.App.Jobs;
@@ -12,7 +13,6 @@ using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Tenancy;
-using MudBlazor.Services;
 using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,7 +1,11 @@
 using Bunit.TestDoubles;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.App;
+using Portal.App.Jobs;
+using Portal.TestSupport;
 
 namespace Portal.Web.Components.Tests;
 
@@ -34,13 +38,41 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
     /// </summary>
     protected IRenderedComponent<MudProviders> RenderProviders() => Render<MudProviders>();
 
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    /// <summary>
+    /// A fresh, migrated SQLite file with the portal's services over it (features, Identity store, jobs switched off),
+    /// for components that read or write the database. Call it before the first render; fill it with the builders of
+    /// Portal.TestSupport through <see cref="TestDatabase.Factory"/>.
+    /// </summary>
+    protected async Task<TestDatabase> UseDatabaseAsync()
+    {
+        var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        _owned.Add(db);
+        Services.AddLogging();
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Uploads"] = Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"),
+        }).Build());
+        Services.AddPortal(db.Options);
+        Services.AddJobsSwitchedOff();
+        return db;
+    }
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     /// <remarks>
     /// xunit 2 disposes test classes synchronously, and some of MudBlazor's services can only be disposed
     /// asynchronously: dispose the context here first (the later synchronous call then finds nothing left).
     /// </remarks>
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+    }
 
     protected IDialogService Dialogs => Services.GetRequiredService<IDialogService>();
 }

@@ -1,7 +1,7 @@
-using Portal.App.Data;
-using Microsoft.Extensions.DependencyInjection;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.Web.Components.Layout;
 
@@ -33,6 +33,6 @@ public class OrgSwitcherTests : PortalComponentTest
         providers.FindAll(".mud-menu-item").Single(i => i.TextContent.Contains("Globex", StringComparison.Ordinal)).Click();
 
         var nav = (BunitNavigationManager)Services.GetRequiredService<NavigationManager>();
-        Assert.EndsWith(Globex.HomePath, nav.Uri, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.EndsWith(Globex.HomePath, nav.Uri, StringComparison.Ordinal));
     }
 }
