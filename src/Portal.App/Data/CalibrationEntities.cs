@@ -119,7 +119,7 @@ internal sealed class CalibrationAnswerConfiguration : IEntityTypeConfiguration<
         b.HasIndex(a => new { a.RoundId, a.ItemId, a.AnnotatorId }).IsUnique();
         b.HasIndex(a => new { a.AnnotatorId, a.ItemId });
         b.Property(a => a.Rationale).HasMaxLength(4000);
-        b.Property(a => a.Scores).HasConversion(JsonColumns.DictionaryConverter<int>());
+        b.Property(a => a.Scores).HasConversion(JsonColumns.DictionaryConverter<int>(), JsonColumns.Comparer<Dictionary<string, int>?>());
         b.HasOne<CalibrationRound>().WithMany().HasForeignKey(a => a.RoundId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -89,9 +89,10 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);
-        b.Property(a => a.Scores).HasConversion(JsonColumns.DictionaryConverter<int>());
-        b.Property(a => a.ScoresB).HasConversion(JsonColumns.DictionaryConverter<int>());
-        b.Property(a => a.AttributeChoices).HasConversion(JsonColumns.DictionaryConverter<Portal.Core.Aggregation.PreferenceChoice>());
+        b.Property(a => a.Scores).HasConversion(JsonColumns.DictionaryConverter<int>(), JsonColumns.Comparer<Dictionary<string, int>?>());
+        b.Property(a => a.ScoresB).HasConversion(JsonColumns.DictionaryConverter<int>(), JsonColumns.Comparer<Dictionary<string, int>?>());
+        b.Property(a => a.AttributeChoices).HasConversion(JsonColumns.DictionaryConverter<Portal.Core.Aggregation.PreferenceChoice>(),
+            JsonColumns.Comparer<Dictionary<string, Portal.Core.Aggregation.PreferenceChoice>?>());
         b.HasOne<Assignment>().WithMany().HasForeignKey(a => a.AssignmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

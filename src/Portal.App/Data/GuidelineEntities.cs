@@ -114,7 +114,7 @@ internal sealed class AttributeSetVersionConfiguration : IEntityTypeConfiguratio
         b.HasIndex(v => new { v.ProjectId, v.Version }).IsUnique();
         b.Property(v => v.Attributes).HasConversion(JsonColumns.Converter(
             json => System.Text.Json.JsonSerializer.Deserialize<List<AttributeDefinition>>(json, ProjectSettings.Json) ?? [],
-            list => System.Text.Json.JsonSerializer.Serialize(list, ProjectSettings.Json)));
+            list => System.Text.Json.JsonSerializer.Serialize(list, ProjectSettings.Json)), JsonColumns.Comparer<List<AttributeDefinition>>());
         b.HasOne<Project>().WithMany().HasForeignKey(v => v.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -146,7 +146,7 @@ internal sealed class QualificationTestConfiguration : IEntityTypeConfiguration<
         b.HasIndex(t => t.ProjectId).IsUnique();
         b.Property(t => t.ItemIds).HasConversion(JsonColumns.Converter(
             json => System.Text.Json.JsonSerializer.Deserialize<List<Guid>>(json) ?? [],
-            ids => System.Text.Json.JsonSerializer.Serialize(ids)));
+            ids => System.Text.Json.JsonSerializer.Serialize(ids)), JsonColumns.Comparer<List<Guid>>());
         b.HasOne<Project>().WithMany().HasForeignKey(t => t.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }
