@@ -13,7 +13,8 @@ public interface IJobScheduling
     Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct);
 }
 
-internal sealed class HangfireScheduling(IBackgroundJobClient client) : IJobScheduling
+/// <summary>Enqueues through Hangfire; public so a test process can start jobs on a database that other processes serve.</summary>
+public sealed class HangfireScheduling(IBackgroundJobClient client) : IJobScheduling
 {
     public bool Enabled => true;
 
