@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.Extensions.Configuration;
@@ -129,6 +130,10 @@ public static class JobRegistry
 
         var storage = new JobStorageSetup(database, options);
         builder.Services.AddSingleton(storage);
+        // Named before AddHangfire, which would otherwise take both from Hangfire's process-wide statics: with several
+        // hosts in one process (the web tests) a server would run jobs with another host's storage or services.
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<JobStorageSetup>().Storage);
+        builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire(cfg => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

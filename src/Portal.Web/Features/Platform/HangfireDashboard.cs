@@ -47,6 +47,12 @@ public static class HangfireDashboardExtensions
             }
 
             http.Response.StatusCode = StatusCodes.Status404NotFound;
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                // The not-found page is a GET page; re-executing a dashboard POST (requeue, delete) there would fail its antiforgery check.
+                pages.Enabled = false;
+            }
         }));
         app.UseHangfireDashboard(PlatformAdminDashboardFilter.Path, new DashboardOptions
         {
