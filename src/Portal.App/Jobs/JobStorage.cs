@@ -13,11 +13,11 @@ namespace Portal.App.Jobs;
 /// <summary>
 /// This node's job settings: <c>Jobs:NodeName</c> (the Hangfire server's name, shown as a run's node; the machine name by
 /// default), <c>Jobs:Queues</c> (comma separated; every queue by default), <c>Jobs:Workers</c>, <c>Jobs:PollSeconds</c>,
-/// <c>Jobs:HeartbeatSeconds</c> and <c>Jobs:InvisibilityTimeoutSeconds</c> (how long a job fetched by a node that died
-/// stays invisible before another fetch runs it again).
+/// <c>Jobs:HeartbeatSeconds</c>, <c>Jobs:InvisibilityTimeoutSeconds</c> (how long a job fetched by a node that died
+/// stays invisible before another fetch runs it again) and <c>Jobs:WorkerOnly</c> (no pages; the schedules left alone).
 /// </summary>
 public sealed record JobsOptions(string NodeName, IReadOnlyList<string> Queues, int Workers, TimeSpan PollInterval, TimeSpan HeartbeatInterval,
-    TimeSpan? InvisibilityTimeout, bool Schedules)
+    TimeSpan? InvisibilityTimeout, bool Schedules, bool WorkerOnly = false)
 {
     public static JobsOptions FromConfiguration(IConfiguration configuration)
     {
@@ -35,7 +35,8 @@ public sealed record JobsOptions(string NodeName, IReadOnlyList<string> Queues, 
             TimeSpan.FromSeconds(configuration.GetValue("Jobs:PollSeconds", 1.0)),
             TimeSpan.FromSeconds(configuration.GetValue("Jobs:HeartbeatSeconds", 30.0)),
             invisibility is { } s ? TimeSpan.FromSeconds(s) : null,
-            configuration.GetValue("Jobs:Schedules", true));
+            configuration.GetValue("Jobs:Schedules", true),
+            configuration.GetValue("Jobs:WorkerOnly", false));
     }
 }
 
@@ -143,7 +144,13 @@ internal sealed class JobStorageStartup(JobStorageSetup setup, JobsOptions optio
             }
         }
 
-        JobRegistry.Schedule(recurring, options.Schedules);
+        // The recurring jobs are shared by every node of a database: the web nodes define them (or remove them with
+        // Jobs:Schedules=false); a worker-only node leaves them as they are.
+        if (!options.WorkerOnly)
+        {
+            JobRegistry.Schedule(recurring, options.Schedules);
+        }
+
         logger.LogInformation("Job server {Node} serves the queues {Queues}", options.NodeName, string.Join(", ", options.Queues));
     }
 
