@@ -60,7 +60,7 @@ public partial class HangfireClusterTests(ITestOutputHelper output)
 
         using var a = JobNode.Start(db, "node-a");
         await a.WaitForLineAsync("node started", Start);
-        var runId = await JobNode.Launcher(db).StartAsync(JobRegistry.ImportItems, tenant.Id, null, new Dictionary<string, string>
+        var runId = await db.HangfireLauncher().StartAsync(JobRegistry.ImportItems, tenant.Id, null, new Dictionary<string, string>
         {
             [ImportItemsJob.ProjectIdKey] = tenant.Project.Id.ToString(),
             [ImportItemsJob.PathKey] = upload,
@@ -95,7 +95,7 @@ public partial class HangfireClusterTests(ITestOutputHelper output)
         await using var db = await TestDatabase.CreateAsync(TestProvider.Postgres);
         var tenant = await db.CreateTestTenantAsync("Loop");
         var project = await db.CreateLoopProjectAsync(tenant.Id, pairs: 3000, aiError: 0.25);
-        var rlthf = new RlthfService(db.Factory, TimeProvider.System, JobNode.Launcher(db), new QualityService(db.Factory, TimeProvider.System), new LinearRewardTrainer());
+        var rlthf = new RlthfService(db.Factory, TimeProvider.System, db.HangfireLauncher(), new QualityService(db.Factory, TimeProvider.System), new LinearRewardTrainer());
 
         using var a = JobNode.Start(db, "node-a");
         await a.WaitForLineAsync("node started", Start);
@@ -135,7 +135,7 @@ public partial class HangfireClusterTests(ITestOutputHelper output)
         await using var db = await TestDatabase.CreateAsync(provider);
         var tenant = await db.CreateTestTenantAsync("Loop");
         var project = await db.CreateLoopProjectAsync(tenant.Id, pairs: 400, aiError: 0.25);
-        var launcher = JobNode.Launcher(db);
+        var launcher = db.HangfireLauncher();
         var rlthf = new RlthfService(db.Factory, TimeProvider.System, launcher, new QualityService(db.Factory, TimeProvider.System), new LinearRewardTrainer());
 
         using var gpu = JobNode.Start(db, "gpu-1", queues: JobQueues.Gpu);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Jobs;
@@ -106,18 +105,6 @@ internal sealed class JobNode : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    /// <summary>A launcher in the test process that enqueues into the test database's Hangfire storage (no server here).</summary>
-    public static JobLauncher Launcher(TestDatabase db)
-    {
-        GlobalConfiguration.Configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings();
-        var setup = new JobStorageSetup(db.Options, JobsOptions.FromConfiguration(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
-        setup.InstallAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return new JobLauncher(db.Factory, new HangfireScheduling(new BackgroundJobClient(setup.Storage)), TimeProvider.System, new JobProgressBoard());
     }
 
     /// <summary>Polls the run's row until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns the last row seen.</summary>
