@@ -134,7 +134,8 @@ public static class JobRegistry
         // hosts in one process (the web tests) a server would run jobs with another host's storage or services.
         builder.Services.AddSingleton(sp => sp.GetRequiredService<JobStorageSetup>().Storage);
         builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        builder.Services.AddHangfire(cfg => cfg
+        builder.Services.AddHangfire((sp, cfg) => cfg
+            .UseLogProvider(HangfireLogBridge.For(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
