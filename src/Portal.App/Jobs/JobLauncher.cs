@@ -1,7 +1,7 @@
-using Microsoft.EntityFrameworkCore;
-using Portal.App.Data;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
 
 namespace Portal.App.Jobs;
 
