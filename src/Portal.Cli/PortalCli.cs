@@ -23,6 +23,7 @@ public static class PortalCli
         RlthfCommands.Add(root, cli);
         AgreementCommand.Add(root, cli);
         BenchCommands.Add(root, cli);
+        WorkerCommand.Add(root, cli);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

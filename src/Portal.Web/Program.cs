@@ -12,6 +12,7 @@ using Portal.Web;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Platform;
 using Portal.Web.Tenancy;
 using Radzen;
 
@@ -71,6 +72,18 @@ app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+if (app.Configuration.GetValue("Jobs:Enabled", true))
+{
+    app.UsePortalHangfireDashboard();
+}
+
+// A worker-only node runs the job server for its queues (Jobs:Queues) and serves no pages or API.
+if (app.Configuration.GetValue("Jobs:WorkerOnly", false))
+{
+    await app.RunAsync();
+    return;
+}
+
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

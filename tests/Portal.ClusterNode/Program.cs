@@ -1,17 +1,17 @@
-using Microsoft.EntityFrameworkCore;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Portal.App;
 using Portal.App.Data;
 using Portal.App.Jobs;
-using Quartz;
 
 namespace Portal.ClusterNode;
 
 /// <summary>
-/// Runs one clustered scheduler node over the database named by the usual configuration keys, with the
-/// portal's jobs and <see cref="SlowJob"/>. With <c>--trigger RUN_ID</c> it also fires the slow job once.
+/// One portal job node (the real Hangfire setup of <see cref="JobRegistry.AddPortalJobs"/>) over the database named by the
+/// usual configuration keys. With <c>--numbered=N</c> it also enqueues N <see cref="NumberedJobs"/>; each run prints
+/// <c>ran N on NODE</c>, so a test can count who ran what.
 /// </summary>
 internal static class NodeProgram
 {
@@ -20,38 +20,35 @@ internal static class NodeProgram
         var builder = Host.CreateApplicationBuilder(args);
         var database = DatabaseOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddPortal(database);
-        builder.AddPortalJobs(database, q => q.AddJob<SlowJob>(j => j.WithIdentity(SlowJob.Key).StoreDurably().RequestRecovery()));
+        builder.AddPortalJobs(database);
+        builder.Services.AddTransient<NumberedJobs>();
         using var host = builder.Build();
         await host.StartAsync();
         Console.WriteLine("node started");
 
-        if (builder.Configuration["trigger"] is { } runId)
+        if (builder.Configuration.GetValue<int?>("numbered") is { } count)
         {
-            var data = new JobDataMap();
-            data[PortalJob.RunIdKey] = runId;
-            var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-            await scheduler.TriggerJob(SlowJob.Key, data);
-            Console.WriteLine("triggered");
+            var client = host.Services.GetRequiredService<IBackgroundJobClient>();
+            for (var n = 0; n < count; n++)
+            {
+                var number = n;
+                client.Enqueue<NumberedJobs>(j => j.Run(number));
+            }
+
+            Console.WriteLine("enqueued");
         }
 
         await host.WaitForShutdownAsync();
     }
 }
 
-/// <summary>Reports progress for about ten seconds: long enough to kill the node that runs it.</summary>
-internal sealed class SlowJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<SlowJob> logger, JobProgressBoard board)
-    : PortalJob(dbFactory, clock, logger, board)
+/// <summary>A short job that says who ran it: the clustering test counts its lines.</summary>
+public sealed class NumberedJobs(JobsOptions options)
 {
-    public static readonly JobKey Key = new("cluster-test-slow", "tests");
-
-    protected override string Name => Key.Name;
-
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    [AutomaticRetry(Attempts = 0)]
+    public async Task Run(int number)
     {
-        for (var step = 1; step <= 20; step++)
-        {
-            await Task.Delay(500, ct);
-            await progress.ReportAsync(step * 5, $"step {step} of 20");
-        }
+        await Task.Delay(50);
+        Console.WriteLine($"ran {number} on {options.NodeName}");
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
 using Portal.App.Features.Releases;
 using Portal.App.Jobs;
-using Quartz;
 
 namespace Portal.TestSupport;
 
@@ -39,7 +38,7 @@ public static class ReleaseBuilders
     {
         public bool Enabled => false;
 
-        public Task TriggerAsync(JobKey job, JobDataMap data, CancellationToken ct) =>
+        public Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct) =>
             throw new InvalidOperationException("Tests cut releases with CutTestReleaseAsync.");
     }
 }

@@ -4,7 +4,6 @@ using Portal.App.Jobs;
 using Portal.Core.Aggregation;
 using Portal.Core.Pairs;
 using Portal.Core.Rlthf;
-using Quartz;
 
 namespace Portal.TestSupport;
 
@@ -65,15 +64,15 @@ public static class RlthfBuilders
 /// <summary>A scheduler that only records what it was asked to run, so a test can run the job's work itself, step by step.</summary>
 public sealed class RecordingScheduling : IJobScheduling
 {
-    private readonly List<(JobKey Job, JobDataMap Data)> _triggered = [];
+    private readonly List<(JobKey Job, JobArguments Args)> _triggered = [];
 
     public bool Enabled => true;
 
-    public IReadOnlyList<(JobKey Job, JobDataMap Data)> Triggered => _triggered;
+    public IReadOnlyList<(JobKey Job, JobArguments Args)> Triggered => _triggered;
 
-    public Task TriggerAsync(JobKey job, JobDataMap data, CancellationToken ct)
+    public Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct)
     {
-        _triggered.Add((job, data));
+        _triggered.Add((job, args));
         return Task.CompletedTask;
     }
 }

@@ -285,7 +285,7 @@ public enum RunStatus
     Failed = 4,
 }
 
-/// <summary>One run of a Quartz job, as the admin pages show it. <see cref="TenantId"/> is null for platform-wide runs.</summary>
+/// <summary>One run of a background job, as the admin pages show it. <see cref="TenantId"/> is null for platform-wide runs.</summary>
 public sealed class JobRun
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.AiLabels;
-using Quartz;
+using Portal.App.Features.Organisations;
 
 namespace Portal.App.Jobs;
 
@@ -16,27 +16,28 @@ public sealed class ImportAiLabelsJob(IDbContextFactory<PortalDbContext> dbFacto
 
     protected override string Name => JobRegistry.ImportAiLabels.Name;
 
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    protected override async Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct)
     {
-        var path = Required(data, PathKey);
+        var path = args.Required(PathKey);
         try
         {
             await labels.ImportFileAsync(
                 tenantId ?? throw new InvalidOperationException("An AI label import belongs to an organisation."),
-                Guid.Parse(Required(data, ProjectIdKey)), path, Required(data, FileNameKey), progress, ct);
+                Guid.Parse(args.Required(ProjectIdKey)), path, args.Required(FileNameKey), progress, ct);
         }
-        finally
+        catch (PortalValidationException)
         {
+            // The file itself is wrong: no retry will read it better.
             File.Delete(path);
+            throw;
         }
     }
 
-    internal static string Required(JobDataMap data, string key) =>
-        data.GetString(key) ?? throw new InvalidOperationException($"The job was started without '{key}'.");
+    /// <summary>The upload stays until the import is done (or the file is found wrong), so a retry can read it again.</summary>
+    protected override void AfterDone(JobArguments args) => File.Delete(args.Required(PathKey));
 }
 
 /// <summary>Asks the project's LLM labeler about its pairwise items without an AI label (or all of them, with <see cref="AllKey"/>).</summary>
-[DisallowConcurrentExecution]
 public sealed class LabelWithLlmJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<LabelWithLlmJob> logger, JobProgressBoard board, LlmLabelerService labeler)
     : PortalJob(dbFactory, clock, logger, board)
 {
@@ -45,10 +46,10 @@ public sealed class LabelWithLlmJob(IDbContextFactory<PortalDbContext> dbFactory
 
     protected override string Name => JobRegistry.LabelWithLlm.Name;
 
-    protected override Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct) =>
+    protected override Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct) =>
         labeler.LabelAsync(
             tenantId ?? throw new InvalidOperationException("LLM labeling belongs to an organisation."),
-            Guid.Parse(ImportAiLabelsJob.Required(data, ProjectIdKey)),
-            string.Equals(data.GetString(AllKey), "true", StringComparison.OrdinalIgnoreCase),
+            Guid.Parse(args.Required(ProjectIdKey)),
+            string.Equals(args.GetString(AllKey), "true", StringComparison.OrdinalIgnoreCase),
             progress, ct);
 }

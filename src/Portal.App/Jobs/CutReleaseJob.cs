@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.Releases;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
@@ -14,10 +13,10 @@ public sealed class CutReleaseJob(IDbContextFactory<PortalDbContext> dbFactory, 
 
     protected override string Name => JobRegistry.CutRelease.Name;
 
-    protected override Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct) =>
+    protected override Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct) =>
         cutter.CutAsync(
             tenantId ?? throw new InvalidOperationException("A release belongs to an organisation."),
-            Guid.Parse(data.GetString(ReleaseIdKey) ?? throw new InvalidOperationException($"The cut job was started without '{ReleaseIdKey}'.")),
+            Guid.Parse(args.Required(ReleaseIdKey)),
             progress,
             ct);
 }

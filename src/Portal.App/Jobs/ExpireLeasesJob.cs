@@ -2,18 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.Annotations;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
 /// <summary>Returns expired task leases to the pool: their items can be handed to the next annotator who asks.</summary>
-[DisallowConcurrentExecution]
 public sealed class ExpireLeasesJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ExpireLeasesJob> logger, JobProgressBoard board)
     : PortalJob(dbFactory, clock, logger, board)
 {
     protected override string Name => JobRegistry.ExpireLeases.Name;
 
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    protected override async Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct)
     {
         var expired = await ExpireAsync(tenantId, ct);
         await progress.ReportAsync(100, $"{expired} expired lease(s) returned to the pool");

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.Import;
-using Quartz;
+using Portal.App.Features.Organisations;
 
 namespace Portal.App.Jobs;
 
@@ -16,25 +16,27 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
 
     protected override string Name => JobRegistry.ImportItems.Name;
 
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    protected override async Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct)
     {
-        var path = Required(data, PathKey);
+        var path = args.Required(PathKey);
         try
         {
             await imports.ImportAsync(
                 tenantId ?? throw new InvalidOperationException("An import belongs to an organisation."),
-                Guid.Parse(Required(data, ProjectIdKey)),
+                Guid.Parse(args.Required(ProjectIdKey)),
                 path,
-                Required(data, FileNameKey),
+                args.Required(FileNameKey),
                 progress,
                 ct);
         }
-        finally
+        catch (PortalValidationException)
         {
+            // The file itself is wrong: no retry will read it better.
             File.Delete(path);
+            throw;
         }
     }
 
-    private static string Required(JobDataMap data, string key) =>
-        data.GetString(key) ?? throw new InvalidOperationException($"The import job was started without '{key}'.");
+    /// <summary>The upload stays until the import is done (or the file is found wrong), so a retry can read it again.</summary>
+    protected override void AfterDone(JobArguments args) => File.Delete(args.Required(PathKey));
 }

@@ -1,25 +1,28 @@
+using Hangfire;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
-/// <summary>Hands a job to the scheduler now; an indirection so that a portal without a scheduler says so plainly.</summary>
+/// <summary>Hands a job to the job server now; an indirection so that a portal without jobs says so plainly.</summary>
 public interface IJobScheduling
 {
     bool Enabled { get; }
 
-    Task TriggerAsync(JobKey job, JobDataMap data, CancellationToken ct);
+    Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct);
 }
 
-internal sealed class QuartzScheduling(ISchedulerFactory schedulers) : IJobScheduling
+/// <summary>Enqueues through Hangfire; public so a test process can start jobs on a database that other processes serve.</summary>
+public sealed class HangfireScheduling(IBackgroundJobClient client) : IJobScheduling
 {
     public bool Enabled => true;
 
-    public async Task TriggerAsync(JobKey job, JobDataMap data, CancellationToken ct)
+    public Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct)
     {
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.TriggerJob(job, data, ct);
+        // The registry names the queue; the method's [Queue] attribute says the same, and keeps a retry on it.
+        client.Create(JobRegistry.JobFor(job, args), new EnqueuedState(job.Queue));
+        return Task.CompletedTask;
     }
 }
 
@@ -27,7 +30,7 @@ internal sealed class NoScheduler : IJobScheduling
 {
     public bool Enabled => false;
 
-    public Task TriggerAsync(JobKey job, JobDataMap data, CancellationToken ct) =>
+    public Task TriggerAsync(JobKey job, JobArguments args, CancellationToken ct) =>
         throw new InvalidOperationException("Background jobs are switched off in this process (Jobs:Enabled=false).");
 }
 
@@ -57,19 +60,7 @@ public sealed class JobLauncher(IDbContextFactory<PortalDbContext> dbFactory, IJ
         db.JobRuns.Add(run);
         await db.SaveChangesAsync(ct);
 
-        var data = new JobDataMap();
-        data.PutAsString(PortalJob.RunIdKey, run.Id);
-        if (tenantId is { } t)
-        {
-            data.PutAsString(PortalJob.TenantIdKey, t);
-        }
-
-        foreach (var (key, value) in parameters ?? new Dictionary<string, string>())
-        {
-            data[key] = value;
-        }
-
-        await scheduling.TriggerAsync(job, data, ct);
+        await scheduling.TriggerAsync(job, new JobArguments(run.Id, tenantId, parameters?.ToDictionary()), ct);
         return run.Id;
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
@@ -17,6 +16,12 @@ public interface IJobProgress
     /// </summary>
     IAsyncDisposable HoldWrites(DbContext db) => NoHold.Instance;
 
+    /// <summary>
+    /// Marks the run succeeded through <paramref name="db"/>, inside the caller's transaction: if the process dies after
+    /// the commit and before the job could say it finished, the re-run sees the work done and does not do it again.
+    /// </summary>
+    Task CompleteWithinAsync(PortalDbContext db, string message, CancellationToken ct) => Task.CompletedTask;
+
     private sealed class NoHold : IAsyncDisposable
     {
         public static readonly NoHold Instance = new();
@@ -25,15 +30,31 @@ public interface IJobProgress
     }
 }
 
+/// <summary>What a job was started with: the run, the organisation and a few ids. Never secrets or item text.</summary>
+public sealed class JobArguments(Guid runId, Guid? tenantId, IReadOnlyDictionary<string, string>? parameters = null)
+{
+    public Guid RunId { get; } = runId;
+
+    public Guid? TenantId { get; } = tenantId;
+
+    public IReadOnlyDictionary<string, string> Parameters { get; } = parameters ?? new Dictionary<string, string>();
+
+    public string? GetString(string key) => Parameters.TryGetValue(key, out var value) ? value : null;
+
+    public string Required(string key) => GetString(key) ?? throw new InvalidOperationException($"The job was started without '{key}'.");
+}
+
 /// <summary>
 /// Base of every Portal job: records each run in <see cref="JobRun"/> (queued, running, progress, end, error)
 /// so that the admin pages show it live, and a failure is visible rather than only logged.
 /// </summary>
-public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger logger, JobProgressBoard board) : IJob
+/// <remarks>
+/// Hangfire runs a job again when its node died under it (after the storage's invisibility timeout) and when a retry is
+/// due. The run's row is found again by its id, so a re-run reuses it; a run whose work was committed together with its
+/// <see cref="RunStatus.Succeeded"/> row (see <see cref="IJobProgress.CompleteWithinAsync"/>) is not done twice.
+/// </remarks>
+public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger logger, JobProgressBoard board)
 {
-    public const string RunIdKey = "portal.runId";
-    public const string TenantIdKey = "portal.tenantId";
-
     protected abstract string Name { get; }
 
     protected IDbContextFactory<PortalDbContext> DbFactory => dbFactory;
@@ -41,24 +62,37 @@ public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
     protected TimeProvider Clock => clock;
 
     /// <summary>The work. <paramref name="tenantId"/> is null for a platform-wide run.</summary>
-    protected abstract Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct);
+    protected abstract Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    /// <summary>Called once the run's work is done (now, or by an earlier run of the same id): tidy what the run was given.</summary>
+    protected virtual void AfterDone(JobArguments args)
     {
-        var data = context.MergedJobDataMap;
-        Guid? tenantId = data.TryGetString(TenantIdKey, out var t) && Guid.TryParse(t, out var tid) ? tid : null;
-        var runId = await StartRunAsync(data, tenantId, context, cancellationToken);
+    }
+
+    /// <summary>Runs the job for <paramref name="args"/> on the node <paramref name="node"/> and records it.</summary>
+    public async Task ExecuteAsync(JobArguments args, string node, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var (runId, done) = await StartRunAsync(args, node, ct);
+        if (done)
+        {
+            logger.LogInformation("Job {Job} run {RunId} was already done; the re-run does nothing", Name, runId);
+            AfterDone(args);
+            return;
+        }
+
         var progress = new RunProgress(dbFactory, runId, clock, board);
         try
         {
-            await RunAsync(tenantId, data, progress, cancellationToken);
+            await RunAsync(args.TenantId, args, progress, ct);
             await FinishAsync(runId, RunStatus.Succeeded, null, CancellationToken.None);
+            AfterDone(args);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Job {Job} run {RunId} failed", Name, runId);
             await FinishAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
-            throw new JobExecutionException(ex.Message, ex);
+            throw;
         }
         finally
         {
@@ -66,30 +100,38 @@ public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
     }
 
-    private async Task<Guid> StartRunAsync(JobDataMap data, Guid? tenantId, IJobExecutionContext context, CancellationToken ct)
+    private async Task<(Guid RunId, bool Done)> StartRunAsync(JobArguments args, string node, CancellationToken ct)
     {
         await using var db = dbFactory.CreateSystem();
         var now = clock.GetUtcNow().UtcDateTime;
-        JobRun? run = null;
-        if (data.TryGetString(RunIdKey, out var r) && Guid.TryParse(r, out var runId))
-        {
-            run = await db.JobRuns.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == runId, ct);
-        }
-
+        var run = await db.JobRuns.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == args.RunId, ct);
         if (run is null)
         {
-            run = new JobRun { JobName = Name, TenantId = tenantId, QueuedAt = now };
+            run = new JobRun { Id = args.RunId, JobName = Name, TenantId = args.TenantId, QueuedAt = now };
             db.JobRuns.Add(run);
         }
+        else if (run.Status == RunStatus.Succeeded)
+        {
+            return (run.Id, true);
+        }
 
+        run.Message = run.Status switch
+        {
+            RunStatus.Running => "Run again: the node that ran it stopped",
+            RunStatus.Failed => "Retried after: " + Truncate(run.Error),
+            _ => null,
+        };
         run.Status = RunStatus.Running;
         run.StartedAt = now;
+        run.EndedAt = null;
+        run.Error = null;
         run.Progress = 0;
-        run.Node = context.Scheduler.SchedulerInstanceId;
-        run.Message = context.Recovering ? "Recovered after the node that ran it stopped" : null;
+        run.Node = node.Length > 200 ? node[..200] : node;
         await db.SaveChangesAsync(ct);
-        return run.Id;
+        return (run.Id, false);
     }
+
+    private static string? Truncate(string? text) => text is { Length: > 300 } ? text[..300] : text;
 
     private async Task FinishAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
     {
@@ -132,6 +174,16 @@ public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
 
         public IAsyncDisposable HoldWrites(DbContext db) => db.Database.IsSqlite() ? new Hold(this) : NoHoldNeeded.Instance;
+
+        public Task CompleteWithinAsync(PortalDbContext db, string message, CancellationToken ct)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            return db.JobRuns.IgnoreQueryFilters().Where(x => x.Id == runId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, RunStatus.Succeeded)
+                .SetProperty(x => x.Progress, 100)
+                .SetProperty(x => x.Message, message)
+                .SetProperty(x => x.EndedAt, now), ct);
+        }
 
         private async Task WriteAsync(int percent, string? message)
         {

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.Quality;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
@@ -11,7 +10,6 @@ namespace Portal.App.Jobs;
 /// schedule, for every project whose annotations changed since its last report (annotations are batched this way
 /// rather than recomputed on each submit).
 /// </summary>
-[DisallowConcurrentExecution]
 public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RecomputeQualityJob> logger, JobProgressBoard board, QualityService quality,
     Features.Rlthf.RlthfService rlthf)
     : PortalJob(dbFactory, clock, logger, board)
@@ -20,9 +18,9 @@ public sealed class RecomputeQualityJob(IDbContextFactory<PortalDbContext> dbFac
 
     protected override string Name => JobRegistry.RecomputeQuality.Name;
 
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    protected override async Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct)
     {
-        if (data.GetString(ProjectIdKey) is { } projectId)
+        if (args.GetString(ProjectIdKey) is { } projectId)
         {
             var tenant = tenantId ?? throw new InvalidOperationException("A project's recompute belongs to an organisation.");
             await quality.RecomputeAsync(tenant, Guid.Parse(projectId), progress, ct);

@@ -2,13 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
 using Portal.App.Features.Rlthf;
-using Quartz;
 
 namespace Portal.App.Jobs;
 
 /// <summary>
-/// Plans one round of the targeted-feedback loop: retrain, score out of fold, select, queue for humans. Recovered after a crash
-/// (Quartz re-runs it), and planning again from the start is safe: the round's writes are one transaction.
+/// Plans one round of the targeted-feedback loop: retrain, score out of fold, select, queue for humans. Run again after a
+/// crash (Hangfire re-queues it), planning from the start is safe: the round's writes are one transaction, and a round no
+/// longer planning is left alone.
 /// </summary>
 public sealed class RunRlthfRoundJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<RunRlthfRoundJob> logger, JobProgressBoard board, RlthfService rlthf)
     : PortalJob(dbFactory, clock, logger, board)
@@ -17,10 +17,10 @@ public sealed class RunRlthfRoundJob(IDbContextFactory<PortalDbContext> dbFactor
 
     protected override string Name => JobRegistry.RunRlthfRound.Name;
 
-    protected override async Task RunAsync(Guid? tenantId, JobDataMap data, IJobProgress progress, CancellationToken ct)
+    protected override async Task RunAsync(Guid? tenantId, JobArguments args, IJobProgress progress, CancellationToken ct)
     {
         var tenant = tenantId ?? throw new InvalidOperationException("A round belongs to an organisation.");
-        var roundId = Guid.Parse(data.GetString(RoundIdKey) ?? throw new InvalidOperationException("The job needs a round id."));
+        var roundId = Guid.Parse(args.Required(RoundIdKey));
         try
         {
             await rlthf.PlanAsync(tenant, roundId, progress, ct);

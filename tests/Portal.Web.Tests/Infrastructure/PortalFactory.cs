@@ -22,8 +22,7 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
 
         // A timed run would change the database under the tenancy matrix's snapshots.
         builder.UseSetting("Jobs:Schedules", schedules ? "true" : "false");
-        builder.UseSetting("Jobs:SchedulerName", "portal-test-" + Guid.NewGuid().ToString("N"));
-        builder.UseSetting("Jobs:ClusterCheckinSeconds", "2");
+        builder.UseSetting("Jobs:NodeName", "web-test");
         builder.UseSetting("Storage:Uploads", Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"));
     }
 

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
 using Portal.TestSupport;
 using Portal.Web.Tests.Infrastructure;
@@ -11,20 +14,12 @@ public class JobRunTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task ExpireLeases_StartedThroughApi_RunsOnQuartzAndRecordsTheRun(TestProvider provider)
+    public async Task ExpireLeases_StartedThroughApi_RunsOnHangfireAndRecordsTheRun(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var a = await db.CreateTestTenantAsync("Alpha");
-        await using var app = new PortalFactory(db, jobs: true, schedules: true);
+        await using var app = new PortalFactory(db, jobs: true);
         _ = app.Server;
-
-        // The scheduled trigger fires once at start for every organisation; let it finish so the run below is ours alone.
-        for (var i = 0; i < 100 && !await PlatformRunFinishedAsync(db); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(await PlatformRunFinishedAsync(db), "The scheduled expire-leases run did not run at start.");
 
         await using (var ctx = db.Factory.CreateForTenant(a.Id))
         {
@@ -56,17 +51,36 @@ public class JobRunTests
         Assert.Equal("Succeeded", run.Status);
         Assert.Equal(100, run.Progress);
         Assert.Contains("1 expired lease", run.Message, StringComparison.Ordinal);
+        Assert.Equal("web-test", run.Node);
         await using var check = db.Factory.CreateForTenant(a.Id);
         Assert.Equal(AssignmentStatus.Expired, (await check.Assignments.SingleAsync()).Status);
     }
 
-    private static async Task<bool> PlatformRunFinishedAsync(TestDatabase db)
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Schedules_OnOrOff_DefineOrRemoveTheRecurringJobs(TestProvider provider)
     {
-        await using var ctx = db.Factory.CreateSystem();
-        return await ctx.JobRuns.IgnoreQueryFilters().AnyAsync(r => r.TenantId == null && r.Status == RunStatus.Succeeded);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using (var on = new PortalFactory(db, jobs: true, schedules: true))
+        {
+            _ = on.Server;
+            var crons = Recurring(on);
+            Assert.Equal("* * * * *", crons["expire-leases"]);
+            Assert.Equal("*/2 * * * *", crons["recompute-quality"]);
+        }
+
+        await using var off = new PortalFactory(db, jobs: true, schedules: false);
+        _ = off.Server;
+        Assert.Empty(Recurring(off));
+    }
+
+    private static Dictionary<string, string> Recurring(PortalFactory app)
+    {
+        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
     }
 
     private sealed record Started(Guid RunId, string Status);
 
-    private sealed record RunView(Guid Id, string JobName, string Status, int Progress, string? Message, string? Error);
+    private sealed record RunView(Guid Id, string JobName, string Status, int Progress, string? Message, string? Error, string? Node);
 }

@@ -117,8 +117,9 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
             db.ChangeTracker.Clear();
         }
 
-        await transaction.CommitAsync(ct);
         var result = new AiLabelImportResult(labels.Count == 0 ? 0 : labels[^1].Line.LineNumber, labels.Count - replaced, replaced);
+        await progress.CompleteWithinAsync(db, Describe(result), ct);
+        await transaction.CommitAsync(ct);
         await progress.ReportAsync(100, Describe(result));
         return result;
     }

@@ -215,6 +215,9 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
 
             var now = clock.GetUtcNow().UtcDateTime;
             var good = outcomes.Where(o => o.Verdict is not null).Select(o => o.ItemId).ToList();
+
+            // A chunk's old labels go and its new ones come in one commit: a job killed between them loses no label.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.AiLabels.Where(l => good.Contains(l.ItemId)).ExecuteDeleteAsync(ct);
             foreach (var o in outcomes)
             {
@@ -251,6 +254,7 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
             }
 
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             asked += items.Count;
             await progress.ReportAsync(1 + (98 * asked / Math.Max(1, ids.Count)), $"{asked} of {ids.Count} asked: {labelled} labelled, {errors} error(s)");

@@ -74,6 +74,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
         }
 
+        var result = new ImportResult(lines, added, present);
+        await progress.CompleteWithinAsync(db, Describe(result), ct);
         await transaction.CommitAsync(ct);
         await hold.DisposeAsync();
 
@@ -84,7 +86,6 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             await db.Database.ExecuteSqlRawAsync("ANALYZE \"Items\"", ct);
         }
 
-        var result = new ImportResult(lines, added, present);
         await progress.ReportAsync(100, Describe(result));
         return result;
     }

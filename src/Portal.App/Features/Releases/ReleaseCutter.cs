@@ -47,6 +47,12 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         await using var db = dbFactory.CreateForTenant(tenantId);
         var release = await db.Releases.FirstOrDefaultAsync(r => r.Id == releaseId, ct)
             ?? throw new InvalidOperationException($"There is no release {releaseId} in this organisation.");
+        if (release.Status == ReleaseStatus.Ready)
+        {
+            // Cut by an earlier run of this job that died before it could record its end.
+            return;
+        }
+
         if (release.Status != ReleaseStatus.Cutting)
         {
             throw new InvalidOperationException($"Release '{release.Name}' is {release.Status.ToString().ToLowerInvariant()}; only a new release is cut.");

@@ -8,7 +8,6 @@ using Portal.App.Jobs;
 using Portal.Core.Aggregation;
 using Portal.Core.Rlthf;
 using Portal.TestSupport;
-using Quartz;
 
 namespace Portal.App.Tests.Features.Rlthf;
 
@@ -197,7 +196,7 @@ public class RlthfServiceTests
         var project = await db.CreateLoopProjectAsync(tenant.Id, pairs: 200, aiError: 0.25);
         var loop = Create(db);
         await loop.Service.StartAsync(tenant.Id, project.Project.Id, null, new StartRoundInput("10"));
-        var roundId = Guid.Parse(loop.Scheduling.Triggered[^1].Data.GetString(RunRlthfRoundJob.RoundIdKey)!);
+        var roundId = Guid.Parse(loop.Scheduling.Triggered[^1].Args.GetString(RunRlthfRoundJob.RoundIdKey)!);
 
         // The process dies while the reward model trains: here, the job's token is cancelled at the first progress report from the folds.
         using var dying = new CancellationTokenSource();
@@ -210,7 +209,7 @@ public class RlthfServiceTests
             Assert.Equal(0, await ctx.Items.CountAsync(i => i.Overlap != null));
         }
 
-        // Quartz re-fires a recoverable job on restart: the run plans the round from the start.
+        // Hangfire runs a job again when its node died: the run plans the round from the start.
         await loop.Service.PlanAsync(tenant.Id, roundId, null, CancellationToken.None);
         var round = (await loop.Service.RoundAsync(tenant.Id, project.Project.Id, 1))!;
         Assert.Equal((RoundStatus.AwaitingHumans, 10, 1), (round.Status, round.Selected, round.Model!.Version));
