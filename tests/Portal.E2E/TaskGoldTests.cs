@@ -51,7 +51,7 @@ public class TaskGoldTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await page.ReloadAsync();
             await Expect(page.GetByTestId("task-paused")).ToContainTextAsync("gold accuracy 40% after 5 gold items");
             await page.GotoAsync(new Uri(page.Url).AbsolutePath.Replace($"/projects/{projectId}/annotate", "/annotate", StringComparison.Ordinal));
-            var row = page.GetByRole(Microsoft.Playwright.AriaRole.Row).Filter(new() { HasText = Project });
+            var row = page.GetByTestId("annotator-project").Filter(new() { HasText = Project });
             await Expect(row.GetByTestId("project-paused")).ToBeVisibleAsync();
         }
         catch
