@@ -66,7 +66,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (standing?.PausedAt is not null)
         {
             return new NextTaskResult(NextTaskStatus.Paused, null,
-                "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r}" : ".") + " A project admin can reinstate you.");
+                "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r.TrimEnd('.')}." : ".") + " A project admin can reinstate you.");
         }
 
         // A task the annotator already holds comes back first, so that a guideline version published meanwhile does
