@@ -151,12 +151,13 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             Assert.True(submit.Height >= 40 && submit.X >= 0 && submit.X + submit.Width <= 390, $"submit at {submit.X}+{submit.Width}, {submit.Height} high");
             var rateButton = (await task.ChoiceRow.GetByTestId("choose-left").BoundingBoxAsync())!;
             Assert.True(rateButton.Height >= 40, $"the choice buttons are {rateButton.Height} px high on a phone");
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-phone.png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-phone.png") });
 
             // The dark theme, on a laptop screen: long responses scroll inside their panels, the choice stays on screen.
             await page.SetViewportSizeAsync(1366, 768);
             await page.GetByTestId("theme-toggle").ClickAsync();
             await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");
+            await page.Mouse.MoveAsync(600, 700);
             Assert.True(await task.ChoiceRow.IsVisibleAsync());
             var choice = (await task.ChoiceRow.BoundingBoxAsync())!;
             Assert.True(choice.Y + choice.Height <= 768, $"the choice row ends at {choice.Y + choice.Height}, below a 768 px screen");
