@@ -42,6 +42,27 @@ public sealed class PortalDatabase(string path)
         return list;
     }
 
+    /// <summary>
+    /// The annotator's answers in the project as the task page counts them (its "N of M rated by you"): gold items and
+    /// self-consistency repeats are not counted.
+    /// </summary>
+    public async Task<int> CountedAnnotationsOfAsync(string email, string projectName)
+    {
+        await using var db = await OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*)
+            FROM Annotations a
+            JOIN AspNetUsers u ON u.Id = a.AnnotatorId
+            JOIN Projects p ON p.Id = a.ProjectId
+            JOIN Items i ON i.Id = a.ItemId
+            WHERE u.NormalizedEmail = upper($email) AND p.Name = $project AND i.IsGold = 0 AND a.RepeatOf IS NULL
+            """;
+        command.Parameters.AddWithValue("$email", email);
+        command.Parameters.AddWithValue("$project", projectName);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The annotator's skipped assignments in the project: the reason given and the content flags (1 unsafe, 2 broken, 4 wrong language).</summary>
     public async Task<IReadOnlyList<(string Reason, int Flags)>> SkipsOfAsync(string email, string projectName)
     {

@@ -48,7 +48,9 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await task.PressAsync("Enter");
 
             await task.WaitForTaskAsync(2);
-            await Expect(task.DoneByMe).ToHaveAttributeAsync("data-count", "1");
+            // Gold items are counted on neither side of "N of M": the count is the ordinary items answered.
+            await Expect(task.DoneByMe).ToHaveAttributeAsync("data-count",
+                (await Database.CountedAnnotationsOfAsync(email, Likert)).ToString(CultureInfo.InvariantCulture));
             Assert.True(await task.WindowStillMarkedAsync(), "the next task came with a page load");
             await Expect(task.Rows.First).ToHaveAttributeAsync("data-value", "");
             var stored = Assert.Single(await Database.AnnotationsOfAsync(email, Likert));
@@ -86,12 +88,21 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await task.PressAsync("2");
             await Expect(task.StrengthRow).ToHaveAttributeAsync("data-value", "2");
             await ScreenshotAsync(page, "task-pairwise.png");
+
+            // ? lists every key over the page and ? or Esc closes it; the answer is untouched.
+            await task.PressAsync("?");
+            await Expect(page.GetByTestId("keys-overlay")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("keys-overlay")).ToContainTextAsync("both bad");
+            await task.PressAsync("Escape");
+            await Expect(page.GetByTestId("keys-overlay")).ToBeHiddenAsync();
+            await Expect(task.StrengthRow).ToHaveAttributeAsync("data-value", "2");
             await task.PressAsync("Enter");
 
             await task.WaitForTaskAsync(2);
             Assert.True(await task.WindowStillMarkedAsync(), "the next task came with a page load");
             await Expect(task.ChoiceRow).ToHaveAttributeAsync("data-value", "");
-            await Expect(task.DoneByMe).ToHaveAttributeAsync("data-count", "1");
+            await Expect(task.DoneByMe).ToHaveAttributeAsync("data-count",
+                (await Database.CountedAnnotationsOfAsync(email, Pairwise)).ToString(CultureInfo.InvariantCulture));
             var stored = Assert.Single(await Database.AnnotationsOfAsync(email, Pairwise));
             // The right-hand response is the item's B when A was shown on the left, else its A (PreferenceChoice A = 0, B = 1).
             Assert.Equal(stored.LeftIsA ? 1 : 0, stored.Choice);
@@ -129,6 +140,28 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             var right = (await task.Right.BoundingBoxAsync())!;
             Assert.True(right.Y >= left.Y + left.Height, $"B ({right.Y}) is not below A ({left.Y}+{left.Height})");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-narrow.png") });
+
+            // A phone: nothing wider than the screen, and the submit button within reach of a thumb.
+            await task.PressAsync("ArrowLeft");
+            await task.PressAsync("3");
+            await page.SetViewportSizeAsync(390, 844);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                "the task page is wider than a 390 px phone");
+            var submit = (await page.GetByTestId("submit").BoundingBoxAsync())!;
+            Assert.True(submit.Height >= 40 && submit.X >= 0 && submit.X + submit.Width <= 390, $"submit at {submit.X}+{submit.Width}, {submit.Height} high");
+            var rateButton = (await task.ChoiceRow.GetByTestId("choose-left").BoundingBoxAsync())!;
+            Assert.True(rateButton.Height >= 40, $"the choice buttons are {rateButton.Height} px high on a phone");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-phone.png") });
+
+            // The dark theme, on a laptop screen: long responses scroll inside their panels, the choice stays on screen.
+            await page.SetViewportSizeAsync(1366, 768);
+            await page.GetByTestId("theme-toggle").ClickAsync();
+            await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");
+            await page.Mouse.MoveAsync(600, 700);
+            Assert.True(await task.ChoiceRow.IsVisibleAsync());
+            var choice = (await task.ChoiceRow.BoundingBoxAsync())!;
+            Assert.True(choice.Y + choice.Height <= 768, $"the choice row ends at {choice.Y + choice.Height}, below a 768 px screen");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-dark.png") });
         }
         catch
         {

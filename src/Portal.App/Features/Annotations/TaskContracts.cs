@@ -66,13 +66,19 @@ public sealed record AnnotationInput(
     ContentFlags Flags = ContentFlags.None,
     int TimeOnTaskMs = 0);
 
-/// <summary>After a gold item, when the project shows explanations: whether the answer matched, and why the expected one is right.</summary>
-public sealed record GoldFeedback(bool Correct, string Explanation);
+/// <summary>
+/// After a gold item, when the project shows explanations: whether the answer matched, why the expected one is right,
+/// and the expected answer in the annotator's own terms (A and B as they were shown, attribute names and scores).
+/// </summary>
+public sealed record GoldFeedback(bool Correct, string Explanation, string? Expected = null);
 
 /// <summary>The stored annotation. <see cref="Replayed"/> is true when the same submit had already been stored.</summary>
 public sealed record SubmitResult(Guid AnnotationId, bool Replayed, GoldFeedback? Feedback);
 
-/// <summary>A project as an annotator sees it in their list.</summary>
+/// <summary>
+/// A project as an annotator sees it in their list. <see cref="Available"/> and <see cref="DoneByMe"/> count the same
+/// things: the project's ordinary items (gold items and self-consistency repeats are mixed in silently and counted by neither).
+/// </summary>
 public sealed record AnnotatorProject(Guid ProjectId, string Name, ProjectKind Kind, int Available, int DoneByMe, bool Paused);
 
 /// <summary>The task is gone for this annotator: not theirs, or no longer theirs to answer. Answered with 409 and the message.</summary>

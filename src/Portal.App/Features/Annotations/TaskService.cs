@@ -28,7 +28,10 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     private static readonly AssignmentStatus[] Taken = [AssignmentStatus.Leased, AssignmentStatus.Submitted, AssignmentStatus.Skipped];
 
-    /// <summary>The projects of an organisation with what is left for this annotator in each.</summary>
+    /// <summary>
+    /// The projects of an organisation with what is left for this annotator in each: the ordinary items they can still
+    /// get (the one they hold counts as left until they answer it), and the ones they answered.
+    /// </summary>
     public async Task<IReadOnlyList<AnnotatorProject>> ProjectsAsync(Guid orgId, Guid annotatorId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
@@ -36,9 +39,12 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 p.Id,
                 p.Name,
                 p.Kind,
-                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold && i.Claimed < p.Overlap
-                    && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status))),
-                db.Annotations.Count(a => a.ProjectId == p.Id && a.AnnotatorId == annotatorId),
+                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold
+                    && ((i.Claimed < (i.Overlap ?? p.Overlap)
+                            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status)))
+                        || db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && a.Status == AssignmentStatus.Leased))),
+                db.Annotations.Count(a => a.ProjectId == p.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null
+                    && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold)),
                 db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.PausedAt != null)))
             .ToListAsync(ct);
     }
@@ -60,7 +66,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (standing?.PausedAt is not null)
         {
             return new NextTaskResult(NextTaskStatus.Paused, null,
-                "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r}" : ".") + " A project admin can reinstate you.");
+                "You are paused in this project" + (standing.PauseReason is { Length: > 0 } r ? $": {r.TrimEnd('.')}." : ".") + " A project admin can reinstate you.");
         }
 
         // A task the annotator already holds comes back first, so that a guideline version published meanwhile does
@@ -453,8 +459,34 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     private static GoldFeedback? Feedback(Project project, Item item, Annotation annotation) =>
         project.Settings.Gold.ShowExplanation && item.Gold is { } gold
-            ? new GoldFeedback(annotation.GoldCorrect == true, gold.Explanation)
+            ? new GoldFeedback(annotation.GoldCorrect == true, gold.Explanation, Expected(project, gold, annotation.LeftIsA))
             : null;
+
+    /// <summary>The expected answer as the annotator saw the task: A is the response shown on the left.</summary>
+    private static string? Expected(Project project, GoldAnswer gold, bool leftIsA)
+    {
+        var parts = new List<string>();
+        if (gold.Choice is { } choice)
+        {
+            parts.Add(choice switch
+            {
+                PreferenceChoice.A => leftIsA ? "A is better" : "B is better",
+                PreferenceChoice.B => leftIsA ? "B is better" : "A is better",
+                PreferenceChoice.Tie => "a tie",
+                _ => "both bad",
+            });
+        }
+
+        foreach (var (key, score) in gold.Scores ?? new Dictionary<string, int>())
+        {
+            var name = project.Settings.Attributes.FirstOrDefault(a => a.Key == key)?.Name ?? key;
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} {score}") + (gold.Tolerance > 0
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (±{gold.Tolerance})")
+                : ""));
+        }
+
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
 
     private static NextTaskResult Assigned(Project project, Item item, Assignment assignment) =>
         new(NextTaskStatus.Assigned, View(project, item, assignment), null);

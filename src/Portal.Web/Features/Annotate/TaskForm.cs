@@ -395,3 +395,9 @@ public sealed class TaskForm
 
     private static string? NullIfBlank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
+
+/// <summary>A score clicked on a Likert row.</summary>
+public readonly record struct RowRating(TaskRow Row, int Value);
+
+/// <summary>A choice clicked on a per-attribute row.</summary>
+public readonly record struct AttributeChoice(string AttributeKey, ShownChoice Choice);

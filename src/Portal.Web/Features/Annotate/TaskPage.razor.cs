@@ -7,7 +7,7 @@ using Portal.App.Data;
 using Portal.App.Features.Annotations;
 using Portal.App.Features.Organisations;
 using Portal.Web.Components.Shared;
-using Radzen;
+using MudBlazor;
 
 namespace Portal.Web.Features.Annotate;
 
@@ -17,17 +17,10 @@ namespace Portal.Web.Features.Annotate;
 /// </summary>
 public sealed partial class TaskPage
 {
-    private const string General = "general";
+    private const string General = TaskSections.General;
 
     /// <summary>How long the page waits after a change before saving the draft, so typing does not write every key.</summary>
     private static readonly TimeSpan DraftDelay = TimeSpan.FromMilliseconds(300);
-
-    private static readonly (ContentFlags Flag, string Label, char Key)[] Flags =
-    [
-        (ContentFlags.Unsafe, "Unsafe", '1'),
-        (ContentFlags.Broken, "Broken", '2'),
-        (ContentFlags.WrongLanguage, "Wrong language", '3'),
-    ];
 
     private readonly SemaphoreSlim _saveLock = new(1, 1);
     private PageState _state = PageState.Loading;
@@ -41,6 +34,11 @@ public sealed partial class TaskPage
     private IReadOnlyList<AttributeDefinition>? _attributes;
     private int _seq;
     private int? _doneByMe;
+    private int? _available;
+    private bool _keysOpen;
+
+    /// <summary>The next task is on its way: the current one stays in place (dimmed) until it arrives, so nothing jumps.</summary>
+    private bool _loading;
     private string? _message;
     private Portal.App.Features.Guidelines.GuidelineDocument? _guidelines;
     private GoldFeedback? _feedback;
@@ -106,46 +104,13 @@ public sealed partial class TaskPage
         _ => "",
     };
 
-    private IEnumerable<(string[] Keys, string Action)> Legend
-    {
-        get
-        {
-            var kind = _kind;
-            var options = _options;
-            if (kind is null or ProjectKind.Likert or ProjectKind.LikertAndPairwise)
-            {
-                var (low, high) = _attributes is { Count: > 0 } a ? (a.Min(x => x.Min), a.Max(x => x.Max)) : (1, 7);
-                yield return ([Invariant(low), "…", Invariant(high)], "rate the current row, then the next");
-                yield return (["↑", "↓"], "previous / next row (Tab too)");
-            }
+    private IReadOnlyList<KeyHint> KeyHints => TaskKeys.For(_kind, _options, _attributes);
 
-            if (kind is null or ProjectKind.Pairwise or ProjectKind.LikertAndPairwise)
-            {
-                yield return (["←", "A"], "A is better");
-                yield return (["→", "B"], "B is better");
-                if (options?.AllowTie != false)
-                {
-                    yield return (["T"], "tie");
-                }
-
-                if (options?.AllowBothBad != false)
-                {
-                    yield return (["X"], "both bad");
-                }
-
-                if (options?.StrengthLevels is not 0)
-                {
-                    yield return (["1", "…", Invariant(options?.StrengthLevels ?? 3)], "how much better, after A or B");
-                }
-            }
-
-            yield return (["Enter"], "submit");
-            yield return (["S"], "skip: type why, then Enter");
-            yield return (["F"], "flag content: then 1 unsafe, 2 broken, 3 wrong language");
-            yield return (["Esc"], "leave a text box");
-            yield return (["Ctrl", "Enter"], "submit from a text box");
-        }
-    }
+    private List<BreadcrumbItem> Breadcrumbs =>
+    [
+        new("Your projects", $"/orgs/{OrgId}/annotate"),
+        new(string.IsNullOrEmpty(_projectName) ? "Project" : _projectName, null, disabled: true),
+    ];
 
     protected override async Task OnParametersSetAsync()
     {
@@ -169,7 +134,7 @@ public sealed partial class TaskPage
         _loadedProjectId = ProjectId;
         var mine = (await Tasks.ProjectsAsync(OrgId, _userId)).FirstOrDefault(p => p.ProjectId == ProjectId);
         _projectName = mine?.Name ?? _projectName;
-        _doneByMe = mine?.DoneByMe;
+        (_doneByMe, _available) = (mine?.DoneByMe, mine?.Available);
         _kind = mine?.Kind;
         _calibration = (await Calibration.MineAsync(OrgId, _userId))
             .FirstOrDefault(r => r.ProjectId == ProjectId && r.Status == Portal.App.Data.CalibrationStatus.Open && r.Answered < r.Items);
@@ -200,7 +165,20 @@ public sealed partial class TaskPage
     [JSInvokable]
     public async Task OnKey(string key)
     {
-        if (_disposed || _submitting)
+        if (_disposed)
+        {
+            return;
+        }
+
+        // The list of keys opens and closes anywhere on the page; while it shows, the other keys wait.
+        if (key == "?" || (_keysOpen && key == "Escape"))
+        {
+            _keysOpen = key == "?" && !_keysOpen;
+            StateHasChanged();
+            return;
+        }
+
+        if (_keysOpen || _submitting || _loading)
         {
             return;
         }
@@ -222,7 +200,7 @@ public sealed partial class TaskPage
 
         if (_flagsOpen && key is "1" or "2" or "3")
         {
-            await ToggleFlagAsync(Flags[key[0] - '1'].Flag);
+            await ToggleFlagAsync(TaskFlags.All[key[0] - '1'].Flag);
             return;
         }
 
@@ -278,13 +256,13 @@ public sealed partial class TaskPage
     [JSInvokable]
     public Task FlushDraft() => SaveDraftNowAsync();
 
-    private Task RateAsync(TaskRow row, int value) => Change(f => f.Rate(row, value));
+    private Task RateAsync(RowRating rating) => Change(f => f.Rate(rating.Row, rating.Value));
 
     private Task ChooseAsync(ShownChoice choice) => Change(f => f.Choose(choice));
 
     private Task StrengthAsync(int level) => Change(f => f.SetStrength(level));
 
-    private Task AttributeChoiceAsync(string key, ShownChoice choice) => Change(f => f.ChooseForAttribute(key, choice));
+    private Task AttributeChoiceAsync(AttributeChoice choice) => Change(f => f.ChooseForAttribute(choice.AttributeKey, choice.Choice));
 
     private Task ToggleFlagAsync(ContentFlags flag) => Change(f =>
     {
@@ -294,7 +272,7 @@ public sealed partial class TaskPage
 
     private Task Change(Func<TaskForm, bool> change, bool focus = true)
     {
-        if (_form is not null && !_submitting && change(_form))
+        if (_form is not null && !_submitting && !_loading && change(_form))
         {
             _errors.RemoveAll(e => e.Field != General);
             DraftChanged();
@@ -309,33 +287,36 @@ public sealed partial class TaskPage
         return Task.CompletedTask;
     }
 
-    // Bound with @bind so that Blazor keeps what the browser already shows while the server catches up with fast typing.
-    private string Comment
+    private void CommentChanged(string? text)
     {
-        get => _form?.Draft.Comment ?? "";
-        set => _form?.SetComment(value ?? "");
+        _form?.SetComment(text ?? "");
+        TextChanged("comment");
     }
 
-    private string Rationale
+    private void RationaleChanged(string? text)
     {
-        get => _form?.Draft.Rationale ?? "";
-        set => _form?.SetRationale(value ?? "");
+        _form?.SetRationale(text ?? "");
+        TextChanged("rationale");
     }
 
-    private void CommentChanged() => TextChanged("comment");
+    private static string RationaleLabel(TaskForm form) => form.Options.RequireRationale
+        ? $"Rationale (required, at least {form.Options.RationaleMinLength} characters)"
+        : "Rationale (optional)";
 
-    private void RationaleChanged() => TextChanged("rationale");
+    private void ToggleKeys() => _keysOpen = !_keysOpen;
+
+    private void CloseKeys() => _keysOpen = false;
 
     private void TextChanged(string section)
     {
-        _errors.RemoveAll(p => SectionOf(p.Field) == section);
+        _errors.RemoveAll(p => TaskSections.Of(p.Field) == section);
         DraftChanged();
     }
 
     private void OpenSkip()
     {
         _skipOpen = true;
-        _focusSelector = "#task-skip-reason";
+        _focusSelector = "[data-testid=skip-reason]";
     }
 
     private void CancelSkip()
@@ -347,14 +328,6 @@ public sealed partial class TaskPage
 
     private void ToggleFlagsPanel() => _flagsOpen = !_flagsOpen;
 
-    private async Task SkipKeyAsync(KeyboardEventArgs e)
-    {
-        if (e.Key == "Enter" && !e.CtrlKey && !e.MetaKey)
-        {
-            await ConfirmSkipAsync();
-        }
-    }
-
     private async Task SubmitAsync()
     {
         if (_form is not { } form || _submitting || _state != PageState.Task)
@@ -365,7 +338,7 @@ public sealed partial class TaskPage
         _errors = [.. form.Problems()];
         if (_errors.Count > 0)
         {
-            _focusSelector = _errors[0].Row is { } row ? RowSelector(row) : "#task-rationale";
+            _focusSelector = _errors[0].Row is { } row ? RowSelector(row) : "[data-testid=rationale]";
             StateHasChanged();
             return;
         }
@@ -374,10 +347,7 @@ public sealed partial class TaskPage
         {
             var result = await Tasks.SubmitAsync(OrgId, form.Task.AssignmentId, _userId, form.ToInput(Now));
             CancelPendingSave();
-            if (!result.Replayed && _doneByMe is { } done)
-            {
-                _doneByMe = done + 1;
-            }
+            await RefreshProgressAsync();
 
             if (result.Feedback is { } feedback)
             {
@@ -404,7 +374,7 @@ public sealed partial class TaskPage
         if (reason.Length == 0)
         {
             _errors = [new("reason", "Say why you skip this task.")];
-            _focusSelector = "#task-skip-reason";
+            _focusSelector = "[data-testid=skip-reason]";
             StateHasChanged();
             return;
         }
@@ -413,6 +383,7 @@ public sealed partial class TaskPage
         {
             await Tasks.SkipAsync(OrgId, form.Task.AssignmentId, _userId, reason, form.Draft.Flags);
             CancelPendingSave();
+            await RefreshProgressAsync();
             await LoadNextAsync();
         });
     }
@@ -448,10 +419,34 @@ public sealed partial class TaskPage
         StateHasChanged();
     }
 
+    /// <summary>The counts of the header, read again after an answer (a gold item or a replayed submit changes neither).</summary>
+    private async Task RefreshProgressAsync()
+    {
+        var mine = (await Tasks.ProjectsAsync(OrgId, _userId)).FirstOrDefault(p => p.ProjectId == ProjectId);
+        (_doneByMe, _available) = (mine?.DoneByMe ?? _doneByMe, mine?.Available ?? _available);
+    }
+
     private async Task LoadNextAsync()
     {
         CancelPendingSave();
-        _state = PageState.Loading;
+        _dirty = false;
+        _loading = true;
+        if (RendererInfo.IsInteractive && _state != PageState.Loading)
+        {
+            StateHasChanged();
+        }
+
+        NextTaskResult? next;
+        try
+        {
+            next = await Tasks.NextAsync(OrgId, ProjectId, _userId);
+        }
+        finally
+        {
+            _loading = false;
+        }
+
+        // The answer replaces what was shown in one render: the old task, feedback or message goes when the new one comes.
         _form = null;
         _feedback = null;
         _message = null;
@@ -460,9 +455,6 @@ public sealed partial class TaskPage
         _flagsOpen = false;
         _skipReason = "";
         _draftStatus = DraftStatus.None;
-        _dirty = false;
-
-        var next = await Tasks.NextAsync(OrgId, ProjectId, _userId);
         if (next is null)
         {
             _missing = true;
@@ -591,45 +583,7 @@ public sealed partial class TaskPage
 
     private static string RowSelector(TaskRow row) => $"[data-row=\"{row.Id}\"]";
 
-    /// <summary>Where a problem is shown: next to its field when the page has it, else above the buttons.</summary>
-    private static string SectionOf(string field)
-    {
-        var f = field.ToLowerInvariant();
-        return f switch
-        {
-            _ when f.Contains("scoresright", StringComparison.Ordinal) => "scoresRight",
-            _ when f.Contains("score", StringComparison.Ordinal) => "scores",
-            _ when f.Contains("attributechoice", StringComparison.Ordinal) => "attributeChoices",
-            _ when f.Contains("strength", StringComparison.Ordinal) => "strength",
-            _ when f.Contains("choice", StringComparison.Ordinal) => "choice",
-            _ when f.Contains("rationale", StringComparison.Ordinal) => "rationale",
-            _ when f.Contains("comment", StringComparison.Ordinal) => "comment",
-            _ when f.Contains("reason", StringComparison.Ordinal) => "reason",
-            _ => General,
-        };
-    }
-
-    private static string Invariant(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     private static string SideLabel(string side) => side == "left" ? "A" : "B";
-
-    private static string? CurrentClass(TaskForm form, TaskRow row) => form.IsCurrent(row) ? "is-current" : null;
-
-    private static Variant Pressed(bool on) => on ? Variant.Filled : Variant.Outlined;
-
-    private static ButtonStyle Style(bool on) => on ? ButtonStyle.Primary : ButtonStyle.Base;
-
-    private static string Aria(bool on) => on ? "true" : "false";
-
-    /// <summary>Words for the strength levels: 3 levels read slightly, clearly, much better.</summary>
-    private static string StrengthLabel(int level, int levels) => (levels, level) switch
-    {
-        (1, _) => "better",
-        (_, 1) => "slightly",
-        _ when level == levels => "much",
-        (3, 2) => "clearly",
-        _ => "",
-    };
 
     public async ValueTask DisposeAsync()
     {

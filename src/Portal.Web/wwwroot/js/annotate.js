@@ -3,7 +3,7 @@
 // page leaving (reload, close, another site) to FlushDraft.
 window.portalAnnotate = (function () {
   const shortcutKeys = new Set([
-    "Enter", "Escape", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "a", "b", "t", "x", "s", "f",
+    "Enter", "Escape", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "a", "b", "t", "x", "s", "f", "?",
   ]);
 
   function isTextEntry(el) {
@@ -46,8 +46,8 @@ window.portalAnnotate = (function () {
       }
 
       if (e.ctrlKey || e.altKey || e.metaKey) return;
-      // The header and the menu keep their own keys (Enter follows a link there).
-      if (target && target.closest && target.closest(".rz-header, .rz-sidebar, .rz-popup, [data-shortcuts=off]")) return;
+      // The app bar, the menu and popovers keep their own keys (Enter follows a link there).
+      if (target && target.closest && target.closest(".mud-appbar, .mud-drawer, .mud-popover, [data-shortcuts=off]")) return;
       const key = keyOf(e);
       if (key === null) return;
       e.preventDefault();

@@ -343,19 +343,26 @@ public class TaskServiceTests
         }
 
         var me = s.Tenant.Member(OrgRoles.Annotator).Id;
-        var feedback = new List<GoldFeedback?>();
+        var feedback = new List<(GoldFeedback? Feedback, ShownChoice Picked)>();
         for (var i = 0; i < 2; i++)
         {
             var task = await NextTaskAsync(s, project.Id, me);
 
             // Always the response that is not A: wrong on every gold item.
             var notA = task.Left.StartsWith("Answer A", StringComparison.Ordinal) ? ShownChoice.Right : ShownChoice.Left;
-            feedback.Add((await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, me, Pick(notA))).Feedback);
+            feedback.Add(((await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, me, Pick(notA))).Feedback, notA));
         }
 
-        // Rate 1: every task is gold while unseen gold items remain; the second wrong gold answer pauses.
-        Assert.Equal(2, feedback.Count(f => f is not null));
-        Assert.All(feedback.Where(f => f is not null), f => Assert.Equal(new GoldFeedback(false, "A answers the question."), f));
+        // Rate 1: every task is gold while unseen gold items remain; the second wrong gold answer pauses. The expected
+        // answer is told in the sides the annotator saw: the one they did not pick.
+        Assert.Equal(2, feedback.Count(f => f.Feedback is not null));
+        Assert.All(feedback, f => Assert.Equal(
+            new GoldFeedback(false, "A answers the question.", f.Picked == ShownChoice.Right ? "A is better" : "B is better"), f.Feedback));
+
+        // Gold items count neither as tasks for the annotator nor as done by them.
+        var listed = Assert.Single(await s.Tasks.ProjectsAsync(s.Tenant.Id, me), p => p.ProjectId == project.Id);
+        Assert.Equal(0, listed.DoneByMe);
+        Assert.Equal(3, listed.Available);
         var paused = await s.Tasks.NextAsync(s.Tenant.Id, project.Id, me);
         Assert.Equal(NextTaskStatus.Paused, paused!.Status);
         Assert.Contains("gold accuracy 0%", paused.Message, StringComparison.Ordinal);
