@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.App.Data;
+using Portal.App.Features.Organisations;
 
 namespace Portal.App.Jobs;
 
@@ -87,6 +88,13 @@ public abstract class PortalJob(IDbContextFactory<PortalDbContext> dbFactory, Ti
             await RunAsync(args.TenantId, args, progress, ct);
             await FinishAsync(runId, RunStatus.Succeeded, null, CancellationToken.None);
             AfterDone(args);
+        }
+        catch (PortalValidationException ex)
+        {
+            // A person's bad input (a wrong line in an upload) is information for the log, not a failure of the portal.
+            logger.LogInformation("Job {Job} run {RunId} refused its input: {Problem}", Name, runId, ex.Message);
+            await FinishAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
+            throw;
         }
         catch (Exception ex)
         {
