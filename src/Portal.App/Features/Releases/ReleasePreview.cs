@@ -11,21 +11,22 @@ namespace Portal.App.Features.Releases;
 /// <param name="Csv">Whether the lines are CSV (else JSON Lines).</param>
 public sealed record ReleaseFilePreview(string Format, string Description, IReadOnlyList<string> Lines, bool Csv);
 
-/// <summary>
-/// Previews of a release's files: each file is written by <see cref="ReleaseExporter"/> into a stream that keeps only the
-/// first lines and then stops the writer, so a preview reads a batch of rows, never the whole file.
-/// </summary>
+/// <summary>Limits of <see cref="ReleaseExporter.PreviewAsync"/>.</summary>
 public static class ReleasePreviews
 {
     /// <summary>Longer lines are cut (a long conversation would otherwise fill the page).</summary>
     public const int MaxLineChars = 2000;
+}
 
+/// <summary>
+/// Previews of a release's files: each file is written into a stream that keeps only the first lines and then stops the
+/// writer, so a preview reads one batch of rows, never the whole file.
+/// </summary>
+public sealed partial class ReleaseExporter
+{
     /// <summary>The first <paramref name="rows"/> rows of each file of the release that can be written (ties left out); null when there is no such release.</summary>
-    public static async Task<IReadOnlyList<ReleaseFilePreview>?> PreviewAsync(this ReleaseExporter exporter, IDbContextFactory<PortalDbContext> dbFactory, Guid tenantId,
-        Guid releaseId, int rows = 3, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ReleaseFilePreview>?> PreviewAsync(Guid tenantId, Guid releaseId, int rows = 3, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(exporter);
-        ArgumentNullException.ThrowIfNull(dbFactory);
         Release? release;
         await using (var db = dbFactory.CreateForTenant(tenantId))
         {
@@ -53,7 +54,7 @@ public static class ReleasePreviews
             var capture = new FirstLinesStream(format.IsCsv() ? rows + 1 : rows);
             try
             {
-                await exporter.WriteAsync(tenantId, release, format, keepTies: false, capture, null, ct);
+                await WriteAsync(tenantId, release, format, keepTies: false, capture, null, ct);
                 await capture.FlushAsync(ct);
             }
             catch (FirstLinesStream.EnoughException)
@@ -106,7 +107,7 @@ public static class ReleasePreviews
                         throw new EnoughException();
                     }
                 }
-                else if (_current.Length < MaxLineChars * 4)
+                else if (_current.Length < ReleasePreviews.MaxLineChars * 4)
                 {
                     _current.WriteByte(b);
                 }
@@ -140,7 +141,7 @@ public static class ReleasePreviews
         private static string Text(MemoryStream bytes)
         {
             var text = Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length).TrimEnd('\r');
-            return text.Length <= MaxLineChars ? text : text[..MaxLineChars] + "…";
+            return text.Length <= ReleasePreviews.MaxLineChars ? text : text[..ReleasePreviews.MaxLineChars] + "…";
         }
 
         public sealed class EnoughException : Exception
