@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
 using Portal.App.Features.Releases;
 using Portal.TestSupport;
 using Portal.Web.Components.Tests.Features.Releases;
@@ -60,5 +62,36 @@ public class ClientReleasePageTests : DeliveryComponentTest
 
         cut.WaitForElement("[data-testid=not-found]");
         Assert.Empty(cut.FindAll("[data-testid=release-preview]"));
+    }
+    [Fact]
+    public async Task Render_GrantedLikertRelease_PreviewShowsTheCsvHeaderAndFirstRows()
+    {
+        var db = await UseDatabaseAsync();
+        var tenant = await db.CreateTestTenantAsync("Likert");
+        var project = await db.CreateTaskProjectAsync(tenant.Id, ProjectKind.Likert, items: 5, overlap: 1, name: "Likert");
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            foreach (var item in ctx.Items.AsNoTracking().Where(i => i.ProjectId == project.Id).OrderBy(i => i.ExternalId).ToList())
+            {
+                await db.AddTestAnnotationAsync(tenant.Id, item, tenant.Member(OrgRoles.Annotator).Id, null, new Dictionary<string, int> { ["helpfulness"] = 6 });
+            }
+        }
+
+        var admin = tenant.Member(OrgRoles.ProjectAdmin).Id;
+        var release = await db.CutTestReleaseAsync(tenant.Id, project.Id, "likert v1", admin);
+        await db.ReleaseService().GrantAsync(tenant.Id, project.Id, release.Id, tenant.Member(OrgRoles.Client).Id, admin);
+        var csv = Encoding.UTF8.GetString(await db.ExportTestReleaseAsync(tenant.Id, release, "likert-items-csv")).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        SignIn("client", tenant.Member(OrgRoles.Client).Id);
+        RenderProviders();
+        var cut = Render<ClientReleasePage>(p => p.Add(x => x.OrgId, tenant.Id).Add(x => x.ReleaseId, release.Id));
+        cut.WaitForElement("[data-testid=release-preview-tabs]");
+
+        cut.FindAll(".mud-tab").Single(t => t.TextContent.Trim().Equals("likert-items-csv", StringComparison.OrdinalIgnoreCase)).Click();
+
+        var preview = cut.WaitForElement("[data-testid=preview-likert-items-csv]");
+        var lines = preview.QuerySelectorAll("[data-testid=preview-line]").Select(l => l.TextContent).ToList();
+        Assert.Equal(csv.Take(4), lines);
+        Assert.Contains("helpfulness_mean", lines[0], StringComparison.Ordinal);
+        Assert.Contains("the header and the first 3 row(s)", cut.Find("[data-testid=release-preview]").TextContent, StringComparison.Ordinal);
     }
 }
