@@ -1,5 +1,5 @@
-using Portal.Web.Components.Tests.Features.Releases;
 using Portal.TestSupport;
+using Portal.Web.Components.Tests.Features.Releases;
 using Portal.Web.Features.AiLabels;
 
 namespace Portal.Web.Components.Tests.Features.AiLabels;

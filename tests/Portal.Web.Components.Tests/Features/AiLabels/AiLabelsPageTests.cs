@@ -1,10 +1,10 @@
-using Portal.Web.Components.Tests.Features.Releases;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
 using Portal.App.Features.AiLabels;
 using Portal.TestSupport;
+using Portal.Web.Components.Tests.Features.Releases;
 using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Projects;
 

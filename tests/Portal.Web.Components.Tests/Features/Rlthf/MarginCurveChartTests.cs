@@ -1,5 +1,5 @@
-using Portal.Web.Components.Tests.Features.Releases;
 using Portal.App.Features.Rlthf;
+using Portal.Web.Components.Tests.Features.Releases;
 using Portal.Web.Features.Rlthf;
 
 namespace Portal.Web.Components.Tests.Features.Rlthf;

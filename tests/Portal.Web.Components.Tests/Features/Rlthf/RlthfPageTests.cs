@@ -1,6 +1,6 @@
-using Portal.Web.Components.Tests.Features.Releases;
 using Portal.App.Data;
 using Portal.TestSupport;
+using Portal.Web.Components.Tests.Features.Releases;
 using Portal.Web.Features.Projects;
 using Portal.Web.Features.Rlthf;
 
