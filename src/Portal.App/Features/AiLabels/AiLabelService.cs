@@ -166,7 +166,15 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     /// <summary>A page of the project's AI labels, newest first, each with the human curated label; null when there is no such project.</summary>
-    public async Task<AiLabelPage?> ListAsync(Guid orgId, Guid projectId, int skip, int take, CancellationToken ct = default)
+    public Task<AiLabelPage?> ListAsync(Guid orgId, Guid projectId, int skip, int take, CancellationToken ct = default) =>
+        ListAsync(orgId, projectId, skip, take, null, null, false, ct);
+
+    /// <summary>
+    /// A page of the project's AI labels searched by item external id, model or rationale and sorted by <c>created</c> (the
+    /// default, newest first), <c>confidence</c>, <c>model</c> or <c>choice</c>, paged in the database; null when there is no such project.
+    /// </summary>
+    public async Task<AiLabelPage?> ListAsync(Guid orgId, Guid projectId, int skip, int take, string? search, string? sortBy, bool descending,
+        CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
         if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
@@ -175,9 +183,23 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
         }
 
         var labels = db.AiLabels.Where(l => l.ProjectId == projectId);
+        if (search?.Trim() is { Length: > 0 } text)
+        {
+            labels = labels.Where(l => l.Model.Contains(text)
+                || (l.Rationale != null && l.Rationale.Contains(text))
+                || db.Items.Any(i => i.Id == l.ItemId && i.ExternalId != null && i.ExternalId.Contains(text)));
+        }
+
         var total = await labels.CountAsync(ct);
-        var rows = await labels
-            .OrderByDescending(l => l.CreatedAt).ThenBy(l => l.ItemId)
+        var sorted = sortBy switch
+        {
+            "confidence" => descending ? labels.OrderByDescending(l => l.Confidence) : labels.OrderBy(l => l.Confidence),
+            "model" => descending ? labels.OrderByDescending(l => l.Model) : labels.OrderBy(l => l.Model),
+            "choice" => descending ? labels.OrderByDescending(l => l.Choice) : labels.OrderBy(l => l.Choice),
+            "created" when !descending => labels.OrderBy(l => l.CreatedAt),
+            _ => labels.OrderByDescending(l => l.CreatedAt),
+        };
+        var rows = await sorted.ThenBy(l => l.ItemId)
             .Skip(Math.Max(0, skip))
             .Take(Math.Clamp(take, 1, MaxTake))
             .Select(l => new

@@ -14,7 +14,7 @@ namespace Portal.App.Features.Releases;
 /// writer's chunk, never the file. The same rows give the same bytes, so a range request is served by writing the file
 /// again and skipping to the offset.
 /// </summary>
-public sealed class ReleaseExporter(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> dbFactory)
 {
     /// <summary>Rows read per query.</summary>
     public const int Batch = 1000;

@@ -22,6 +22,15 @@ public sealed record ReleaseDetail(ReleaseSummary Summary, ReleaseFilters Filter
 /// <summary>What a client sees of a granted release (no grants, no download log of others).</summary>
 public sealed record ClientRelease(ReleaseSummary Summary, ReleaseStats Stats, IReadOnlyList<ReleaseFile> Files, string Card);
 
+/// <summary>One page of a list that pages in the database, and how many rows the whole (filtered) list has.</summary>
+public sealed record ReleasePage<T>(IReadOnlyList<T> Items, int Total);
+
+/// <summary>What a page of a list asks for: rows to skip and take, a search text and a sort column (by name).</summary>
+public sealed record ReleaseListQuery(int Skip = 0, int Take = 20, string? Search = null, string? SortBy = null, bool Descending = false)
+{
+    public const int MaxTake = 200;
+}
+
 /// <summary>A release that may be downloaded by the asking user, loaded for the download.</summary>
 public sealed record DownloadableRelease(Release Release, string ProjectName);
 
@@ -93,6 +102,81 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
         }
 
         return await Summaries(db, db.Releases.Where(r => r.ProjectId == projectId)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// A page of the project's releases, searched by name and sorted by <c>name</c>, <c>status</c>, <c>items</c>, <c>ratings</c> or
+    /// <c>created</c> (the default, newest first), paged in the database. Null when there is no such project.
+    /// </summary>
+    public async Task<ReleasePage<ReleaseSummary>?> PageAsync(Guid orgId, Guid projectId, ReleaseListQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        var releases = db.Releases.AsNoTracking().Where(r => r.ProjectId == projectId);
+        if (query.Search?.Trim() is { Length: > 0 } search)
+        {
+            releases = releases.Where(r => r.Name.Contains(search));
+        }
+
+        var total = await releases.CountAsync(ct);
+        var d = query.Descending;
+        var sorted = query.SortBy switch
+        {
+            "name" => d ? releases.OrderByDescending(r => r.Name) : releases.OrderBy(r => r.Name),
+            "status" => d ? releases.OrderByDescending(r => r.Status) : releases.OrderBy(r => r.Status),
+            "items" => d ? releases.OrderByDescending(r => r.Items) : releases.OrderBy(r => r.Items),
+            "ratings" => d ? releases.OrderByDescending(r => r.Ratings) : releases.OrderBy(r => r.Ratings),
+            "created" when !d => releases.OrderBy(r => r.CreatedAt),
+            _ => releases.OrderByDescending(r => r.CreatedAt),
+        };
+        var items = await sorted.ThenByDescending(r => r.Id)
+            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, ReleaseListQuery.MaxTake))
+            .Join(db.Projects, r => r.ProjectId, p => p.Id, (r, p) => new ReleaseSummary(r.Id, r.ProjectId, p.Name, r.Name, r.Status, r.Pairwise, r.Items, r.Ties,
+                r.BothBad, r.Ratings, r.Annotators, r.SnapshotSha256, r.CreatedAt, r.CompletedAt, r.Error, r.JobRunId))
+            .ToListAsync(ct);
+        return new ReleasePage<ReleaseSummary>(items, total);
+    }
+
+    /// <summary>
+    /// A page of a release's download log, searched by e-mail or format and sorted by <c>at</c> (the default, newest first),
+    /// <c>email</c>, <c>format</c> or <c>bytes</c>, paged in the database. Null when there is no such release.
+    /// </summary>
+    public async Task<ReleasePage<DownloadLogView>?> DownloadsPageAsync(Guid orgId, Guid projectId, Guid releaseId, ReleaseListQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Releases.AnyAsync(r => r.Id == releaseId && r.ProjectId == projectId, ct))
+        {
+            return null;
+        }
+
+        var logs = db.DownloadLogs.AsNoTracking().Where(x => x.ReleaseId == releaseId)
+            .Select(x => new { Log = x, Email = db.Users.Where(u => u.Id == x.UserId).Select(u => u.Email).FirstOrDefault() });
+        if (query.Search?.Trim() is { Length: > 0 } search)
+        {
+            logs = logs.Where(x => (x.Email != null && x.Email.Contains(search)) || x.Log.Format.Contains(search));
+        }
+
+        var total = await logs.CountAsync(ct);
+        var d = query.Descending;
+        var sorted = query.SortBy switch
+        {
+            "email" => d ? logs.OrderByDescending(x => x.Email) : logs.OrderBy(x => x.Email),
+            "format" => d ? logs.OrderByDescending(x => x.Log.Format) : logs.OrderBy(x => x.Log.Format),
+            "bytes" => d ? logs.OrderByDescending(x => x.Log.Bytes) : logs.OrderBy(x => x.Log.Bytes),
+            "at" when !d => logs.OrderBy(x => x.Log.At),
+            _ => logs.OrderByDescending(x => x.Log.At),
+        };
+        var items = await sorted.ThenBy(x => x.Log.Id)
+            .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, ReleaseListQuery.MaxTake))
+            .Select(x => new DownloadLogView(x.Email ?? "(portal export)", x.Log.Format, x.Log.Via, x.Log.Gzip, x.Log.RangeStart, x.Log.Bytes, x.Log.At))
+            .ToListAsync(ct);
+        return new ReleasePage<DownloadLogView>(items, total);
     }
 
     public async Task<ReleaseDetail?> GetAsync(Guid orgId, Guid projectId, Guid releaseId, CancellationToken ct = default)

@@ -77,6 +77,41 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// A page of the items a round sent to humans, searched by external id and sorted by <c>rank</c> (the default), <c>margin</c>
+    /// or <c>answer</c>, paged in the database; null when there is no such round.
+    /// </summary>
+    public async Task<(IReadOnlyList<RoundItemView> Items, int Total)?> SelectedPageAsync(Guid orgId, Guid projectId, int number, int skip, int take,
+        string? search = null, string? sortBy = null, bool descending = false, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var round = await db.RlthfRounds.AsNoTracking().FirstOrDefaultAsync(r => r.ProjectId == projectId && r.Number == number, ct);
+        if (round is null)
+        {
+            return null;
+        }
+
+        var rows = db.RlthfRoundItems.AsNoTracking()
+            .Where(r => r.RoundId == round.Id && r.Role == RoundItemRole.Selected)
+            .Join(db.Items, r => r.ItemId, i => i.Id, (r, i) => new { r.ItemId, i.ExternalId, r.Rank, r.Margin, r.Label, r.HumanChoice });
+        if (search?.Trim() is { Length: > 0 } text)
+        {
+            rows = rows.Where(r => r.ExternalId != null && r.ExternalId.Contains(text));
+        }
+
+        var total = await rows.CountAsync(ct);
+        var sorted = sortBy switch
+        {
+            "margin" => descending ? rows.OrderByDescending(r => r.Margin) : rows.OrderBy(r => r.Margin),
+            "answer" => descending ? rows.OrderByDescending(r => r.HumanChoice) : rows.OrderBy(r => r.HumanChoice),
+            _ => descending ? rows.OrderByDescending(r => r.Rank) : rows.OrderBy(r => r.Rank),
+        };
+        var items = await sorted.ThenBy(r => r.Rank).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
+            .Select(r => new RoundItemView(r.ItemId, r.ExternalId, r.Rank, r.Margin, r.Label, r.HumanChoice))
+            .ToListAsync(ct);
+        return (items, total);
+    }
+
     /// <summary>Checks the knobs, records the round and queues its job. Every problem names its field; nothing is saved then.</summary>
     /// <param name="launch">False records the round without queueing a job: the caller plans it itself (the CLI, in the foreground).</param>
     /// <returns>The round's number; null when there is no such project.</returns>
