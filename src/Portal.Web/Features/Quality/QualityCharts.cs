@@ -25,12 +25,16 @@ public static class QualityCharts
                 [new ChartSeries<double> { Name = "% raw agreement", Data = dimensions.Select(d => Percent(d.PercentAgreement!.Value)).ToArray() }]);
     }
 
-    /// <summary>Alpha per dimension over time: one line per dimension, one point per week (weeks without a value are gaps).</summary>
+    /// <summary>
+    /// Alpha per dimension over time: one line per dimension, one point per week (weeks without a value are gaps);
+    /// empty until the annotations span two weeks.
+    /// </summary>
     public static ChartView AgreementOverTime(QualityReport report)
     {
         var weekly = report.Weekly.Where(w => w.Alpha is not null).ToList();
-        if (weekly.Count == 0)
+        if (weekly.Select(w => w.WeekStart).Distinct().Count() < 2)
         {
+            // One week is one point, not a trend: the cards show its alpha.
             return ChartView.Empty;
         }
 

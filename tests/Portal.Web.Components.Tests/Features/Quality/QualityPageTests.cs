@@ -139,15 +139,23 @@ public class QualityPageTests : QualityAreaTest
     }
 
     [Fact]
-    public async Task Charts_FromRealRows_AgreementOverTimeHasALinePerDimensionWithAlpha()
+    public async Task Charts_FromRealRowsOverTwoWeeks_AgreementOverTimeHasALinePerDimensionAndAPointPerWeek()
     {
         var (project, _) = await AnnotatedAsync();
-        var report = await Services.GetRequiredService<QualityService>().RecomputeAsync(OrgId, project.Id);
+        var quality = Services.GetRequiredService<QualityService>();
+        Assert.True(QualityCharts.AgreementOverTime(await quality.RecomputeAsync(OrgId, project.Id)).IsEmpty);
+        await using (var ctx = Db.Factory.CreateForTenant(OrgId))
+        {
+            var first = await ctx.Annotations.Where(a => a.ProjectId == project.Id).OrderBy(a => a.ItemId).Take(12).ToListAsync();
+            first.ForEach(a => a.CreatedAt = a.CreatedAt.AddDays(-14));
+            await ctx.SaveChangesAsync();
+        }
 
+        var report = await quality.RecomputeAsync(OrgId, project.Id);
         var weekly = QualityCharts.AgreementOverTime(report);
 
-        var expected = report.Weekly.Where(w => w.Alpha is not null).Select(w => w.Key).Distinct().Count();
-        Assert.Equal(expected, weekly.Series.Count);
+        Assert.Equal(report.Weekly.Where(w => w.Alpha is not null).Select(w => w.Key).Distinct().Count(), weekly.Series.Count);
+        Assert.True(weekly.Labels.Length >= 2);
         Assert.Equal(report.Weekly.Where(w => w.Alpha is not null).Select(w => w.WeekStart).Distinct().Count(), weekly.Labels.Length);
     }
 
