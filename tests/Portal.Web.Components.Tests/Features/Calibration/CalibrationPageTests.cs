@@ -1,8 +1,8 @@
-using Portal.TestSupport;
-using Portal.App.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
+using Portal.TestSupport;
 using Portal.Web.Features.Calibration;
 
 namespace Portal.Web.Components.Tests.Features.Calibration;

@@ -1,5 +1,5 @@
-using Portal.App.Data;
 using Microsoft.EntityFrameworkCore;
+using Portal.App.Data;
 using Portal.Core.Aggregation;
 using Portal.Web.Features.Calibration;
 

@@ -1,6 +1,6 @@
-using Portal.App.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Features.Guidelines;
 using Portal.Web.Features.Guidelines;
 

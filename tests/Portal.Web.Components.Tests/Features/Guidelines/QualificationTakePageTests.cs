@@ -1,6 +1,6 @@
-using Portal.App.Features.Annotations;
-using Portal.App.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
+using Portal.App.Features.Annotations;
 using Portal.App.Features.Guidelines;
 using Portal.App.Features.Organisations;
 using Portal.Core.Aggregation;
