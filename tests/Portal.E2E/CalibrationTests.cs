@@ -81,6 +81,7 @@ public class CalibrationTests(PortalFixture fixture) : IClassFixture<PortalFixtu
             await firstItem.GetByTestId("calibration-explanation").FillAsync("**Paris** is the capital; Lyon is not, however much detail it has.");
             await firstItem.GetByTestId("calibration-explanation-save").ClickAsync();
             await admin.GetByTestId("calibration-close").ClickAsync();
+            await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Close the round" }).ClickAsync();
             await Expect(admin.GetByTestId("calibration-round")).ToHaveAttributeAsync("data-status", "closed");
             await Expect(admin.GetByTestId("calibration-annotator-differed").First).ToContainTextAsync("1 of 2 (50%)");
             await Expect(admin.GetByTestId("calibration-annotator-name").First).ToHaveTextAsync("Ann Three");

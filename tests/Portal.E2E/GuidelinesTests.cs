@@ -110,6 +110,12 @@ public class GuidelinesTests(PortalFixture fixture) : IClassFixture<PortalFixtur
         await admin.GetByTestId("guideline-note").FillAsync(note);
         await admin.GetByText(major ? "Major: qualify again" : "Minor: acknowledge only").ClickAsync();
         await admin.GetByTestId("guideline-publish").ClickAsync();
+        if (major)
+        {
+            // A major version sends every annotator back to acknowledge and requalify: the page asks first.
+            await admin.GetByRole(Microsoft.Playwright.AriaRole.Dialog).GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Publish and ask everyone to requalify" }).ClickAsync();
+        }
+
         await Expect(admin.GetByTestId("history-note").First).ToHaveTextAsync(note);
     }
 

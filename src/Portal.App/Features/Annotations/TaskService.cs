@@ -284,9 +284,11 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (chosen is null && Due(gold.Rate, standing.GoldServed, standing.TasksServed))
         {
             // Gold items are shown to every annotator and claim nothing against the overlap. The qualification test's
-            // items are not: whoever took the test has seen their answers.
+            // items are not: whoever took the test has seen their answers; nor are the current guidelines' examples,
+            // whose expected answers the guidelines print.
             var testItems = await db.QualificationTests.Where(t => t.ProjectId == project.Id).Select(t => t.ItemIds).FirstOrDefaultAsync(ct) ?? [];
-            chosen = await untaken.Where(i => i.IsGold && !testItems.Contains(i.Id)).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
+            var shown = testItems.Concat(await GuidelineGates.ExampleItemIdsAsync(db, project.Id, ct)).Distinct().ToList();
+            chosen = await untaken.Where(i => i.IsGold && !shown.Contains(i.Id)).OrderByDescending(i => i.Priority).ThenBy(i => i.Id).FirstOrDefaultAsync(ct);
         }
 
         if (chosen is null)

@@ -10,6 +10,16 @@ public sealed record OpenCalibrationInput(string? Title, IReadOnlyList<Guid>? It
 /// <summary>A participant's answer: a choice (pairwise projects) and/or scores of response A by attribute key (Likert projects), and why.</summary>
 public sealed record CalibrationAnswerInput(PreferenceChoice? Choice = null, IReadOnlyDictionary<string, int>? Scores = null, string? Rationale = null);
 
+/// <summary>An item the admin can put in a new round, as the picker lists it.</summary>
+public sealed record CalibrationItemChoice(Guid Id, string? ExternalId, string Prompt, bool IsGold);
+
+/// <summary>One page of a paged list and how many rows match in all.</summary>
+public sealed record CalibrationPage<T>(IReadOnlyList<T> Rows, int Total);
+
+/// <summary>One participant's answer in a round's list of every answer (paged in the database).</summary>
+public sealed record CalibrationAnswerRow(Guid ItemId, int Position, string? ExternalId, string Annotator, PreferenceChoice? Choice,
+    IReadOnlyDictionary<string, int>? Scores, string? Rationale, DateTime UpdatedAt);
+
 /// <summary>A round as lists show it.</summary>
 public sealed record CalibrationRoundView(
     int Number,

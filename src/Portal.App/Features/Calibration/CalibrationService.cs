@@ -36,6 +36,78 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
         return await Views(db, db.CalibrationRounds.Where(r => r.ProjectId == projectId).OrderByDescending(r => r.Number)).ToListAsync(ct);
     }
 
+#pragma warning disable CA1304, CA1311, CA1862 // ToLower and Contains run in the database (lower() and LIKE/instr), not in .NET.
+    /// <summary>
+    /// The items that can go into a round, a page at a time (paged in the database), in the items page's order or by
+    /// external id; <paramref name="search"/> matches the external id or the conversation. Null when there is no such project.
+    /// </summary>
+    public async Task<CalibrationPage<CalibrationItemChoice>?> ItemChoicesAsync(Guid orgId, Guid projectId, string? search, int skip, int take,
+        bool byExternalIdDescending = false, bool byExternalId = false, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        var items = db.Items.AsNoTracking().Where(i => i.ProjectId == projectId);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLower();
+            items = items.Where(i => (i.ExternalId != null && i.ExternalId.ToLower().Contains(term)) || i.ConversationJson.ToLower().Contains(term));
+        }
+
+        var total = await items.CountAsync(ct);
+        var ordered = byExternalIdDescending ? items.OrderByDescending(i => i.ExternalId).ThenBy(i => i.Id)
+            : byExternalId ? items.OrderBy(i => i.ExternalId).ThenBy(i => i.Id)
+            : items.OrderByDescending(i => i.Priority).ThenBy(i => i.CreatedAt).ThenBy(i => i.ExternalId).ThenBy(i => i.Id);
+        var rows = await ordered.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, GoldService.MaxTake))
+            .Select(i => new { i.Id, i.ExternalId, i.ConversationJson, i.IsGold }).ToListAsync(ct);
+        return new([.. rows.Select(r => new CalibrationItemChoice(r.Id, r.ExternalId, GoldService.PromptPreview(r.ConversationJson), r.IsGold))], total);
+    }
+
+    /// <summary>
+    /// Every answer of a round, a page at a time (paged in the database), by item position then annotator;
+    /// <paramref name="search"/> matches the annotator's name, the item's external id or the reason. Null when there is no such round.
+    /// </summary>
+    public async Task<CalibrationPage<CalibrationAnswerRow>?> AnswersAsync(Guid orgId, Guid projectId, int number, string? search, int skip, int take,
+        CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var round = await FindAsync(db, projectId, number, ct);
+        if (round is null)
+        {
+            return null;
+        }
+
+        var rows = from a in db.CalibrationAnswers.AsNoTracking()
+                   where a.RoundId == round.Id
+                   join ri in db.CalibrationRoundItems on new { a.RoundId, a.ItemId } equals new { ri.RoundId, ri.ItemId }
+                   join i in db.Items on a.ItemId equals i.Id
+                   select new
+                   {
+                       a.ItemId,
+                       ri.Position,
+                       i.ExternalId,
+                       Annotator = db.Users.Where(u => u.Id == a.AnnotatorId).Select(u => u.DisplayName).FirstOrDefault() ?? "",
+                       a.Choice,
+                       a.Scores,
+                       a.Rationale,
+                       a.UpdatedAt,
+                   };
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLower();
+            rows = rows.Where(r => r.Annotator.ToLower().Contains(term) || (r.ExternalId != null && r.ExternalId.ToLower().Contains(term))
+                || (r.Rationale != null && r.Rationale.ToLower().Contains(term)));
+        }
+
+        var total = await rows.CountAsync(ct);
+        var page = await rows.OrderBy(r => r.Position).ThenBy(r => r.Annotator).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, GoldService.MaxTake)).ToListAsync(ct);
+        return new([.. page.Select(r => new CalibrationAnswerRow(r.ItemId, r.Position, r.ExternalId, r.Annotator, r.Choice, r.Scores, r.Rationale, r.UpdatedAt))], total);
+    }
+#pragma warning restore CA1304, CA1311, CA1862
+
     /// <summary>Opens a round with the project's active annotators as its participants; null when there is no such project.</summary>
     /// <exception cref="ValidationProblemsException">No title, no items or too many, an item not of the project, an explanation too long, nobody to take part.</exception>
     public async Task<CalibrationRoundView?> OpenAsync(Guid orgId, Guid projectId, Guid adminId, OpenCalibrationInput input, CancellationToken ct = default)

@@ -31,6 +31,18 @@ public static class GuidelineGates
         return status.Required ? new NextTaskResult(NextTaskStatus.NeedsQualification, null, status.Message) : null;
     }
 
+    /// <summary>
+    /// The items the current guideline version shows as examples (<c>@example(external-id)</c> lines). Their expected
+    /// answers are printed in the guidelines, so the task engine never serves them as hidden gold checks.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> ExampleItemIdsAsync(PortalDbContext db, Guid projectId, CancellationToken ct)
+    {
+        var markdown = await db.GuidelineVersions.Where(v => v.ProjectId == projectId).OrderByDescending(v => v.Version)
+            .Select(v => v.Markdown).FirstOrDefaultAsync(ct);
+        var ids = markdown is null ? [] : Portal.Core.Text.GuidelineMarkup.ExampleIds(markdown);
+        return ids.Count == 0 ? [] : await db.Items.Where(i => i.ProjectId == projectId && ids.Contains(i.ExternalId!)).Select(i => i.Id).ToListAsync(ct);
+    }
+
     public static Task<int?> CurrentVersionAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
         db.GuidelineVersions.Where(v => v.ProjectId == projectId).MaxAsync(v => (int?)v.Version, ct);
 

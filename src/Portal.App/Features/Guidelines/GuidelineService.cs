@@ -16,9 +16,12 @@ public sealed record GuidelineVersionView(int Version, string Markdown, string C
 /// <summary>What an admin publishes: the whole Markdown, a note saying what changed, and whether the change is minor or major.</summary>
 public sealed record PublishGuidelineInput(string? Markdown, string? ChangeNote, GuidelineChange Change);
 
-/// <summary>An example item referenced from the guidelines, with its expected answer when it is gold.</summary>
+/// <summary>
+/// An example item referenced from the guidelines, with its expected answer when it is gold (<paramref name="IsGold"/>:
+/// such an item is not served as a hidden gold check while the current guidelines show it).
+/// </summary>
 public sealed record GuidelineExample(string ExternalId, bool Found, IReadOnlyList<Turn> Conversation, string ResponseA, string? ResponseB,
-    PreferenceChoice? ExpectedChoice, IReadOnlyDictionary<string, int>? ExpectedScores, string? Explanation);
+    PreferenceChoice? ExpectedChoice, IReadOnlyDictionary<string, int>? ExpectedScores, string? Explanation, bool IsGold = false);
 
 /// <summary>A guideline version ready to show: Markdown parts rendered safely, examples resolved.</summary>
 public sealed record GuidelineDocument(GuidelineVersionView Version, IReadOnlyList<GuidelineDocumentPart> Parts);
@@ -234,7 +237,7 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
 
     private static GuidelineExample Example(Item item) =>
         new(item.ExternalId!, true, JsonSerializer.Deserialize<List<Turn>>(item.ConversationJson, ProjectSettings.Json) ?? [], item.ResponseA, item.ResponseB,
-            item.Gold?.Choice, item.Gold?.Scores, item.Gold?.Explanation);
+            item.Gold?.Choice, item.Gold?.Scores, item.Gold?.Explanation, item.IsGold);
 
     private static IQueryable<GuidelineVersion> Versions(PortalDbContext db, Guid projectId) =>
         db.GuidelineVersions.AsNoTracking().Where(v => v.ProjectId == projectId);

@@ -9,6 +9,14 @@ namespace Portal.App.Features.Quality;
 /// <summary>One attribute-set version of a project: its keys and scales, how many annotations were made under it, and whether new ones are.</summary>
 public sealed record AttributeVersionSummary(int Version, IReadOnlyList<AttributeDefinition> Attributes, int Annotations, bool Current);
 
+/// <summary>How the stored quality report of a project relates to its annotations.</summary>
+public enum QualityFreshness
+{
+    Current,
+    Missing,
+    Stale,
+}
+
 /// <summary>Computes, stores and reads a project's quality report and its curated labels.</summary>
 public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
@@ -23,6 +31,27 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
 
         var json = await db.ProjectMetrics.Where(m => m.ProjectId == projectId).Select(m => m.ReportJson).FirstOrDefaultAsync(ct);
         return (true, json is null ? null : JsonSerializer.Deserialize<QualityReport>(json, ProjectSettings.Json));
+    }
+
+    /// <summary>
+    /// Whether the stored report still describes the project's annotations: <see cref="QualityFreshness.Missing"/> when
+    /// annotations exist but no report was computed, <see cref="QualityFreshness.Stale"/> when annotations were added
+    /// (or removed) since it was, <see cref="QualityFreshness.Current"/> otherwise (also when there is nothing to compute).
+    /// </summary>
+    public async Task<QualityFreshness> FreshnessAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var count = await db.Annotations.CountAsync(a => a.ProjectId == projectId, ct);
+        if (count == 0)
+        {
+            return QualityFreshness.Current;
+        }
+
+        var last = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)a.CreatedAt, ct);
+        var seen = await db.ProjectMetrics.Where(m => m.ProjectId == projectId).Select(m => new { m.AnnotationCount, m.LastAnnotationAt }).FirstOrDefaultAsync(ct);
+        return seen is null ? QualityFreshness.Missing
+            : seen.AnnotationCount != count || seen.LastAnnotationAt != last ? QualityFreshness.Stale
+            : QualityFreshness.Current;
     }
 
     /// <summary>

@@ -250,6 +250,44 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Next_GoldItemShownAsAGuidelineExample_NeverServedAsGoldButOtherGoldIs(TestProvider provider)
+    {
+        await using var s = await SetUpAsync(provider, items: 6, gold: 3, settings: PlainPairs with { Gold = new GoldOptions { Rate = 1 } });
+        await s.PublishAsync(GuidelineChange.Minor, $"# Rules\n\nPrefer the right answer, as here:\n\n@example({s.Gold[0].ExternalId})\n\n@example({s.Gold[1].ExternalId})\n");
+        await s.Guidelines.AcknowledgeAsync(s.Tenant.Id, s.Project.Id, s.Annotator, 1);
+
+        var document = (await s.Guidelines.DocumentAsync(s.Tenant.Id, s.Project.Id))!;
+        var example = document.Parts.First(p => p.Example is not null).Example!;
+        Assert.True(example.IsGold);
+        Assert.Equal(PreferenceChoice.A, example.ExpectedChoice);
+
+        var served = new List<Guid>();
+        for (var n = 0; n < 10; n++)
+        {
+            var next = await s.NextAsync(s.Annotator);
+            if (next!.Status != NextTaskStatus.Assigned)
+            {
+                Assert.Equal(NextTaskStatus.NothingLeft, next.Status);
+                break;
+            }
+
+            await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
+            {
+                served.Add(await ctx.Assignments.Where(a => a.Id == next.Task!.AssignmentId).Select(a => a.ItemId).SingleAsync());
+            }
+
+            await s.Tasks.SubmitAsync(s.Tenant.Id, next.Task!.AssignmentId, s.Annotator, new AnnotationInput($"k{n}", Choice: ShownChoice.Left));
+        }
+
+        // Three ordinary items and the gold item the guidelines do not show; the two examples never.
+        Assert.Equal(4, served.Count);
+        Assert.Contains(s.Gold[2].Id, served);
+        Assert.DoesNotContain(s.Gold[0].Id, served);
+        Assert.DoesNotContain(s.Gold[1].Id, served);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Next_TaskHeldWhenAVersionIsPublished_ComesBackFirstAndRecordsTheVersionItWasDoneUnder(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, gold: 0);
