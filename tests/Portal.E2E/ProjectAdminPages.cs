@@ -47,7 +47,7 @@ public sealed class ProjectItemsPage(IPage page)
         var text = dialog.GetByTestId("gold-explanation");
         await text.FillAsync(explanation);
         await text.BlurAsync();
-        await dialog.GetByTestId("save-gold").ClickAsync();
+        await page.GetByTestId("save-gold").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
     }
 
@@ -62,9 +62,16 @@ public sealed class ProjectNavigation(IPage page)
 {
     private static readonly Dictionary<string, string> Groups = new()
     {
-        ["settings"] = "setup", ["items"] = "setup", ["guidelines"] = "setup", ["qualification"] = "setup",
-        ["progress"] = "running", ["annotators"] = "running", ["quality"] = "running", ["calibration"] = "running",
-        ["ai-labels"] = "ai", ["rlthf"] = "ai",
+        ["settings"] = "setup",
+        ["items"] = "setup",
+        ["guidelines"] = "setup",
+        ["qualification"] = "setup",
+        ["progress"] = "running",
+        ["annotators"] = "running",
+        ["quality"] = "running",
+        ["calibration"] = "running",
+        ["ai-labels"] = "ai",
+        ["rlthf"] = "ai",
         ["releases"] = "delivering",
     };
 

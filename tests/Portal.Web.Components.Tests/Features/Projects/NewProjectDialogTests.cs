@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
-using Portal.App.Features.Projects;
 using Portal.App.Data;
+using Portal.App.Features.Projects;
 using Portal.TestSupport;
 using Portal.Web.Features.Projects;
 
