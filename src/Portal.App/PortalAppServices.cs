@@ -29,6 +29,7 @@ public static class PortalAppServices
         services.AddScoped<ProjectProgressQuery>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Features.Gold.GoldService>();
+        services.AddScoped<Features.Gold.ItemBrowser>();
         services.AddScoped<Features.Gold.ProjectAnnotatorService>();
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();

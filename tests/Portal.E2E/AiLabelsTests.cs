@@ -70,7 +70,7 @@ public class AiLabelsTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await Expect(page.GetByTestId("ai-labels")).ToContainTextAsync("Reason 7.");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "ai-labels-table.png"), FullPage = true });
 
-            await page.GetByTestId("project-nav-quality").ClickAsync();
+            await new ProjectNavigation(page).GoAsync("quality");
             await new Shell(page).WaitInteractiveAsync();
             await page.GetByTestId("recompute").ClickAsync();
 
@@ -82,7 +82,7 @@ public class AiLabelsTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "ai-labels.png"), FullPage = true });
 
             // Back on the AI labels page, the human curated label stands beside each AI label.
-            await page.GetByTestId("project-nav-ai-labels").ClickAsync();
+            await new ProjectNavigation(page).GoAsync("ai-labels");
             await Expect(page.GetByTestId("ai-labels").GetByText("differs")).ToHaveCountAsync(2);
         }
         catch

@@ -10,7 +10,7 @@ public sealed class ProjectSettingsPage(IPage page)
 
     public ILocator Field(string testId) => page.GetByTestId(testId);
 
-    /// <summary>Types into a text field and leaves it, so the value is bound (Radzen binds on change).</summary>
+    /// <summary>Types into a text field and leaves it, so the value is bound.</summary>
     public async Task FillAsync(string testId, string value)
     {
         var input = page.GetByTestId(testId);
@@ -28,7 +28,7 @@ public sealed class ProjectSettingsPage(IPage page)
     public ILocator Problems => page.GetByTestId("settings-problems");
 
     public async Task ExpectSavedAsync() =>
-        await Expect(page.Locator(".rz-notification-item").Filter(new() { HasText = "Settings saved." })).ToBeVisibleAsync();
+        await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Settings saved." })).ToBeVisibleAsync();
 }
 
 /// <summary>The items page of a project and its gold dialog.</summary>
@@ -47,9 +47,42 @@ public sealed class ProjectItemsPage(IPage page)
         var text = dialog.GetByTestId("gold-explanation");
         await text.FillAsync(explanation);
         await text.BlurAsync();
-        await dialog.GetByTestId("save-gold").ClickAsync();
+        await page.GetByTestId("save-gold").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
     }
 
-    public async Task ShowGoldOnlyAsync() => await page.GetByTestId("gold-only").ClickAsync();
+    public async Task ShowGoldOnlyAsync() =>
+        await page.GetByTestId("items-gold-filter").GetByText("Gold", new() { Exact = true }).ClickAsync();
+
+    public async Task SearchAsync(string text) => await page.GetByTestId("items-search").FillAsync(text);
+}
+
+/// <summary>The project navigation: pages grouped in menus (Setup, Running, AI, Delivering) beside Overview.</summary>
+public sealed class ProjectNavigation(IPage page)
+{
+    private static readonly Dictionary<string, string> Groups = new()
+    {
+        ["settings"] = "setup",
+        ["items"] = "setup",
+        ["guidelines"] = "setup",
+        ["qualification"] = "setup",
+        ["progress"] = "running",
+        ["annotators"] = "running",
+        ["quality"] = "running",
+        ["calibration"] = "running",
+        ["ai-labels"] = "ai",
+        ["rlthf"] = "ai",
+        ["releases"] = "delivering",
+    };
+
+    /// <summary>Opens a project page by its key (overview, settings, items, quality, ai-labels …), through its group's menu.</summary>
+    public async Task GoAsync(string key)
+    {
+        if (key != "overview")
+        {
+            await page.GetByTestId($"project-nav-group-{Groups[key]}").GetByRole(AriaRole.Button).ClickAsync();
+        }
+
+        await page.GetByTestId($"project-nav-{key}").ClickAsync();
+    }
 }

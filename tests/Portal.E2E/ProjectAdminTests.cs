@@ -21,13 +21,18 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await new Shell(page).WaitInteractiveAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Projects" }).First.ClickAsync();
 
-            // A new pairwise project, from the Projects page; the dialog leads to its settings.
+            // A new pairwise project, from the Projects page; the dialog leads to its overview, where items are imported.
             await page.GetByTestId("new-project").ClickAsync();
             var name = page.GetByTestId("new-project-name");
             await name.FillAsync("Fact checks (pairwise)");
             await name.BlurAsync();
             await page.GetByTestId("new-project-kind").GetByText("Pairwise", new() { Exact = true }).ClickAsync();
             await page.GetByTestId("create-project").ClickAsync();
+            await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Fact checks (pairwise)");
+            await Expect(page.GetByTestId("import-panel")).ToBeVisibleAsync();
+            await new Shell(page).WaitInteractiveAsync();
+            var nav = new ProjectNavigation(page);
+            await nav.GoAsync("settings");
             await Expect(page.GetByTestId("settings-title")).ToHaveTextAsync("Settings of Fact checks (pairwise)");
             await new Shell(page).WaitInteractiveAsync();
 
@@ -53,7 +58,7 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await settings.ChooseStrengthAsync("Plain A/B");
             await settings.Field("per-attribute").ClickAsync();
             await settings.Field("require-rationale").ClickAsync();
-            var minLength = settings.Field("rationale-min-length").Locator("input");
+            var minLength = settings.Field("rationale-min-length");
             await minLength.FillAsync("15");
             await minLength.BlurAsync();
             await settings.SaveAsync();
@@ -68,17 +73,17 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await Expect(page.GetByTestId("attr-key-1")).ToHaveValueAsync("sources");
             await Expect(page.GetByTestId("attr-key-2")).ToHaveValueAsync("accuracy");
             await Expect(page.GetByTestId("attribute-3")).ToHaveCountAsync(0);
-            await Expect(settings.Field("rationale-min-length").Locator("input")).ToHaveValueAsync("15");
+            await Expect(settings.Field("rationale-min-length")).ToHaveValueAsync("15");
 
             // Two items in, from the project's overview.
-            await page.GetByTestId("project-nav-overview").ClickAsync();
+            await nav.GoAsync("overview");
             await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Fact checks (pairwise)");
             await new Shell(page).WaitInteractiveAsync();
             await page.GetByTestId("import-file").SetInputFilesAsync(file);
             await Expect(page.GetByTestId("job-runs")).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });
 
             // The items page: mark the capital question gold (B is right); tie is not offered since the project allows none.
-            await page.GetByTestId("project-nav-items").ClickAsync();
+            await nav.GoAsync("items");
             await new Shell(page).WaitInteractiveAsync();
             var items = new ProjectItemsPage(page);
             await Expect(items.Grid.Locator("tbody tr")).ToHaveCountAsync(2);
@@ -95,6 +100,14 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await Expect(items.Grid).ToContainTextAsync("capital-1");
             await Expect(page.GetByTestId("gold-count")).ToHaveTextAsync("1 gold");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "project-items.png") });
+
+            // The item page: the conversation, both responses and the gold answer, from the grid's link.
+            await items.Row("capital-1").GetByTestId("item-external-id").ClickAsync();
+            await Expect(page.GetByTestId("item-title")).ToHaveTextAsync("Item capital-1");
+            await Expect(page.GetByTestId("item-conversation")).ToContainTextAsync("What is the capital of Australia?");
+            await Expect(page.GetByTestId("item-response-b")).ToContainTextAsync("Canberra.");
+            await Expect(page.GetByTestId("item-gold-expected")).ToHaveTextAsync("B is better");
+            await ScreenshotWholeAsync(page, "item-page.png");
         }
         catch
         {
@@ -110,7 +123,7 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
     /// <summary>The page scrolls inside the layout, not the document: a tall window shows all of it.</summary>
     private static async Task ScreenshotWholeAsync(IPage page, string name)
     {
-        var height = await page.EvaluateAsync<int>("() => Math.max(...[...document.querySelectorAll('.rz-body, body')].map(e => e.scrollHeight)) + 60");
+        var height = await page.EvaluateAsync<int>("() => Math.max(...[...document.querySelectorAll('.mud-main-content, .portal-page, body')].map(e => e.scrollHeight)) + 60");
         await page.SetViewportSizeAsync(1280, Math.Min(height, 4000));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name) });
         await page.SetViewportSizeAsync(1280, 860);

@@ -67,7 +67,7 @@ public partial class TenantIsolationTests(PortalFixture fixture) : IClassFixture
             var switcher = newcomer.GetByTestId("org-switcher");
             await Expect(switcher).ToContainTextAsync("Demo Organisation");
             await switcher.ClickAsync();
-            await newcomer.GetByRole(AriaRole.Option, new() { Name = "Globex" }).ClickAsync();
+            await newcomer.GetByRole(AriaRole.Menuitem, new() { Name = "Globex" }).ClickAsync();
             await Expect(newcomer.GetByTestId("home-org-admin")).ToBeVisibleAsync();
             Assert.StartsWith(globexAdminUrl, new Uri(newcomer.Url).AbsolutePath, StringComparison.Ordinal);
             await newcomer.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "org-switcher.png") });

@@ -261,7 +261,7 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
         }
     }
 
-    private static string Preview(string text)
+    internal static string Preview(string text)
     {
         var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return flat.Length <= PreviewLength ? flat : flat[..(PreviewLength - 1)] + "…";

@@ -63,6 +63,26 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
         return await DetailsQuery(db, db.Projects.Where(p => p.Id == projectId)).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>The header strip of the project; null when it is not in the organisation.</summary>
+    public async Task<ProjectHeader?> GetHeaderAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var open = db.CalibrationRounds.Where(r => r.Status == CalibrationStatus.Open).OrderByDescending(r => r.Number);
+        var releases = db.Releases.OrderByDescending(r => r.CreatedAt);
+        return await db.Projects.Where(p => p.Id == projectId)
+            .Select(p => new ProjectHeader(
+                p.Id,
+                p.Name,
+                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold),
+                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold && db.Annotations.Any(a => a.ItemId == i.Id && a.RepeatOf == null)),
+                open.Where(r => r.ProjectId == p.Id).Select(r => (int?)r.Number).FirstOrDefault(),
+                open.Where(r => r.ProjectId == p.Id).Select(r => r.Title).FirstOrDefault(),
+                releases.Where(r => r.ProjectId == p.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
+                releases.Where(r => r.ProjectId == p.Id).Select(r => r.Name).FirstOrDefault(),
+                releases.Where(r => r.ProjectId == p.Id).Select(r => (DateTime?)r.CreatedAt).FirstOrDefault()))
+            .FirstOrDefaultAsync(ct);
+    }
+
     internal static IQueryable<ProjectDetails> DetailsQuery(PortalDbContext db, IQueryable<Project> projects) =>
         projects.Select(p => new ProjectDetails(
             p.Id,
@@ -81,3 +101,10 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
     internal static ProjectDetails Details(Project p, int items, int goldItems, int annotations, int activeLeases) =>
         new(p.Id, p.Name, p.Description, p.Kind, p.Overlap, p.LeaseMinutes, p.Settings, items, goldItems, annotations, activeLeases, p.CreatedAt);
 }
+
+/// <summary>
+/// Where a project stands, for the strip above every project page: items with at least one rating of the items to rate
+/// (gold aside), the open calibration round if any, and the last release.
+/// </summary>
+public sealed record ProjectHeader(Guid Id, string Name, int Items, int RatedItems, int? OpenRoundNumber, string? OpenRoundTitle,
+    Guid? LastReleaseId, string? LastReleaseName, DateTime? LastReleaseAt);

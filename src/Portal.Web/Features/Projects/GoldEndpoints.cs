@@ -19,6 +19,10 @@ internal static class GoldEndpoints
                 Guid orgId, Guid projectId, int? skip, int? take, bool? gold, GoldService service, CancellationToken ct) =>
                 await service.ListItemsAsync(orgId, projectId, skip ?? 0, take ?? 50, gold ?? false, ct) is { } page ? TypedResults.Ok(page) : TypedResults.NotFound())
             .WithName("Items_List").WithSummary($"A page of the project's items, highest priority first (take at most {GoldService.MaxTake}); gold=true for gold items only.");
+        project.MapGet("/items/{itemId:guid}", async Task<Results<Ok<ItemDetail>, NotFound>> (
+                Guid orgId, Guid projectId, Guid itemId, ItemBrowser items, CancellationToken ct) =>
+                await items.GetAsync(orgId, projectId, itemId, ct) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound())
+            .WithName("Items_Get").WithSummary("One item: its conversation and response(s), gold answer, ratings (who, what, when, guideline version), latest AI label and curated label.");
         project.MapPut("/items/{itemId:guid}/gold", async Task<Results<Ok<ItemRow>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, Guid itemId, GoldRequest request, GoldService service, CancellationToken ct) =>
             {

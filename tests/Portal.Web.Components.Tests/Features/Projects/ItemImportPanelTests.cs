@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Components.Forms;
+using Portal.App.Data;
+using Portal.Core.Import;
+using Portal.TestSupport;
+using Portal.Web.Features.Projects;
+
+namespace Portal.Web.Components.Tests.Features.Projects;
+
+public class ItemImportPanelTests : PortalComponentTest
+{
+    [Fact]
+    public void Render_Likert_LinksTheLikertSamplesFirstAndNamesTheLikertShape()
+    {
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Likert));
+
+        var samples = cut.FindAll("[data-testid=import-samples] a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal("/samples/likert.jsonl", samples[0]);
+        Assert.Contains("/samples/pairwise.csv", samples);
+        Assert.Contains("{\"prompt\", \"response\"}", cut.Markup, StringComparison.Ordinal);
+        Assert.NotNull(cut.Find("input[type=file][data-testid=import-file]"));
+    }
+
+    [Fact]
+    public void ChooseFile_SendsTheFileToThePage()
+    {
+        IBrowserFile? chosen = null;
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.OnFileChosen, (IBrowserFile f) => chosen = f));
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("{\"prompt\":\"Q\",\"chosen\":\"a\",\"rejected\":\"b\"}", "items.jsonl"));
+
+        cut.WaitForAssertion(() => Assert.Equal("items.jsonl", chosen?.Name));
+    }
+
+    [Theory]
+    [InlineData("likert.jsonl", ItemShape.Likert)]
+    [InlineData("likert.csv", ItemShape.Likert)]
+    [InlineData("pairwise.jsonl", ItemShape.Pairwise)]
+    [InlineData("pairwise-trl.jsonl", ItemShape.Pairwise)]
+    [InlineData("pairwise.csv", ItemShape.Pairwise)]
+    public void SampleFile_ReadsCleanlyWithTheImporter(string file, ItemShape shape)
+    {
+        var path = Path.Combine(TestPaths.RepositoryRoot, "src", "Portal.Web", "wwwroot", "samples", file);
+        using var reader = new StreamReader(path);
+
+        var items = ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(file)).ToList();
+
+        Assert.Equal(2, items.Count);
+        Assert.All(items, i => Assert.False(string.IsNullOrWhiteSpace(i.ResponseA)));
+        Assert.All(items, i => Assert.Equal(shape == ItemShape.Pairwise, i.ResponseB is not null));
+    }
+}
