@@ -14,7 +14,6 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Platform;
 using Portal.Web.Tenancy;
-using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -49,7 +48,6 @@ builder.Services.ConfigureApplicationCookie(AccountEndpoints.ConfigureCookie);
 builder.Services.AddPortalAuthorization();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddRadzenComponents();
 builder.Services.AddMudServices();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
