@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
+using MudBlazor;
 using Portal.App.Data;
 using Portal.App.Features.Annotations;
 using Portal.App.Features.Organisations;
 using Portal.Web.Components.Shared;
-using MudBlazor;
 
 namespace Portal.Web.Features.Annotate;
 

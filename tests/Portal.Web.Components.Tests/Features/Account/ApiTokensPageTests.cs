@@ -1,5 +1,5 @@
-using Portal.App.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Tokens;
 using Portal.TestSupport;

@@ -1,6 +1,6 @@
-using Portal.App.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.TestSupport;
 using Portal.Web.Features.Account;

@@ -1,6 +1,6 @@
-using Portal.App.Data;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.TestSupport;
 using Portal.Web.Features.Home;
