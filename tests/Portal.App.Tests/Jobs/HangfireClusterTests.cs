@@ -129,9 +129,11 @@ public partial class HangfireClusterTests(ITestOutputHelper output)
     }
 
     /// <remarks>
-    /// PostgreSQL only: a second process on the SQLite file is the configuration the portal warns against (SQLite is a
-    /// single-node store), and there the test's own writes contend with the node's for the one write lock. A gpu-only
-    /// worker over SQLite is covered in one process by the CLI's <c>portal worker</c> tests.
+    /// PostgreSQL only. The test nodes set a 5 s invisibility timeout so a killed node's job comes back quickly; the
+    /// SQLite storage has no sliding timeout, so a round that runs longer than that is fetched again and the first run
+    /// is cancelled ("The operation was canceled", 2 of 4 runs on a loaded machine). A second process on one SQLite file
+    /// is also the configuration the portal warns against. A gpu-only worker over SQLite is covered in one process,
+    /// with the default timeout, by the CLI's <c>portal worker</c> tests.
     /// </remarks>
     [Fact]
     public async Task GpuNode_RoundAndLeaseJobsQueued_RunsOnlyTheRound()
