@@ -59,8 +59,14 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
         }
 
         var total = await items.CountAsync(ct);
-        var rows = await items
-            .OrderByDescending(i => i.Priority).ThenBy(i => i.CreatedAt).ThenBy(i => i.ExternalId).ThenBy(i => i.Id)
+        var ordered = items.OrderByDescending(i => i.Priority).ThenBy(i => i.CreatedAt).ThenBy(i => i.ExternalId).ThenBy(i => i.Id);
+        return new ItemPage(await PageRowsAsync(db, ordered, skip, take, ct), total);
+    }
+
+    /// <summary>One page of <paramref name="ordered"/> as list rows: previews, rating count and curated label, read in one query.</summary>
+    internal static async Task<IReadOnlyList<ItemRow>> PageRowsAsync(PortalDbContext db, IQueryable<Item> ordered, int skip, int take, CancellationToken ct)
+    {
+        var rows = await ordered
             .Skip(Math.Max(0, skip))
             .Take(Math.Clamp(take, 1, MaxTake))
             .Select(i => new
@@ -80,10 +86,8 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
                     .FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return new ItemPage(
-            [.. rows.Select(r => new ItemRow(r.Id, r.ExternalId, PromptPreview(r.ConversationJson), Preview(r.ResponseA), r.ResponseB is null ? null : Preview(r.ResponseB),
-                r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt, r.Curated))],
-            total);
+        return [.. rows.Select(r => new ItemRow(r.Id, r.ExternalId, PromptPreview(r.ConversationJson), Preview(r.ResponseA), r.ResponseB is null ? null : Preview(r.ResponseB),
+            r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt, r.Curated))];
     }
 
     /// <summary>One item of the project; null when it is not there.</summary>

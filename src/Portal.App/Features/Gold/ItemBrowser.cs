@@ -110,30 +110,7 @@ public sealed class ItemBrowser(IDbContextFactory<PortalDbContext> dbFactory)
                 : items.OrderBy(i => db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null)),
             _ => d ? items.OrderBy(i => i.Priority).ThenByDescending(i => i.CreatedAt) : items.OrderByDescending(i => i.Priority).ThenBy(i => i.CreatedAt),
         };
-        var rows = await ordered.ThenBy(i => i.Id)
-            .Skip(Math.Max(0, query.Skip))
-            .Take(Math.Clamp(query.Take, 1, MaxTake))
-            .Select(i => new
-            {
-                i.Id,
-                i.ExternalId,
-                i.ConversationJson,
-                i.ResponseA,
-                i.ResponseB,
-                i.Priority,
-                i.IsGold,
-                i.Gold,
-                Annotations = db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null),
-                i.CreatedAt,
-                Curated = db.CuratedLabels.Where(l => l.ItemId == i.Id)
-                    .Select(l => new CuratedLabelView(l.Method, l.Choice, l.Strength, l.Confidence, l.Agreement, l.Ratings, l.VotesJson, l.ScoresJson, l.ComputedAt))
-                    .FirstOrDefault(),
-            })
-            .ToListAsync(ct);
-        return new ItemPage(
-            [.. rows.Select(r => new ItemRow(r.Id, r.ExternalId, GoldService.PromptPreview(r.ConversationJson), GoldService.Preview(r.ResponseA),
-                r.ResponseB is null ? null : GoldService.Preview(r.ResponseB), r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt, r.Curated))],
-            total);
+        return new ItemPage(await GoldService.PageRowsAsync(db, ordered.ThenBy(i => i.Id), query.Skip, query.Take, ct), total);
     }
 
     /// <summary>The item with its ratings (oldest first), latest AI label and curated label; null when it is not in the project.</summary>
