@@ -53,6 +53,30 @@ public class QualificationGapsTests
     }
 
     /// <summary>A pairwise project of <paramref name="items"/> items, the last <paramref name="gold"/> gold (A is right), and no test yet.</summary>
+    /// <summary>Takes and answers the annotator's tasks until none is left (at most 10); the items served, in order.</summary>
+    private static async Task<List<Guid>> ServeUntilNothingLeftAsync(Setup s)
+    {
+        var served = new List<Guid>();
+        for (var n = 0; n < 10; n++)
+        {
+            var next = await s.NextAsync(s.Annotator);
+            if (next!.Status != NextTaskStatus.Assigned)
+            {
+                Assert.Equal(NextTaskStatus.NothingLeft, next.Status);
+                break;
+            }
+
+            await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
+            {
+                served.Add(await ctx.Assignments.Where(a => a.Id == next.Task!.AssignmentId).Select(a => a.ItemId).SingleAsync());
+            }
+
+            await s.Tasks.SubmitAsync(s.Tenant.Id, next.Task!.AssignmentId, s.Annotator, new AnnotationInput($"k{n}", Choice: ShownChoice.Left));
+        }
+
+        return served;
+    }
+
     private static async Task<Setup> SetUpAsync(TestProvider provider, int items = 8, int gold = 4, ProjectSettings? settings = null)
     {
         var db = await TestDatabase.CreateAsync(provider);
@@ -223,23 +247,7 @@ public class QualificationGapsTests
             new QualificationAnswer(i.ItemId, i.Left == s.Gold.Single(g => g.Id == i.ItemId).ResponseA ? ShownChoice.Left : ShownChoice.Right))], sheet.Attempt);
         Assert.True(passed!.Passed);
 
-        var served = new List<Guid>();
-        for (var n = 0; n < 10; n++)
-        {
-            var next = await s.NextAsync(s.Annotator);
-            if (next!.Status != NextTaskStatus.Assigned)
-            {
-                Assert.Equal(NextTaskStatus.NothingLeft, next.Status);
-                break;
-            }
-
-            await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
-            {
-                served.Add(await ctx.Assignments.Where(a => a.Id == next.Task!.AssignmentId).Select(a => a.ItemId).SingleAsync());
-            }
-
-            await s.Tasks.SubmitAsync(s.Tenant.Id, next.Task!.AssignmentId, s.Annotator, new AnnotationInput($"k{n}", Choice: ShownChoice.Left));
-        }
+        var served = await ServeUntilNothingLeftAsync(s);
 
         // Three ordinary items and the one gold item outside the test; the two test items never.
         Assert.Equal(4, served.Count);
@@ -261,23 +269,7 @@ public class QualificationGapsTests
         Assert.True(example.IsGold);
         Assert.Equal(PreferenceChoice.A, example.ExpectedChoice);
 
-        var served = new List<Guid>();
-        for (var n = 0; n < 10; n++)
-        {
-            var next = await s.NextAsync(s.Annotator);
-            if (next!.Status != NextTaskStatus.Assigned)
-            {
-                Assert.Equal(NextTaskStatus.NothingLeft, next.Status);
-                break;
-            }
-
-            await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
-            {
-                served.Add(await ctx.Assignments.Where(a => a.Id == next.Task!.AssignmentId).Select(a => a.ItemId).SingleAsync());
-            }
-
-            await s.Tasks.SubmitAsync(s.Tenant.Id, next.Task!.AssignmentId, s.Annotator, new AnnotationInput($"k{n}", Choice: ShownChoice.Left));
-        }
+        var served = await ServeUntilNothingLeftAsync(s);
 
         // Three ordinary items and the gold item the guidelines do not show; the two examples never.
         Assert.Equal(4, served.Count);
