@@ -322,6 +322,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasIndex("AssignmentId")
                         .IsUnique();
 
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("IX_Annotations_ItemId_Rating")
+                        .HasFilter("\"RepeatOf\" IS NULL");
+
                     b.HasIndex("ItemId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "CreatedAt");
@@ -914,10 +918,16 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId", "IsGold", "Priority");
+                    b.HasIndex("ProjectId");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "ProjectId", "Priority", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, false, false);
+
+                    b.HasIndex("TenantId", "ProjectId", "IsGold", "Priority", "CreatedAt", "Id")
+                        .IsDescending(false, false, false, true, false, false);
 
                     b.ToTable("Items");
                 });

@@ -53,7 +53,11 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
     {
         b.Property(i => i.ExternalId).HasMaxLength(200);
         b.HasIndex(i => new { i.TenantId, i.ProjectId, i.ExternalId }).IsUnique();
-        b.HasIndex(i => new { i.ProjectId, i.IsGold, i.Priority });
+        // The items grid's order (highest priority first, then import order) read straight from an index, so no page sorts
+        // the whole project; the tenant is in it so that a deep page is counted off the index without reading the rows.
+        // The same order within gold or non-gold items serves the grid's gold filter and the assignment engine.
+        b.HasIndex(i => new { i.TenantId, i.ProjectId, i.Priority, i.CreatedAt, i.Id }).IsDescending(false, false, true, false, false);
+        b.HasIndex(i => new { i.TenantId, i.ProjectId, i.IsGold, i.Priority, i.CreatedAt, i.Id }).IsDescending(false, false, false, true, false, false);
         b.HasOne<Project>().WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
         b.Property(i => i.Gold).HasConversion(JsonColumns.NullableConverter(GoldAnswer.Parse, g => g.ToJson()));
     }
@@ -86,6 +90,10 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.HasIndex(a => a.AssignmentId).IsUnique();
         b.HasIndex(a => new { a.ProjectId, a.CreatedAt });
         b.HasIndex(a => new { a.ItemId, a.AnnotatorId });
+
+        // Counts an item's ratings (self-consistency repeats left out) from the index alone: the items grid's rating column,
+        // its sort and its rated/unrated filter.
+        b.HasIndex(a => a.ItemId).HasFilter("\"RepeatOf\" IS NULL").HasDatabaseName("IX_Annotations_ItemId_Rating");
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);

@@ -24,6 +24,7 @@ public static class BenchCommands
         bench.Subcommands.Add(Tasks(cli));
         bench.Subcommands.Add(RoundBench.Command(cli));
         bench.Subcommands.Add(ExportBench.Command(cli));
+        bench.Subcommands.Add(ItemsBench.Command(cli));
         root.Subcommands.Add(bench);
     }
 
@@ -285,6 +286,12 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public string Provider { get; }
 
+    /// <summary>The scratch database is left in place, to look at afterwards.</summary>
+    public bool Keep { get; set; }
+
+    /// <summary>The SQLite file, or the PostgreSQL database's name.</summary>
+    public string Location => _folder is not null ? Path.Combine(_folder, "bench.db") : _name!;
+
     /// <summary>The configuration that points the portal's services at this database.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
@@ -334,7 +341,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_name is not null)
+        if (_name is not null && !Keep)
         {
             NpgsqlConnection.ClearAllPools();
             await using var admin = await OpenMaintenanceAsync(_server!, CancellationToken.None);
@@ -342,7 +349,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             await drop.ExecuteNonQueryAsync();
         }
 
-        if (_folder is not null)
+        if (_folder is not null && !Keep)
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(_folder, recursive: true);

@@ -67,6 +67,31 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task BenchItems_Small_TimesEveryGridQueryOnWhatItSeeded()
+    {
+        var scratchBefore = await ScratchDatabasesAsync(TestProvider.Sqlite);
+        var run = await TestCli.RunAsync(["bench", "items", "--items", "200", "--overlap", "2", "--runs", "2"]);
+
+        Assert.True(run.ExitCode == PortalCli.Ok, $"exit {run.ExitCode}: {run.Out} {run.Error}");
+        Assert.Equal(scratchBefore, await ScratchDatabasesAsync(TestProvider.Sqlite));
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+
+        // One item in ten stays unrated, the others get two ratings; one in a hundred is gold.
+        Assert.Equal((200, 360), (root.GetProperty("items").GetInt32(), root.GetProperty("annotations").GetInt32()));
+        var queries = root.GetProperty("queries").EnumerateArray().ToDictionary(q => q.GetProperty("query").GetString()!, q => q);
+        Assert.Equal(8, queries.Count);
+        Assert.Equal((25, 200), Rows(queries["first page (priority)"]));
+        Assert.Equal((0, 200), Rows(queries["page 2,000 (priority)"]));
+        Assert.Equal((2, 2), Rows(queries["gold only"]));
+        Assert.Equal((20, 20), Rows(queries["unrated only"]));
+        Assert.Equal((0, 0), Rows(queries["search \"question 4242\""]));
+        Assert.All(queries.Values, q => Assert.True(q.GetProperty("medianMs").GetDouble() <= q.GetProperty("maxMs").GetDouble(), q.ToString()));
+
+        static (int, int) Rows(JsonElement q) => (q.GetProperty("rows").GetInt32(), q.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task BenchTasks_FewerAnnotatorsThanTheOverlap_ExpectsOneRatingPerAnnotator()
     {
         var run = await TestCli.RunAsync(["bench", "tasks", "--annotators", "2", "--items", "4", "--overlap", "3"]);

@@ -66,9 +66,16 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
     /// <summary>One page of <paramref name="ordered"/> as list rows: previews, rating count and curated label, read in one query.</summary>
     internal static async Task<IReadOnlyList<ItemRow>> PageRowsAsync(PortalDbContext db, IQueryable<Item> ordered, int skip, int take, CancellationToken ct)
     {
-        var rows = await ordered
+        // The page's ids first, then their rows: a database may build the whole row, subqueries and all, for every row an
+        // OFFSET skips (SQLite does), which made page 2,000 of 100,000 items 30 times slower than the first.
+        var ids = await ordered
             .Skip(Math.Max(0, skip))
             .Take(Math.Clamp(take, 1, MaxTake))
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+        var position = ids.Index().ToDictionary(p => p.Item, p => p.Index);
+        var rows = await db.Items
+            .Where(i => ids.Contains(i.Id))
             .Select(i => new
             {
                 i.Id,
@@ -86,7 +93,7 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
                     .FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new ItemRow(r.Id, r.ExternalId, PromptPreview(r.ConversationJson), Preview(r.ResponseA), r.ResponseB is null ? null : Preview(r.ResponseB),
+        return [.. rows.OrderBy(r => position[r.Id]).Select(r => new ItemRow(r.Id, r.ExternalId, PromptPreview(r.ConversationJson), Preview(r.ResponseA), r.ResponseB is null ? null : Preview(r.ResponseB),
             r.Priority, r.IsGold, r.Gold, r.Annotations, r.CreatedAt, r.Curated))];
     }
 
