@@ -55,6 +55,27 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>Keeps the trace and a screenshot of a page whose test failed, under artifacts/failures.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> (JavaScript) holds on the page, and fails with <paramref name="measure"/> (a
+    /// JavaScript string expression) when it does not within 15 s. Both may call <c>rect(testId, innerTestId?)</c>, the
+    /// bounding box of the element with that data-testid. Layout settles after a resize or a render, never at one instant.
+    /// </summary>
+    public static async Task WaitForLayoutAsync(IPage page, string what, string condition, string measure)
+    {
+        const string Rect = "const rect = (id, inner) => { let e = document.querySelector(`[data-testid=\"${id}\"]`); "
+            + "if (e && inner) { e = e.querySelector(`[data-testid=\"${inner}\"]`); } "
+            + "return e ? e.getBoundingClientRect() : { top: NaN, bottom: NaN, left: NaN, right: NaN, height: NaN, width: NaN }; };";
+        try
+        {
+            await page.WaitForFunctionAsync($"() => {{ {Rect} return {condition}; }}", null, new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            var measured = await page.EvaluateAsync<string>($"() => {{ {Rect} return {measure}; }}");
+            Assert.Fail($"{what}: not so after 15 s; {measured}");
+        }
+    }
+
     public static async Task KeepEvidenceAsync(IPage page, string name)
     {
         var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "failures");

@@ -53,6 +53,10 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={DatabasePath}";
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["Demo__SeedOnStart"] = "true";
+
+        // No timed jobs: a scheduled quality recompute or lease expiry must never race what a test does. Tests that need
+        // a job start it themselves ("Expire leases now", opening the quality page).
+        start.Environment["Jobs__Schedules"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
         _process.OutputDataReceived += (_, e) => Append(e.Data);

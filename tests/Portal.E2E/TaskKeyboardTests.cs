@@ -134,23 +134,22 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             Assert.Equal(("both answers cut off at 3 words, a b t x f s", 2), skip);
             Assert.Equal(2, (await Database.AnnotationsOfAsync(email, Pairwise)).Count);
 
-            // On a narrow screen the two responses stack, A above B.
+            // On a narrow screen the two responses stack, A above B. A resize re-lays the page out and MudBlazor re-renders on
+            // its breakpoint listener after it, so each layout check waits for the page to settle instead of reading it once.
             await page.SetViewportSizeAsync(700, 900);
-            var left = (await task.Left.BoundingBoxAsync())!;
-            var right = (await task.Right.BoundingBoxAsync())!;
-            Assert.True(right.Y >= left.Y + left.Height, $"B ({right.Y}) is not below A ({left.Y}+{left.Height})");
+            await Browser.WaitForLayoutAsync(page, "B below A", "rect('response-right').top >= rect('response-left').bottom",
+                "`A ${rect('response-left').top}+${rect('response-left').height}, B ${rect('response-right').top}`");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-narrow.png") });
 
-            // A phone: nothing wider than the screen, and the submit button within reach of a thumb.
+            // A phone: nothing wider than the screen, and the submit and choice buttons within reach of a thumb.
             await task.PressAsync("ArrowLeft");
             await task.PressAsync("3");
             await page.SetViewportSizeAsync(390, 844);
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
-                "the task page is wider than a 390 px phone");
-            var submit = (await page.GetByTestId("submit").BoundingBoxAsync())!;
-            Assert.True(submit.Height >= 40 && submit.X >= 0 && submit.X + submit.Width <= 390, $"submit at {submit.X}+{submit.Width}, {submit.Height} high");
-            var rateButton = (await task.ChoiceRow.GetByTestId("choose-left").BoundingBoxAsync())!;
-            Assert.True(rateButton.Height >= 40, $"the choice buttons are {rateButton.Height} px high on a phone");
+            await Browser.WaitForLayoutAsync(page, "a 390 px phone fits the page, with 40 px high buttons",
+                "document.documentElement.scrollWidth <= window.innerWidth && rect('submit').height >= 40 && rect('submit').left >= 0 "
+                + "&& rect('submit').right <= 390 && rect('choice-row', 'choose-left').height >= 40",
+                "`page ${document.documentElement.scrollWidth} wide, submit at ${rect('submit').left}..${rect('submit').right}, "
+                + "${rect('submit').height} high, choice ${rect('choice-row', 'choose-left').height} high`");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-phone.png") });
 
             // The dark theme, on a laptop screen: long responses scroll inside their panels, the choice stays on screen.
@@ -158,9 +157,9 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await page.GetByTestId("theme-toggle").ClickAsync();
             await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");
             await page.Mouse.MoveAsync(600, 700);
-            Assert.True(await task.ChoiceRow.IsVisibleAsync());
-            var choice = (await task.ChoiceRow.BoundingBoxAsync())!;
-            Assert.True(choice.Y + choice.Height <= 768, $"the choice row ends at {choice.Y + choice.Height}, below a 768 px screen");
+            await Expect(task.ChoiceRow).ToBeVisibleAsync();
+            await Browser.WaitForLayoutAsync(page, "the choice row on a 768 px high screen", "rect('choice-row').bottom <= 768",
+                "`the choice row ends at ${rect('choice-row').bottom}`");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "task-pairwise-dark.png") });
         }
         catch

@@ -313,11 +313,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("AssignmentId")
                         .IsUnique();
 
-                    b.HasIndex("ItemId")
+                    b.HasIndex("ItemId", "AnnotatorId");
+
+                    b.HasIndex("ItemId", "TenantId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
-
-                    b.HasIndex("ItemId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "CreatedAt");
 

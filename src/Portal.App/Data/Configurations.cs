@@ -93,7 +93,8 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
 
         // Counts an item's ratings (self-consistency repeats left out) from the index alone: the items grid's rating column,
         // its sort and its rated/unrated filter.
-        b.HasIndex(a => a.ItemId).HasFilter("\"RepeatOf\" IS NULL").HasDatabaseName("IX_Annotations_ItemId_Rating");
+        // The tenant is in it because every query carries the tenant filter.
+        b.HasIndex(a => new { a.ItemId, a.TenantId }).HasFilter("\"RepeatOf\" IS NULL").HasDatabaseName("IX_Annotations_ItemId_Rating");
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);

@@ -34,7 +34,7 @@ namespace Portal.Migrations.Sqlite.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ItemId_Rating",
                 table: "Annotations",
-                column: "ItemId",
+                columns: new[] { "ItemId", "TenantId" },
                 filter: "\"RepeatOf\" IS NULL");
         }
 

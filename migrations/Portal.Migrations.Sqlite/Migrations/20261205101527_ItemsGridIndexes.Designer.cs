@@ -11,7 +11,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261205092445_ItemsGridIndexes")]
+    [Migration("20261205101527_ItemsGridIndexes")]
     partial class ItemsGridIndexes
     {
         /// <inheritdoc />
@@ -316,11 +316,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("AssignmentId")
                         .IsUnique();
 
-                    b.HasIndex("ItemId")
+                    b.HasIndex("ItemId", "AnnotatorId");
+
+                    b.HasIndex("ItemId", "TenantId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
-
-                    b.HasIndex("ItemId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "CreatedAt");
 

@@ -12,7 +12,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261205092625_ItemsGridIndexes")]
+    [Migration("20261205101722_ItemsGridIndexes")]
     partial class ItemsGridIndexes
     {
         /// <inheritdoc />
@@ -325,11 +325,11 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasIndex("AssignmentId")
                         .IsUnique();
 
-                    b.HasIndex("ItemId")
+                    b.HasIndex("ItemId", "AnnotatorId");
+
+                    b.HasIndex("ItemId", "TenantId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
-
-                    b.HasIndex("ItemId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "CreatedAt");
 
