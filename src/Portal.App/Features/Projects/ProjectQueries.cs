@@ -94,7 +94,9 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
                 open.Where(r => r.ProjectId == p.Id).Select(r => r.Title).FirstOrDefault(),
                 releases.Where(r => r.ProjectId == p.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
                 releases.Where(r => r.ProjectId == p.Id).Select(r => r.Name).FirstOrDefault(),
-                releases.Where(r => r.ProjectId == p.Id).Select(r => (DateTime?)r.CreatedAt).FirstOrDefault()))
+                releases.Where(r => r.ProjectId == p.Id).Select(r => (DateTime?)r.CreatedAt).FirstOrDefault(),
+                p.PausedAt,
+                p.ArchivedAt))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -126,4 +128,4 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
 /// (gold aside), the open calibration round if any, and the last release.
 /// </summary>
 public sealed record ProjectHeader(Guid Id, string Name, int Items, int RatedItems, int? OpenRoundNumber, string? OpenRoundTitle,
-    Guid? LastReleaseId, string? LastReleaseName, DateTime? LastReleaseAt);
+    Guid? LastReleaseId, string? LastReleaseName, DateTime? LastReleaseAt, DateTime? PausedAt = null, DateTime? ArchivedAt = null);
