@@ -361,6 +361,7 @@ public sealed partial class TaskPage
             return;
         }
 
+        _backMessage = null;
         await SendAsync(async () =>
         {
             var result = await Tasks.SubmitAsync(OrgId, form.Task.AssignmentId, _userId, form.ToInput(Now));
