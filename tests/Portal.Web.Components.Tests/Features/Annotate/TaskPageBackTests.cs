@@ -46,7 +46,7 @@ public class TaskPageBackTests : PortalComponentTest
         return await ctx.Annotations.AsNoTracking().Where(a => a.ProjectId == _project.Id).ToListAsync();
     }
 
-    private async Task<string> AnswerFirstAsync(IRenderedComponent<TaskPage> cut)
+    private static async Task<string> AnswerFirstAsync(IRenderedComponent<TaskPage> cut)
     {
         var first = cut.Find("[data-testid=response]").TextContent;
         await Key(cut, "4");

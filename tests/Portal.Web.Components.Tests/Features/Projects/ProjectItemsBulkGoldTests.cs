@@ -20,6 +20,9 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
         return (db, tenant, project);
     }
 
+    /// <summary>The check box itself, whether the test id sits on it or on its wrapper.</summary>
+    private static AngleSharp.Dom.IElement Box(AngleSharp.Dom.IElement e) => e.TagName == "INPUT" ? e : e.QuerySelector("input[type=checkbox]")!;
+
     private IRenderedComponent<ProjectItemsPage> RenderPage(TestTenant tenant, Project project)
     {
         var cut = Render<ProjectItemsPage>(p => p.Add(x => x.OrgId, tenant.Id).Add(x => x.ProjectId, project.Id));
@@ -48,7 +51,7 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
         var cut = RenderPage(tenant, project);
         Assert.Empty(cut.FindAll("[data-testid=bulk-bar]"));
 
-        cut.Find("[data-testid=select-page] input[type=checkbox]").Change(true);
+        Box(cut.Find("[data-testid=select-page]")).Change(true);
         cut.WaitForAssertion(() => Assert.Equal("25 item(s) selected", cut.Find("[data-testid=bulk-count]").TextContent.Trim()), Wait);
         cut.Find("[data-testid=bulk-unmark]").Click();
         providers.WaitForAssertion(() => Assert.Contains("Unmark 25 item(s)?", providers.Markup, StringComparison.Ordinal), Wait);
@@ -73,9 +76,8 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
 
         var providers = RenderProviders();
         var cut = RenderPage(tenant, project);
-        var boxes = cut.FindAll("[data-testid=select-item] input[type=checkbox]");
-        boxes[0].Change(true);
-        cut.FindAll("[data-testid=select-item] input[type=checkbox]")[1].Change(true);
+        Box(cut.FindAll("[data-testid=select-item]")[0]).Change(true);
+        Box(cut.FindAll("[data-testid=select-item]")[1]).Change(true);
 
         cut.Find("[data-testid=bulk-mark-consensus]").Click();
         providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click(), Wait);
@@ -85,7 +87,7 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
         Assert.All(await ItemsAsync(db, tenant, project), i => Assert.False(i.IsGold));
 
         // Without the unlabelled item the same action goes through.
-        cut.FindAll("[data-testid=select-item] input[type=checkbox]")[1].Change(false);
+        Box(cut.FindAll("[data-testid=select-item]")[1]).Change(false);
         cut.Find("[data-testid=bulk-mark-consensus]").Click();
         providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click(), Wait);
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=bulk-problem]")), Wait);
