@@ -302,6 +302,12 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<Guid?>("RepeatOf")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("RevisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revisions")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Scores")
                         .HasColumnType("text");
 
@@ -331,6 +337,44 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasIndex("ProjectId", "CreatedAt");
 
                     b.ToTable("Annotations");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AnnotationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PreviousJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("RevisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AnnotationId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("AnnotationRevisions");
                 });
 
             modelBuilder.Entity("Portal.App.Data.ApiToken", b =>
@@ -1170,6 +1214,12 @@ namespace Portal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("ChosenAnnotatorsOnly")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1191,6 +1241,9 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.Property<int>("Overlap")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Settings")
                         .IsRequired()
@@ -1215,6 +1268,9 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("AnnotatorId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Chosen")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1907,6 +1963,15 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasOne("Portal.App.Data.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
+                {
+                    b.HasOne("Portal.App.Data.Annotation", null)
+                        .WithMany()
+                        .HasForeignKey("AnnotationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -293,6 +293,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("RepeatOf")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RevisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revisions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Scores")
                         .HasColumnType("TEXT");
 
@@ -322,6 +328,44 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("ProjectId", "CreatedAt");
 
                     b.ToTable("Annotations");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AnnotationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AnnotatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RevisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AnnotationId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("AnnotationRevisions");
                 });
 
             modelBuilder.Entity("Portal.App.Data.ApiToken", b =>
@@ -1159,6 +1203,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ChosenAnnotatorsOnly")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1180,6 +1230,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<int>("Overlap")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Settings")
                         .IsRequired()
@@ -1204,6 +1257,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<Guid>("AnnotatorId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Chosen")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -1896,6 +1952,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.App.Data.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
+                {
+                    b.HasOne("Portal.App.Data.Annotation", null)
+                        .WithMany()
+                        .HasForeignKey("AnnotationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -106,6 +106,16 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
     }
 }
 
+internal sealed class AnnotationRevisionConfiguration : IEntityTypeConfiguration<AnnotationRevision>
+{
+    public void Configure(EntityTypeBuilder<AnnotationRevision> b)
+    {
+        b.HasIndex(r => new { r.AnnotationId, r.IdempotencyKey }).IsUnique();
+        b.Property(r => r.IdempotencyKey).HasMaxLength(100).IsRequired();
+        b.HasOne<Annotation>().WithMany().HasForeignKey(r => r.AnnotationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ProjectAnnotatorConfiguration : IEntityTypeConfiguration<ProjectAnnotator>
 {
     public void Configure(EntityTypeBuilder<ProjectAnnotator> b)

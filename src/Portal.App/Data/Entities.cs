@@ -87,6 +87,21 @@ public sealed class Project : ITenantOwned
     public ProjectSettings Settings { get; set; } = ProjectSettings.Default;
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Set while an admin has paused the whole project: nobody gets a new task; leases already held may still be submitted.</summary>
+    public DateTime? PausedAt { get; set; }
+
+    /// <summary>
+    /// Set while the project is archived: hidden from annotators and from the default project list, read-only for admins,
+    /// its releases still downloadable. Archiving keeps everything; unarchiving clears this.
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+
+    /// <summary>
+    /// False (the default): every annotator of the organisation may work on the project. True: only those whose
+    /// <see cref="ProjectAnnotator.Chosen"/> is set.
+    /// </summary>
+    public bool ChosenAnnotatorsOnly { get; set; }
 }
 
 /// <summary>A prompt or conversation with one response (Likert) or two (pairwise).</summary>
@@ -228,6 +243,31 @@ public sealed class Annotation : ITenantOwned
     public Guid? RepeatOf { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the annotator last revised this answer (the same row, replaced in place); null when never revised.</summary>
+    public DateTime? RevisedAt { get; set; }
+
+    /// <summary>How many times the annotator revised this answer; each revision keeps the answer it replaced in <see cref="AnnotationRevision"/>.</summary>
+    public int Revisions { get; set; }
+}
+
+/// <summary>
+/// The audit of one revision of an annotation: the answer as it was before, who revised it and when, and the revision's
+/// idempotency key (a retried revision is stored once).
+/// </summary>
+public sealed class AnnotationRevision : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TenantId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid AnnotationId { get; set; }
+    public Guid AnnotatorId { get; set; }
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>The replaced answer (choice, strength, scores, rationale, comment, time on task) as JSON.</summary>
+    public string PreviousJson { get; set; } = "{}";
+
+    public DateTime RevisedAt { get; set; }
 }
 
 /// <summary>An annotator's standing in one project: gold record and whether they are paused.</summary>
@@ -261,6 +301,9 @@ public sealed class ProjectAnnotator : ITenantOwned
     public int GoldAnsweredAtReinstate { get; set; }
 
     public int GoldCorrectAtReinstate { get; set; }
+
+    /// <summary>Chosen by an admin to work on a project that takes chosen annotators only (<see cref="Project.ChosenAnnotatorsOnly"/>).</summary>
+    public bool Chosen { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }

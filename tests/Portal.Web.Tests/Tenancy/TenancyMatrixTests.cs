@@ -29,6 +29,14 @@ public class TenancyMatrixTests
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Staff),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects", Admins, Destructive: true, Body: new { name = "Matrix project", kind = "Likert" }),
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}", Admins, Destructive: true, Body: new { name = "Matrix renamed", overlap = 2, leaseMinutes = 15 }),
+        // Each lifecycle change is undone by the next, so the cases after them find the project open.
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/pause", Admins, Destructive: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/resume", Admins, Destructive: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/archive", Admins, Destructive: true),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/unarchive", Admins, Destructive: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/annotators/chosen", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/annotators/chosen", Admins, Destructive: true,
+            Body: new { chosenOnly = false, annotatorIds = new[] { "{victimId:guid}" } }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins, Body: new { prompt = "Q", chosen = "good", rejected = "bad" }),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/progress", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/annotator/projects", OrgRoles.Annotator),
@@ -37,11 +45,17 @@ public class TenancyMatrixTests
         new("PUT", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/draft", OrgRoles.Annotator, Body: new { choice = "Left" }),
         new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/annotation", OrgRoles.Annotator,
             Body: new { idempotencyKey = "matrix", choice = "Left", strength = 1 }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/tasks/last", OrgRoles.Annotator),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/annotations/{annotationId:guid}", OrgRoles.Annotator, Destructive: true,
+            Body: new { idempotencyKey = "matrix-revise", choice = "Right", strength = 2 }),
         new("POST", "/api/v1/orgs/{orgId:guid}/assignments/{assignmentId:guid}/skip", OrgRoles.Annotator,
             Body: new { reason = "matrix", flags = "Broken" }, SecondAssignment: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items", Admins),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}", Admins),
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/gold", Admins, Destructive: true, Body: new { choice = "A", explanation = "A is right." }),
+        // The item just made gold, unmarked in bulk (the single unmark after it then finds a regular item).
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/gold", Admins, Destructive: true,
+            Body: new { action = "Unmark", itemIds = new[] { "{itemId:guid}" } }),
         new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/gold", Admins, Destructive: true),
         new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/annotators", Admins),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/annotators/{userId:guid}/pause", Admins, Destructive: true, Body: new { reason = "matrix" }),
@@ -302,13 +316,16 @@ public class TenancyMatrixTests
             .Replace("{number:int}", "1", StringComparison.OrdinalIgnoreCase)
             .Replace("{releaseId:guid}", ids.ReleaseId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{clientId:guid}", ids.ClientId.ToString(), StringComparison.OrdinalIgnoreCase)
-            .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase);
+            .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{annotationId:guid}", ids.AnnotationId.ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
             // Bodies may name the tenant's gold item, which only exists once the resources are made.
             var json = System.Text.Json.JsonSerializer.Serialize(c.Body, System.Text.Json.JsonSerializerOptions.Web)
-                .Replace("{goldItemId:guid}", ids.GoldItemId.ToString(), StringComparison.Ordinal);
+                .Replace("{goldItemId:guid}", ids.GoldItemId.ToString(), StringComparison.Ordinal)
+                .Replace("{itemId:guid}", ids.ItemId.ToString(), StringComparison.Ordinal)
+                .Replace("{victimId:guid}", ids.VictimUserId.ToString(), StringComparison.Ordinal);
             request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         }
 
@@ -321,7 +338,8 @@ public class TenancyMatrixTests
     /// through the engine in two projects: one to read, draft and answer, one to skip.
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
-        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default, Guid ReleaseId = default, Guid ClientId = default);
+        Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default, Guid ReleaseId = default, Guid ClientId = default,
+        Guid AnnotationId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -344,6 +362,12 @@ public class TenancyMatrixTests
             var (second, _) = await db.CreateTestProjectAsync(tenant.Id, SecondProject);
             await tasks.NextAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.Annotator).Id);
             await tasks.NextAsync(tenant.Id, second.Id, tenant.Member(OrgRoles.Annotator).Id);
+
+            // An answer of the annotator in a third project, for the revision case.
+            var (third, _) = await db.CreateTestProjectAsync(tenant.Id, "Third project");
+            var answered = await tasks.NextAsync(tenant.Id, third.Id, tenant.Member(OrgRoles.Annotator).Id);
+            await tasks.SubmitAsync(tenant.Id, answered!.Task!.AssignmentId, tenant.Member(OrgRoles.Annotator).Id,
+                new AnnotationInput("matrix-third", Choice: ShownChoice.Left, Strength: 1));
 
             // The targeted-feedback loop: ten AI-labelled pairs and a round waiting for humans.
             for (var i = 0; i < 10; i++)
@@ -399,11 +423,12 @@ public class TenancyMatrixTests
         var noticeId = await ctx.ProjectNotices.Select(n => n.Id).FirstAsync();
         var leases = ctx.Assignments.Where(a => a.AnnotatorId == tenant.Member(OrgRoles.Annotator).Id);
         var assignmentId = await leases.Where(a => a.ProjectId == tenant.Project.Id).Select(a => a.Id).FirstAsync();
-        var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id).Select(a => a.Id).FirstAsync();
+        var secondAssignmentId = await leases.Where(a => a.ProjectId != tenant.Project.Id && a.Status == AssignmentStatus.Leased).Select(a => a.Id).FirstAsync();
+        var annotationId = await ctx.Annotations.Where(a => a.IdempotencyKey == "matrix-third").Select(a => a.Id).FirstAsync();
         var goldItemId = await ctx.Items.Where(i => i.ExternalId == "matrix-gold").Select(i => i.Id).FirstAsync();
         var releaseId = await ctx.Releases.Where(r => r.Name == "Matrix v1").Select(r => r.Id).FirstAsync();
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
-            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id);
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id, annotationId);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -411,10 +436,13 @@ public class TenancyMatrixTests
         await using var ctx = db.Factory.CreateSystem();
         var memberships = await ctx.Memberships.IgnoreQueryFilters().Select(m => (int)m.Roles).ToListAsync();
         var invites = await ctx.Invites.IgnoreQueryFilters().Select(i => i.RevokedAt == null && i.UsedAt == null).ToListAsync();
-        var projects = await ctx.Projects.IgnoreQueryFilters().OrderBy(p => p.Id).Select(p => new { p.Name, p.Overlap, p.LeaseMinutes }).ToListAsync();
+        var projects = await ctx.Projects.IgnoreQueryFilters().OrderBy(p => p.Id)
+            .Select(p => new { p.Name, p.Overlap, p.LeaseMinutes, Paused = p.PausedAt != null, Archived = p.ArchivedAt != null, p.ChosenAnnotatorsOnly }).ToListAsync();
         var standings = await ctx.ProjectAnnotators.IgnoreQueryFilters().Select(a => a.PausedAt != null).ToListAsync();
         return string.Join('/',
-            string.Join(',', projects.Select(p => $"{p.Name}:{p.Overlap}:{p.LeaseMinutes}")),
+            string.Join(',', projects.Select(p => $"{p.Name}:{p.Overlap}:{p.LeaseMinutes}:{p.Paused}:{p.Archived}:{p.ChosenAnnotatorsOnly}")),
+            await ctx.ProjectAnnotators.IgnoreQueryFilters().CountAsync(a => a.Chosen),
+            await ctx.AnnotationRevisions.IgnoreQueryFilters().CountAsync(),
             await ctx.Items.IgnoreQueryFilters().CountAsync(i => i.IsGold),
             standings.Count, standings.Count(paused => paused),
             await ctx.ProjectNotices.IgnoreQueryFilters().CountAsync(n => n.DismissedAt != null),

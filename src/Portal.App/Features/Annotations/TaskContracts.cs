@@ -19,6 +19,12 @@ public enum NextTaskStatus
 
     /// <summary>The annotator must pass the project's qualification test first (new to it, or after a major guideline change).</summary>
     NeedsQualification,
+
+    /// <summary>An admin paused the whole project: no new tasks until it is resumed (a task already held still comes back).</summary>
+    ProjectPaused,
+
+    /// <summary>The project takes chosen annotators only, and this annotator is not one of them.</summary>
+    NotChosen,
 }
 
 public sealed record NextTaskResult(NextTaskStatus Status, TaskView? Task, string? Message);
@@ -79,7 +85,17 @@ public sealed record SubmitResult(Guid AnnotationId, bool Replayed, GoldFeedback
 /// A project as an annotator sees it in their list. <see cref="Available"/> and <see cref="DoneByMe"/> count the same
 /// things: the project's ordinary items (gold items and self-consistency repeats are mixed in silently and counted by neither).
 /// </summary>
-public sealed record AnnotatorProject(Guid ProjectId, string Name, ProjectKind Kind, int Available, int DoneByMe, bool Paused);
+/// <see cref="Paused"/>: this annotator is paused in the project; <see cref="ProjectPaused"/>: an admin paused the whole project.
+public sealed record AnnotatorProject(Guid ProjectId, string Name, ProjectKind Kind, int Available, int DoneByMe, bool Paused, bool ProjectPaused = false);
+
+/// <summary>
+/// The annotator's last answer in a project, brought back to be changed: the task as it was shown (same sides), the
+/// answer as stored, in display terms, and until when it can still be revised.
+/// </summary>
+public sealed record RevisableAnswer(Guid AnnotationId, TaskView Task, AnnotationInput Answer, DateTime RevisableUntil, int Revisions);
+
+/// <summary>The stored revision. <see cref="Replayed"/> is true when the same revision (idempotency key) had already been stored.</summary>
+public sealed record ReviseResult(Guid AnnotationId, bool Replayed, DateTime RevisedAt, int Revisions);
 
 /// <summary>The task is gone for this annotator: not theirs, or no longer theirs to answer. Answered with 409 and the message.</summary>
 public sealed class TaskConflictException(string message) : Exception(message);

@@ -19,7 +19,7 @@ namespace Portal.App.Features.Annotations;
 /// PostgreSQL and under the single writer lock on SQLite (whose transactions begin immediate). A submit moves its
 /// assignment from leased to submitted with a conditional update too, so a double submit stores one annotation.
 /// </remarks>
-public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
     private const int MaxAttempts = 8;
     private const int CandidatesPerAttempt = 16;
@@ -35,7 +35,12 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     public async Task<IReadOnlyList<AnnotatorProject>> ProjectsAsync(Guid orgId, Guid annotatorId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        return await db.Projects.OrderBy(p => p.Name).Select(p => new AnnotatorProject(
+
+        // Archived projects are gone from annotators' lists; a chosen-annotators project lists only for those chosen.
+        return await db.Projects
+            .Where(p => p.ArchivedAt == null
+                && (!p.ChosenAnnotatorsOnly || db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.Chosen)))
+            .OrderBy(p => p.Name).Select(p => new AnnotatorProject(
                 p.Id,
                 p.Name,
                 p.Kind,
@@ -45,7 +50,8 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                         || db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && a.Status == AssignmentStatus.Leased))),
                 db.Annotations.Count(a => a.ProjectId == p.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null
                     && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold)),
-                db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.PausedAt != null)))
+                db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.PausedAt != null),
+                p.PausedAt != null))
             .ToListAsync(ct);
     }
 
@@ -57,7 +63,7 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         await using var db = dbFactory.CreateForTenant(orgId);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
-        if (project is null)
+        if (project is null || project.ArchivedAt is not null)
         {
             return null;
         }
@@ -80,6 +86,17 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         if (live is not null)
         {
             return Assigned(project, await db.Items.AsNoTracking().FirstAsync(i => i.Id == live.ItemId, ct), live);
+        }
+
+        // A held task (above) may still be finished while the project is paused or the annotator no longer chosen: nothing is lost.
+        if (project.PausedAt is not null)
+        {
+            return new NextTaskResult(NextTaskStatus.ProjectPaused, null, "This project is paused by its admins. Your answers so far are kept; come back when it resumes.");
+        }
+
+        if (project.ChosenAnnotatorsOnly && standing?.Chosen != true)
+        {
+            return new NextTaskResult(NextTaskStatus.NotChosen, null, "This project takes chosen annotators only, and you are not among them.");
         }
 
         if (await GuidelineGates.AcknowledgementAsync(db, projectId, annotatorId, ct) is { } unacknowledged)
@@ -156,6 +173,11 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
                     return await ReplayAsync(db, project, item, assignment, input.IdempotencyKey, ct);
                 case AssignmentStatus.Skipped:
                     throw new TaskConflictException("You skipped this task, so it cannot be answered any more.");
+            }
+
+            if (project.ArchivedAt is not null)
+            {
+                throw new TaskConflictException("This project was archived, so it takes no more answers.");
             }
 
             var annotation = Build(project, item, assignment, input);
@@ -258,6 +280,12 @@ public sealed class TaskService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         {
             standing = new ProjectAnnotator { ProjectId = project.Id, AnnotatorId = annotatorId, CreatedAt = Now };
             db.ProjectAnnotators.Add(standing);
+        }
+
+        if (project.ChosenAnnotatorsOnly && !standing.Chosen)
+        {
+            // Taken off the list between the check in NextAsync and this transaction.
+            return null;
         }
 
         // An item the annotator rated in a calibration round is not theirs to label again: they may have seen the group's answer.

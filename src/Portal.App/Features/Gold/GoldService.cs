@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
@@ -36,6 +37,36 @@ public sealed record GoldInput(
     IReadOnlyDictionary<string, int>? Scores = null,
     int Tolerance = 1,
     string? Explanation = null);
+
+/// <summary>What a bulk gold action does with the chosen items.</summary>
+public enum BulkGoldAction
+{
+    /// <summary>Make them gold, the expected answer taken from <see cref="BulkGoldSource"/>.</summary>
+    Mark = 1,
+
+    /// <summary>Make them regular items again.</summary>
+    Unmark = 2,
+}
+
+/// <summary>Where a bulk mark takes each item's expected answer from: no admin types one per item.</summary>
+public enum BulkGoldSource
+{
+    /// <summary>The item's curated label (the annotators' consensus, as the quality job last computed it): a choice and/or Likert centres.</summary>
+    Consensus = 1,
+
+    /// <summary>The item's AI label (pairwise choices only).</summary>
+    AiLabel = 2,
+}
+
+/// <summary>
+/// A bulk gold action on items of one project. <see cref="Explanation"/> is optional: when blank each item's explanation
+/// says where its answer came from (e.g. "The annotators' consensus: B is better (majority of 3 ratings, 100% agree).").
+/// </summary>
+public sealed record BulkGoldInput(BulkGoldAction Action, IReadOnlyList<Guid> ItemIds, BulkGoldSource Source = BulkGoldSource.Consensus,
+    string? Explanation = null, int Tolerance = 1);
+
+/// <summary>What a bulk action changed: items now gold (or regular), and those that already were and were left as they are.</summary>
+public sealed record BulkGoldResult(int Changed, int Unchanged);
 
 /// <summary>The admin side of gold questions: the items of a project, marking and un-marking gold with its expected answer.</summary>
 public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
@@ -129,6 +160,11 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
         }
 
         var problems = Check(project, input).ToList();
+        if (project.ArchivedAt is not null)
+        {
+            problems.Insert(0, ("project", ProjectService.ArchivedMessage));
+        }
+
         if (problems.Count > 0)
         {
             throw new ValidationProblemsException(problems);
@@ -163,6 +199,186 @@ public sealed class GoldService(IDbContextFactory<PortalDbContext> dbFactory)
                 .SetProperty(i => i.Claimed, i => db.Assignments.Count(a => a.ItemId == i.Id
                     && (a.Status == AssignmentStatus.Leased || a.Status == AssignmentStatus.Submitted))), ct) == 1;
     }
+
+    public const int MaxBulkItems = 1000;
+
+    /// <summary>
+    /// Marks or unmarks many items at once, all or nothing: every problem is named by the item's position and external id
+    /// (<c>itemIds[3]</c>: "item-004 has no consensus yet …") and nothing changes. A mark leaves items that are gold already
+    /// as they are (their hand-written answer stays); an unmark leaves regular items as they are. Null when the project is
+    /// not in the organisation.
+    /// </summary>
+    /// <exception cref="ValidationProblemsException">An item is not in the project, has no answer from the source, or the project is archived.</exception>
+    public async Task<BulkGoldResult?> BulkAsync(Guid orgId, Guid projectId, BulkGoldInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null)
+        {
+            return null;
+        }
+
+        var ids = input.ItemIds ?? [];
+        var problems = new List<(string Field, string Message)>();
+        if (project.ArchivedAt is not null)
+        {
+            problems.Add(("project", ProjectService.ArchivedMessage));
+        }
+
+        if (!Enum.IsDefined(input.Action))
+        {
+            problems.Add(("action", "The action is Mark or Unmark."));
+        }
+
+        if (ids.Count is 0 or > MaxBulkItems)
+        {
+            problems.Add(("itemIds", $"Choose 1 to {MaxBulkItems} items."));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationProblemsException(problems);
+        }
+
+        var distinct = ids.Distinct().ToList();
+        var items = await db.Items.Where(i => i.ProjectId == projectId && distinct.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var curated = input.Action == BulkGoldAction.Mark && input.Source == BulkGoldSource.Consensus
+            ? await db.CuratedLabels.AsNoTracking().Where(l => distinct.Contains(l.ItemId)).ToDictionaryAsync(l => l.ItemId, ct)
+            : [];
+        var ai = input.Action == BulkGoldAction.Mark && input.Source == BulkGoldSource.AiLabel
+            ? (await db.AiLabels.AsNoTracking().Where(l => distinct.Contains(l.ItemId)).ToListAsync(ct))
+                .GroupBy(l => l.ItemId).ToDictionary(g => g.Key, g => g.OrderByDescending(l => l.CreatedAt).First())
+            : [];
+        var answers = new Dictionary<Guid, GoldInput>();
+        for (var n = 0; n < ids.Count; n++)
+        {
+            var field = $"itemIds[{n}]";
+            if (!items.TryGetValue(ids[n], out var item))
+            {
+                problems.Add((field, $"{ids[n]} is not an item of this project."));
+                continue;
+            }
+
+            if (input.Action != BulkGoldAction.Mark || item.IsGold || answers.ContainsKey(item.Id))
+            {
+                continue;
+            }
+
+            var name = item.ExternalId ?? item.Id.ToString();
+            GoldInput? answer = input.Source switch
+            {
+                BulkGoldSource.Consensus => curated.TryGetValue(item.Id, out var label) ? FromConsensus(project, label, input) : null,
+                BulkGoldSource.AiLabel => ai.TryGetValue(item.Id, out var l) && project.Kind == ProjectKind.Pairwise ? FromAiLabel(l, input) : null,
+                _ => null,
+            };
+            if (answer is null)
+            {
+                problems.Add((field, input.Source switch
+                {
+                    BulkGoldSource.AiLabel when project.Kind != ProjectKind.Pairwise => $"{name}: AI labels give a choice only, and this project's gold answers need scores; mark it on its own.",
+                    BulkGoldSource.AiLabel => $"{name} has no AI label; mark it on its own.",
+                    _ => $"{name} has no consensus yet (no curated label; recompute quality after it is rated); mark it on its own.",
+                }));
+                continue;
+            }
+
+            problems.AddRange(Check(project, answer).Select(p => (field, $"{name}: {p.Message}")));
+            answers[item.Id] = answer;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ValidationProblemsException(problems);
+        }
+
+        if (input.Action == BulkGoldAction.Unmark)
+        {
+            // As ClearGoldAsync, for every chosen gold item in one statement: the claim counter back to live leases plus answers.
+            var changed = await db.Items.Where(i => i.ProjectId == projectId && i.IsGold && distinct.Contains(i.Id))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.IsGold, false)
+                    .SetProperty(i => i.Gold, (GoldAnswer?)null)
+                    .SetProperty(i => i.Claimed, i => db.Assignments.Count(a => a.ItemId == i.Id
+                        && (a.Status == AssignmentStatus.Leased || a.Status == AssignmentStatus.Submitted))), ct);
+            return new BulkGoldResult(changed, distinct.Count - changed);
+        }
+
+        foreach (var (id, answer) in answers)
+        {
+            var item = items[id];
+            item.IsGold = true;
+            item.Gold = new GoldAnswer
+            {
+                Choice = answer.Choice,
+                Scores = answer.Scores is { Count: > 0 } sc ? new Dictionary<string, int>(sc, StringComparer.Ordinal) : null,
+                Tolerance = answer.Tolerance,
+                Explanation = answer.Explanation!.Trim(),
+            };
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new BulkGoldResult(answers.Count, distinct.Count - answers.Count);
+    }
+
+    /// <summary>The expected answer a curated label gives: its choice and, for Likert attributes, the rounded centre of response A's scores.</summary>
+    private static GoldInput? FromConsensus(Project project, CuratedLabel label, BulkGoldInput input)
+    {
+        var pairwise = project.Kind is ProjectKind.Pairwise or ProjectKind.LikertAndPairwise;
+        var likert = project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise;
+        var choice = pairwise ? label.Choice : null;
+        Dictionary<string, int>? scores = null;
+        if (likert && label.ScoresJson is { Length: > 0 } json)
+        {
+            scores = [];
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.TryGetProperty("A", out var side) && side.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var attribute in side.EnumerateObject())
+                {
+                    if (attribute.Value.ValueKind == JsonValueKind.Object && attribute.Value.TryGetProperty("centre", out var c) && c.TryGetDouble(out var centre))
+                    {
+                        scores[attribute.Name] = (int)Math.Round(centre, MidpointRounding.AwayFromZero);
+                    }
+                }
+            }
+        }
+
+        if (choice is null && scores is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var said = new List<string>();
+        if (choice is { } ch)
+        {
+            said.Add(ChoiceText(ch));
+        }
+
+        if (scores is { Count: > 0 })
+        {
+            said.Add(string.Join(", ", scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value}"))));
+        }
+
+        var agreement = label.Agreement is { } a ? string.Create(CultureInfo.InvariantCulture, $", {a * 100:0}% agree") : "";
+        var explanation = string.IsNullOrWhiteSpace(input.Explanation)
+            ? string.Create(CultureInfo.InvariantCulture, $"The annotators' consensus: {string.Join("; ", said)} ({label.Method} of {label.Ratings} ratings{agreement}).")
+            : input.Explanation;
+        return new GoldInput(choice, scores is { Count: > 0 } ? scores : null, input.Tolerance, explanation);
+    }
+
+    private static GoldInput FromAiLabel(AiLabel label, BulkGoldInput input) =>
+        new(label.Choice, null, input.Tolerance, string.IsNullOrWhiteSpace(input.Explanation)
+            ? $"The AI label of {label.Model}: {ChoiceText(label.Choice)}." + (string.IsNullOrWhiteSpace(label.Rationale) ? "" : " " + label.Rationale.Trim())
+            : input.Explanation);
+
+    private static string ChoiceText(PreferenceChoice choice) => choice switch
+    {
+        PreferenceChoice.A => "A is better",
+        PreferenceChoice.B => "B is better",
+        PreferenceChoice.Tie => "a tie",
+        _ => "both bad",
+    };
 
     /// <summary>What is wrong with a gold answer for this project, as (field, message) pairs.</summary>
     public static IEnumerable<(string Field, string Message)> Check(Project project, GoldInput input)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
+using Portal.App.Features.Projects;
 
 namespace Portal.App.Features.Gold;
 
@@ -24,7 +25,14 @@ public sealed record AnnotatorStanding(
     DateTime? PausedAt,
     string? PauseReason,
     Guid? PausedByUserId,
-    string? PausedByName);
+    string? PausedByName,
+    bool Chosen = false);
+
+/// <summary>
+/// Who may work on a project: everyone with the annotator role in the organisation (<see cref="ChosenOnly"/> false, the
+/// default), or only <see cref="AnnotatorIds"/>.
+/// </summary>
+public sealed record ChosenAnnotators(bool ChosenOnly, IReadOnlyList<Guid> AnnotatorIds);
 
 /// <summary>Something the project's admins should know, until one of them dismisses it.</summary>
 public sealed record NoticeRow(Guid Id, string Message, Guid? AnnotatorId, DateTime CreatedAt);
@@ -102,6 +110,80 @@ public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> d
                 .SetProperty(a => a.GoldCorrectAtReinstate, a => a.GoldCorrect), ct),
             create: _ => { },
             ct);
+
+    /// <summary>Whether the project takes chosen annotators only, and who is chosen; null when the project is not in the organisation.</summary>
+    public async Task<ChosenAnnotators?> GetChosenAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var chosenOnly = await db.Projects.Where(p => p.Id == projectId).Select(p => (bool?)p.ChosenAnnotatorsOnly).FirstOrDefaultAsync(ct);
+        if (chosenOnly is null)
+        {
+            return null;
+        }
+
+        var ids = await db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.Chosen).Select(a => a.AnnotatorId).ToListAsync(ct);
+        return new ChosenAnnotators(chosenOnly.Value, [.. ids.Order()]);
+    }
+
+    /// <summary>
+    /// Sets who may work on the project, all or nothing: with <paramref name="chosenOnly"/> false every annotator of the
+    /// organisation may (the list is kept for next time); with true only the listed ones. Someone taken off the list keeps
+    /// a task they already hold until it is answered or its lease ends. Null when the project is not in the organisation.
+    /// </summary>
+    /// <exception cref="ValidationProblemsException">An id is not an annotator of the organisation (named by its position), or the project is archived.</exception>
+    public async Task<ChosenAnnotators?> SetChosenAsync(Guid orgId, Guid projectId, bool chosenOnly, IReadOnlyList<Guid> annotatorIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(annotatorIds);
+        await using (var db = dbFactory.CreateForTenant(orgId))
+        {
+            var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == projectId, ct);
+            if (project is null)
+            {
+                return null;
+            }
+
+            var problems = new List<(string Field, string Message)>();
+            if (project.ArchivedAt is not null)
+            {
+                problems.Add(("project", ProjectService.ArchivedMessage));
+            }
+
+            var wanted = annotatorIds.Distinct().ToList();
+            var annotators = await db.Memberships.Where(m => wanted.Contains(m.UserId) && (m.Roles & OrgRoles.Annotator) != 0)
+                .Select(m => m.UserId).ToListAsync(ct);
+            for (var i = 0; i < annotatorIds.Count; i++)
+            {
+                if (!annotators.Contains(annotatorIds[i]))
+                {
+                    problems.Add(($"annotatorIds[{i}]", $"{annotatorIds[i]} is not an annotator of this organisation."));
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new ValidationProblemsException(problems);
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            project.ChosenAnnotatorsOnly = chosenOnly;
+            await db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.Chosen && !wanted.Contains(a.AnnotatorId))
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Chosen, false), ct);
+            await db.ProjectAnnotators.Where(a => a.ProjectId == projectId && !a.Chosen && wanted.Contains(a.AnnotatorId))
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Chosen, true), ct);
+            var existing = await db.ProjectAnnotators.Where(a => a.ProjectId == projectId && wanted.Contains(a.AnnotatorId))
+                .Select(a => a.AnnotatorId).ToListAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var id in wanted.Except(existing))
+            {
+                db.ProjectAnnotators.Add(new ProjectAnnotator { ProjectId = projectId, AnnotatorId = id, Chosen = true, CreatedAt = now });
+            }
+
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        return await GetChosenAsync(orgId, projectId, ct);
+    }
 
     /// <summary>The project's notices that nobody has dismissed, newest first; null when the project is not in the organisation.</summary>
     public async Task<IReadOnlyList<NoticeRow>?> ListNoticesAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
@@ -194,5 +276,6 @@ public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> d
             pa == null ? null : pa.PausedAt,
             pa == null ? null : pa.PauseReason,
             pa == null ? null : pa.PausedByUserId,
-            pa == null || pa.PausedByUserId == null ? null : db.Users.Where(u => u.Id == pa.PausedByUserId).Select(u => u.DisplayName).FirstOrDefault());
+            pa == null || pa.PausedByUserId == null ? null : db.Users.Where(u => u.Id == pa.PausedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
+            pa != null && pa.Chosen);
 }

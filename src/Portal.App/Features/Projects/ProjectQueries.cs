@@ -12,7 +12,9 @@ public sealed record ProjectSummary(
     int LeaseMinutes,
     int Items,
     int ActiveLeases,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    DateTime? PausedAt = null,
+    DateTime? ArchivedAt = null);
 
 /// <summary>A project with its whole configuration, as its settings page and the API show it.</summary>
 public sealed record ProjectDetails(
@@ -27,15 +29,26 @@ public sealed record ProjectDetails(
     int GoldItems,
     int Annotations,
     int ActiveLeases,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    DateTime? PausedAt = null,
+    DateTime? ArchivedAt = null,
+    bool ChosenAnnotatorsOnly = false)
+{
+    /// <summary>Archived projects are read-only for admins until unarchived.</summary>
+    public bool IsArchived => ArchivedAt is not null;
+
+    public bool IsPaused => PausedAt is not null;
+}
 
 /// <summary>Read side of projects for the admin and annotator pages and the API.</summary>
 public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(Guid orgId, CancellationToken ct = default)
+    /// <summary>The organisation's projects by name; archived ones only when asked for.</summary>
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(Guid orgId, bool includeArchived = false, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        return await Summaries(db, db.Projects.OrderBy(p => p.Name)).ToListAsync(ct);
+        var projects = includeArchived ? db.Projects : db.Projects.Where(p => p.ArchivedAt == null);
+        return await Summaries(db, projects.OrderBy(p => p.Name)).ToListAsync(ct);
     }
 
     public async Task<ProjectSummary?> GetAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
@@ -54,7 +67,9 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
             p.LeaseMinutes,
             db.Items.Count(i => i.ProjectId == p.Id),
             db.Assignments.Count(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased),
-            p.CreatedAt));
+            p.CreatedAt,
+            p.PausedAt,
+            p.ArchivedAt));
 
     /// <summary>The project with its settings and counts; null when it is not in the organisation.</summary>
     public async Task<ProjectDetails?> GetDetailsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
@@ -79,7 +94,9 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
                 open.Where(r => r.ProjectId == p.Id).Select(r => r.Title).FirstOrDefault(),
                 releases.Where(r => r.ProjectId == p.Id).Select(r => (Guid?)r.Id).FirstOrDefault(),
                 releases.Where(r => r.ProjectId == p.Id).Select(r => r.Name).FirstOrDefault(),
-                releases.Where(r => r.ProjectId == p.Id).Select(r => (DateTime?)r.CreatedAt).FirstOrDefault()))
+                releases.Where(r => r.ProjectId == p.Id).Select(r => (DateTime?)r.CreatedAt).FirstOrDefault(),
+                p.PausedAt,
+                p.ArchivedAt))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -96,10 +113,14 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
             db.Items.Count(i => i.ProjectId == p.Id && i.IsGold),
             db.Annotations.Count(a => a.ProjectId == p.Id),
             db.Assignments.Count(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased),
-            p.CreatedAt));
+            p.CreatedAt,
+            p.PausedAt,
+            p.ArchivedAt,
+            p.ChosenAnnotatorsOnly));
 
     internal static ProjectDetails Details(Project p, int items, int goldItems, int annotations, int activeLeases) =>
-        new(p.Id, p.Name, p.Description, p.Kind, p.Overlap, p.LeaseMinutes, p.Settings, items, goldItems, annotations, activeLeases, p.CreatedAt);
+        new(p.Id, p.Name, p.Description, p.Kind, p.Overlap, p.LeaseMinutes, p.Settings, items, goldItems, annotations, activeLeases, p.CreatedAt,
+            p.PausedAt, p.ArchivedAt, p.ChosenAnnotatorsOnly);
 }
 
 /// <summary>
@@ -107,4 +128,4 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
 /// (gold aside), the open calibration round if any, and the last release.
 /// </summary>
 public sealed record ProjectHeader(Guid Id, string Name, int Items, int RatedItems, int? OpenRoundNumber, string? OpenRoundTitle,
-    Guid? LastReleaseId, string? LastReleaseName, DateTime? LastReleaseAt);
+    Guid? LastReleaseId, string? LastReleaseName, DateTime? LastReleaseAt, DateTime? PausedAt = null, DateTime? ArchivedAt = null);

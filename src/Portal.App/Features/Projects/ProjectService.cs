@@ -90,6 +90,11 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
             problems.AddRange(await ChangeProblemsAsync(db, project, input.Kind, settings, ct));
         }
 
+        if (project.ArchivedAt is not null)
+        {
+            problems.Insert(0, ("project", ArchivedMessage));
+        }
+
         if (problems.Count > 0)
         {
             throw new ValidationProblemsException(problems);
@@ -102,6 +107,42 @@ public sealed class ProjectService(IDbContextFactory<PortalDbContext> dbFactory,
         project.Overlap = input.Overlap;
         project.LeaseMinutes = input.LeaseMinutes;
         project.Settings = settings;
+        await db.SaveChangesAsync(ct);
+        return await ProjectQueries.DetailsQuery(db, db.Projects.Where(p => p.Id == projectId)).FirstAsync(ct);
+    }
+
+    /// <summary>What an admin is told when changing an archived project.</summary>
+    public const string ArchivedMessage = "This project is archived, so it is read-only. Unarchive it first to change it.";
+
+    /// <summary>Pauses the whole project: no annotator gets a new task; leases already held may still be submitted. Again is harmless.</summary>
+    public Task<ProjectDetails?> PauseAsync(Guid orgId, Guid projectId, CancellationToken ct = default) =>
+        LifecycleAsync(orgId, projectId, (p, now) => p.PausedAt ??= now, ct);
+
+    /// <summary>Lets annotators take tasks again. Again is harmless.</summary>
+    public Task<ProjectDetails?> ResumeAsync(Guid orgId, Guid projectId, CancellationToken ct = default) =>
+        LifecycleAsync(orgId, projectId, (p, _) => p.PausedAt = null, ct);
+
+    /// <summary>
+    /// Archives the project: hidden from annotators and from the default project list, read-only for admins; its releases
+    /// stay downloadable and nothing is deleted. Again is harmless.
+    /// </summary>
+    public Task<ProjectDetails?> ArchiveAsync(Guid orgId, Guid projectId, CancellationToken ct = default) =>
+        LifecycleAsync(orgId, projectId, (p, now) => p.ArchivedAt ??= now, ct);
+
+    /// <summary>Brings an archived project back, as it was (paused or not). Again is harmless.</summary>
+    public Task<ProjectDetails?> UnarchiveAsync(Guid orgId, Guid projectId, CancellationToken ct = default) =>
+        LifecycleAsync(orgId, projectId, (p, _) => p.ArchivedAt = null, ct);
+
+    private async Task<ProjectDetails?> LifecycleAsync(Guid orgId, Guid projectId, Action<Project, DateTime> change, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var project = await db.Projects.FirstOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null)
+        {
+            return null;
+        }
+
+        change(project, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return await ProjectQueries.DetailsQuery(db, db.Projects.Where(p => p.Id == projectId)).FirstAsync(ct);
     }

@@ -47,7 +47,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
             return QualityFreshness.Current;
         }
 
-        var last = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)a.CreatedAt, ct);
+        var last = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)(a.RevisedAt ?? a.CreatedAt), ct);
         var seen = await db.ProjectMetrics.Where(m => m.ProjectId == projectId).Select(m => new { m.AnnotationCount, m.LastAnnotationAt }).FirstOrDefaultAsync(ct);
         return seen is null ? QualityFreshness.Missing
             : seen.AnnotationCount != count || seen.LastAnnotationAt != last ? QualityFreshness.Stale
@@ -103,7 +103,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
 
         // The counts are taken over every annotation, gold included, so a new gold answer also marks the report stale.
         var count = await db.Annotations.CountAsync(a => a.ProjectId == projectId, ct);
-        var lastAt = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)a.CreatedAt, ct);
+        var lastAt = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)(a.RevisedAt ?? a.CreatedAt), ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.CuratedLabels.Where(l => l.ProjectId == projectId).ExecuteDeleteAsync(ct);
         foreach (var batch in labels.Chunk(1000))
@@ -268,7 +268,7 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
                 p.TenantId,
                 p.Id,
                 Count = db.Annotations.IgnoreQueryFilters().Count(a => a.ProjectId == p.Id),
-                Last = db.Annotations.IgnoreQueryFilters().Where(a => a.ProjectId == p.Id).Max(a => (DateTime?)a.CreatedAt),
+                Last = db.Annotations.IgnoreQueryFilters().Where(a => a.ProjectId == p.Id).Max(a => (DateTime?)(a.RevisedAt ?? a.CreatedAt)),
                 Seen = db.ProjectMetrics.IgnoreQueryFilters().Where(m => m.ProjectId == p.Id).Select(m => new { m.AnnotationCount, m.LastAnnotationAt, m.ComputedAt }).FirstOrDefault(),
                 LastAiLabel = db.AiLabels.IgnoreQueryFilters().Where(l => l.ProjectId == p.Id).Max(l => (DateTime?)l.CreatedAt),
             })

@@ -53,6 +53,26 @@ public sealed record TaskDraft
 
     public static TaskDraft Start(DateTime now) => new() { ShownAt = now, IdempotencyKey = Guid.NewGuid().ToString("N") };
 
+    /// <summary>
+    /// A stored answer brought back to be changed: its choices and texts, a new idempotency key for the revision, and the
+    /// time on task counting afresh from <paramref name="now"/> (the revision adds to the answer's time).
+    /// </summary>
+    public static TaskDraft FromAnswer(AnnotationInput answer, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return Start(now) with
+        {
+            Scores = answer.Scores is { } s ? new Dictionary<string, int>(s, StringComparer.Ordinal) : Empty<int>(),
+            ScoresRight = answer.ScoresRight is { } r ? new Dictionary<string, int>(r, StringComparer.Ordinal) : Empty<int>(),
+            Choice = answer.Choice,
+            Strength = answer.Strength,
+            AttributeChoices = answer.AttributeChoices is { } c ? new Dictionary<string, ShownChoice>(c, StringComparer.Ordinal) : Empty<ShownChoice>(),
+            Rationale = answer.Rationale ?? "",
+            Comment = answer.Comment ?? "",
+            Flags = answer.Flags,
+        };
+    }
+
     /// <summary>The stored draft, or null when there is none or it cannot be read.</summary>
     public static TaskDraft? Parse(string? json)
     {

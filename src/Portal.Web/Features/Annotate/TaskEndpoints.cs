@@ -93,6 +93,18 @@ internal static class TaskEndpoints
             })
             .RequireAuthorization(Policies.Annotator)
             .WithName("Tasks_SaveDraft").WithSummary("Keeps your unsaved answer (any JSON) with the lease, for a reload or a dropped connection.");
+
+        org.MapGet("/projects/{projectId:guid}/tasks/last", async Task<Results<Ok<RevisableAnswer>, NotFound>> (
+                Guid orgId, Guid projectId, ClaimsPrincipal user, TaskService tasks, CancellationToken ct) =>
+                await tasks.LastAnswerAsync(orgId, projectId, user.UserId(), ct) is { } last ? TypedResults.Ok(last) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.Annotator)
+            .WithName("Tasks_Last")
+            .WithSummary("Your last answer in the project with its task, while it can still be changed (the project's lease length after you gave it); 404 otherwise.");
+
+        org.MapPut("/annotations/{annotationId:guid}", ReviseAsync)
+            .RequireAuthorization(Policies.Annotator)
+            .WithName("Tasks_Revise")
+            .WithSummary("Replaces your answer in the same annotation, once per Idempotency-Key (201, then 200 on a retry); 409 once the time to change it has ended.");
         return org;
     }
 
@@ -104,6 +116,22 @@ internal static class TaskEndpoints
             var input = await ReadJsonAsync<AnnotationInput>(request, json.Value.SerializerOptions, ct);
             var key = IdempotencyKey(request.Headers[IdempotencyHeader].ToString(), input.IdempotencyKey);
             var result = await tasks.SubmitAsync(orgId, assignmentId, user.UserId(), input with { IdempotencyKey = key }, ct);
+            return result.Replayed ? TypedResults.Ok(result) : TypedResults.Created((string?)null, result);
+        }
+        catch (Exception ex) when (Refusal(ex) is { } refusal)
+        {
+            return refusal;
+        }
+    }
+
+    private static async Task<Results<Created<ReviseResult>, Ok<ReviseResult>, ProblemHttpResult>> ReviseAsync(
+        Guid orgId, Guid annotationId, HttpRequest request, ClaimsPrincipal user, TaskService tasks, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        try
+        {
+            var input = await ReadJsonAsync<AnnotationInput>(request, json.Value.SerializerOptions, ct);
+            var key = IdempotencyKey(request.Headers[IdempotencyHeader].ToString(), input.IdempotencyKey);
+            var result = await tasks.ReviseAsync(orgId, annotationId, user.UserId(), input with { IdempotencyKey = key }, ct);
             return result.Replayed ? TypedResults.Ok(result) : TypedResults.Created((string?)null, result);
         }
         catch (Exception ex) when (Refusal(ex) is { } refusal)

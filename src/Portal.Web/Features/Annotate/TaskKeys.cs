@@ -45,6 +45,7 @@ public static class TaskKeys
         hints.Add(new(["Enter"], "submit"));
         hints.Add(new(["S"], "skip: type why, then Enter"));
         hints.Add(new(["F"], "flag content: then 1 unsafe, 2 broken, 3 wrong language"));
+        hints.Add(new(["Backspace"], "back: change your last answer while its time allows (Esc leaves it as it was)"));
         hints.Add(new(["?"], "show or hide this list of keys"));
         hints.Add(new(["Esc"], "leave a text box, close a panel"));
         hints.Add(new(["Ctrl", "Enter"], "submit from a text box"));

@@ -19,10 +19,7 @@ public sealed partial class TaskPage
 {
     private const string General = TaskSections.General;
 
-    /// <summary>How long the page waits after a change before saving the draft, so typing does not write every key.</summary>
-    private static readonly TimeSpan DraftDelay = TimeSpan.FromMilliseconds(300);
-
-    private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private TaskDraftSaver _drafts = default!;
     private PageState _state = PageState.Loading;
     private string _projectName = "";
     private bool _missing;
@@ -47,16 +44,19 @@ public sealed partial class TaskPage
     private bool _skipOpen;
     private bool _flagsOpen;
     private string _skipReason = "";
-    private DraftStatus _draftStatus;
-    private bool _dirty;
     private bool _disposed;
+
+    /// <summary>Set while the annotator changes their last answer (Back): the form shows it, and a submit revises it.</summary>
+    private RevisableAnswer? _revising;
+
+    /// <summary>Why Back found nothing to change, until the next action.</summary>
+    private string? _backMessage;
     private Guid _userId;
 
     /// <summary>An open calibration round of this project that still waits for the annotator's answers.</summary>
     private Portal.App.Features.Calibration.MyCalibrationRound? _calibration;
     private Guid? _loadedProjectId;
     private string? _focusSelector;
-    private CancellationTokenSource? _saveDelay;
     private DotNetObjectReference<TaskPage>? _self;
     private IJSObjectReference? _keys;
 
@@ -68,17 +68,10 @@ public sealed partial class TaskPage
         Paused,
         NeedsAcknowledgement,
         NeedsQualification,
+        ProjectPaused,
+        NotChosen,
         Conflict,
         Feedback,
-    }
-
-    private enum DraftStatus
-    {
-        None,
-        Unsaved,
-        Saved,
-        NotSaved,
-        LeaseEnded,
     }
 
     [Parameter]
@@ -95,15 +88,6 @@ public sealed partial class TaskPage
 
     private DateTime Now => Clock.GetUtcNow().UtcDateTime;
 
-    private string DraftText => _draftStatus switch
-    {
-        DraftStatus.Unsaved => "Saving draft…",
-        DraftStatus.Saved => "Draft saved",
-        DraftStatus.NotSaved => "Draft not saved: will retry",
-        DraftStatus.LeaseEnded => "Hold on this task ended",
-        _ => "",
-    };
-
     private IReadOnlyList<KeyHint> KeyHints => TaskKeys.For(_kind, _options, _attributes);
 
     private List<BreadcrumbItem> Breadcrumbs =>
@@ -111,6 +95,17 @@ public sealed partial class TaskPage
         new("Your projects", $"/orgs/{OrgId}/annotate"),
         new(string.IsNullOrEmpty(_projectName) ? "Project" : _projectName, null, disabled: true),
     ];
+
+    protected override void OnInitialized() =>
+        _drafts = new TaskDraftSaver(() => _revising is null ? _form : null, (assignmentId, json) => Tasks.SaveDraftAsync(OrgId, assignmentId, _userId, json), Clock,
+            save => InvokeAsync(async () =>
+            {
+                await save();
+                if (!_disposed)
+                {
+                    StateHasChanged();
+                }
+            }));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -183,6 +178,18 @@ public sealed partial class TaskPage
             return;
         }
 
+        if (key == "Backspace" && _revising is null && _state is PageState.Task or PageState.NothingLeft or PageState.Conflict or PageState.Feedback)
+        {
+            await BackAsync();
+            return;
+        }
+
+        if (key == "Escape" && _revising is not null && !_skipOpen && !_flagsOpen)
+        {
+            await CancelRevisionAsync();
+            return;
+        }
+
         if (_state is PageState.Conflict or PageState.Feedback)
         {
             if (key == "Enter")
@@ -215,7 +222,7 @@ public sealed partial class TaskPage
             case KeyOutcome.Submit:
                 await SubmitAsync();
                 return;
-            case KeyOutcome.Skip:
+            case KeyOutcome.Skip when _revising is null:
                 OpenSkip();
                 break;
             case KeyOutcome.Flag:
@@ -254,7 +261,7 @@ public sealed partial class TaskPage
 
     /// <summary>The page is going away (reload, tab closed): save what is not saved yet.</summary>
     [JSInvokable]
-    public Task FlushDraft() => SaveDraftNowAsync();
+    public Task FlushDraft() => _drafts.SaveNowAsync();
 
     private Task RateAsync(RowRating rating) => Change(f => f.Rate(rating.Row, rating.Value));
 
@@ -343,10 +350,22 @@ public sealed partial class TaskPage
             return;
         }
 
+        if (_revising is { } revising)
+        {
+            await SendAsync(async () =>
+            {
+                await Tasks.ReviseAsync(OrgId, revising.AnnotationId, _userId, form.ToInput(Now));
+                _backMessage = "Your answer was changed.";
+                await LoadNextAsync();
+            });
+            return;
+        }
+
+        _backMessage = null;
         await SendAsync(async () =>
         {
             var result = await Tasks.SubmitAsync(OrgId, form.Task.AssignmentId, _userId, form.ToInput(Now));
-            CancelPendingSave();
+            _drafts.CancelPending();
             await RefreshProgressAsync();
 
             if (result.Feedback is { } feedback)
@@ -382,7 +401,7 @@ public sealed partial class TaskPage
         await SendAsync(async () =>
         {
             await Tasks.SkipAsync(OrgId, form.Task.AssignmentId, _userId, reason, form.Draft.Flags);
-            CancelPendingSave();
+            _drafts.CancelPending();
             await RefreshProgressAsync();
             await LoadNextAsync();
         });
@@ -413,6 +432,49 @@ public sealed partial class TaskPage
         StateHasChanged();
     }
 
+    /// <summary>
+    /// Brings the annotator's last answer back to be changed, while the project's lease length since they gave it allows;
+    /// the task they hold now keeps its draft and comes back after.
+    /// </summary>
+    private async Task BackAsync()
+    {
+        if (_submitting || _loading || _revising is not null)
+        {
+            return;
+        }
+
+        await _drafts.SaveNowAsync();
+        _drafts.CancelPending();
+        var last = await Tasks.LastAnswerAsync(OrgId, ProjectId, _userId);
+        if (last is null)
+        {
+            _backMessage = "There is no answer of yours here that can still be changed.";
+            StateHasChanged();
+            return;
+        }
+
+        _backMessage = null;
+        _revising = last;
+        _form = new TaskForm(last.Task, TaskDraft.FromAnswer(last.Answer, Now));
+        _feedback = null;
+        _message = null;
+        _errors = [];
+        _skipOpen = false;
+        _flagsOpen = false;
+        _seq++;
+        _state = PageState.Task;
+        _drafts.Reset();
+        FocusCurrent();
+        StateHasChanged();
+    }
+
+    /// <summary>Leaves the answer as it was and goes back to the task at hand.</summary>
+    private async Task CancelRevisionAsync()
+    {
+        await LoadNextAsync();
+        StateHasChanged();
+    }
+
     private async Task NextTaskAsync()
     {
         await LoadNextAsync();
@@ -428,8 +490,8 @@ public sealed partial class TaskPage
 
     private async Task LoadNextAsync()
     {
-        CancelPendingSave();
-        _dirty = false;
+        _drafts.Reset();
+        _revising = null;
         _loading = true;
         if (RendererInfo.IsInteractive && _state != PageState.Loading)
         {
@@ -454,7 +516,6 @@ public sealed partial class TaskPage
         _skipOpen = false;
         _flagsOpen = false;
         _skipReason = "";
-        _draftStatus = DraftStatus.None;
         if (next is null)
         {
             _missing = true;
@@ -477,13 +538,11 @@ public sealed partial class TaskPage
                 FocusCurrent();
                 if (stored is null)
                 {
-                    // Saved at once: the time on task and the idempotency key must survive a reload before any change.
-                    _dirty = true;
-                    await SaveDraftNowAsync();
+                    await _drafts.StartAsync();
                 }
                 else
                 {
-                    _draftStatus = DraftStatus.Saved;
+                    _drafts.Reset(saved: true);
                 }
 
                 break;
@@ -496,6 +555,12 @@ public sealed partial class TaskPage
             case NextTaskStatus.NeedsQualification:
                 _state = PageState.NeedsQualification;
                 break;
+            case NextTaskStatus.ProjectPaused:
+                _state = PageState.ProjectPaused;
+                break;
+            case NextTaskStatus.NotChosen:
+                _state = PageState.NotChosen;
+                break;
             default:
                 _state = PageState.NothingLeft;
                 break;
@@ -504,7 +569,8 @@ public sealed partial class TaskPage
 
     private void ShowConflict(string message)
     {
-        CancelPendingSave();
+        _drafts.CancelPending();
+        _revising = null;
         _form = null;
         _message = message;
         _state = PageState.Conflict;
@@ -513,69 +579,11 @@ public sealed partial class TaskPage
 
     private void DraftChanged()
     {
-        _dirty = true;
-        _draftStatus = DraftStatus.Unsaved;
-        CancelPendingSave();
-        _saveDelay = new CancellationTokenSource();
-        _ = SaveAfterDelayAsync(_saveDelay.Token);
-    }
-
-    private async Task SaveAfterDelayAsync(CancellationToken ct)
-    {
-        try
+        // A revision has no lease to keep a draft with: it is sent whole, or left.
+        if (_revising is null)
         {
-            await Task.Delay(DraftDelay, Clock, ct);
+            _drafts.Changed();
         }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        await InvokeAsync(async () =>
-        {
-            await SaveDraftNowAsync();
-            if (!_disposed)
-            {
-                StateHasChanged();
-            }
-        });
-    }
-
-    private async Task SaveDraftNowAsync()
-    {
-        if (_form is not { } form || !_dirty)
-        {
-            return;
-        }
-
-        _dirty = false;
-        var json = form.Draft.ToJson();
-        await _saveLock.WaitAsync();
-        try
-        {
-            var live = await Tasks.SaveDraftAsync(OrgId, form.Task.AssignmentId, _userId, json);
-            if (ReferenceEquals(form, _form))
-            {
-                _draftStatus = !live ? DraftStatus.LeaseEnded : _dirty ? DraftStatus.Unsaved : DraftStatus.Saved;
-            }
-        }
-        catch (Exception) when (!_disposed)
-        {
-            // A draft that cannot be saved now is retried with the next change; the annotator's page goes on.
-            _dirty = true;
-            _draftStatus = DraftStatus.NotSaved;
-        }
-        finally
-        {
-            _saveLock.Release();
-        }
-    }
-
-    private void CancelPendingSave()
-    {
-        _saveDelay?.Cancel();
-        _saveDelay?.Dispose();
-        _saveDelay = null;
     }
 
     private void FocusCurrent() =>
@@ -587,12 +595,7 @@ public sealed partial class TaskPage
 
     public async ValueTask DisposeAsync()
     {
-        CancelPendingSave();
-        if (_dirty)
-        {
-            await SaveDraftNowAsync();
-        }
-
+        await _drafts.DisposeAsync();
         _disposed = true;
         if (_keys is not null)
         {
@@ -608,6 +611,5 @@ public sealed partial class TaskPage
         }
 
         _self?.Dispose();
-        _saveLock.Dispose();
     }
 }

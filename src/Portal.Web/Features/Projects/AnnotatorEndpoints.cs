@@ -2,12 +2,16 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Gold;
 using Portal.App.Features.Organisations;
+using Portal.App.Features.Projects;
 using Portal.Web.Api;
 using Portal.Web.Tenancy;
 
 namespace Portal.Web.Features.Projects;
 
 internal sealed record PauseRequest(string? Reason);
+
+/// <summary>Who may work on a project: <c>chosenOnly</c> false lets every annotator of the organisation; true only <c>annotatorIds</c>.</summary>
+internal sealed record ChosenRequest(bool? ChosenOnly, List<Guid>? AnnotatorIds);
 
 internal static class AnnotatorEndpoints
 {
@@ -35,6 +39,30 @@ internal static class AnnotatorEndpoints
                 Guid orgId, Guid projectId, Guid userId, ProjectAnnotatorService service, CancellationToken ct) =>
                 await service.ReinstateAsync(orgId, projectId, userId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound())
             .WithName("Annotators_Reinstate").WithSummary("Lets a paused annotator work again; only gold answers from now on count towards the next automatic pause.");
+        project.MapGet("/annotators/chosen", async Task<Results<Ok<ChosenAnnotators>, NotFound>> (
+                Guid orgId, Guid projectId, ProjectAnnotatorService service, CancellationToken ct) =>
+                await service.GetChosenAsync(orgId, projectId, ct) is { } chosen ? TypedResults.Ok(chosen) : TypedResults.NotFound())
+            .WithName("Annotators_GetChosen").WithSummary("Whether the project takes chosen annotators only, and who is chosen.");
+        project.MapPut("/annotators/chosen", async Task<Results<Ok<ChosenAnnotators>, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, ChosenRequest request, ProjectAnnotatorService service, CancellationToken ct) =>
+            {
+                if (request.ChosenOnly is not { } chosenOnly)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["chosenOnly"] = ["Say true (chosen annotators only) or false (every annotator)."] });
+                }
+
+                try
+                {
+                    return await service.SetChosenAsync(orgId, projectId, chosenOnly, request.AnnotatorIds ?? [], ct) is { } chosen
+                        ? TypedResults.Ok(chosen)
+                        : TypedResults.NotFound();
+                }
+                catch (ValidationProblemsException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+            })
+            .WithName("Annotators_SetChosen").WithSummary("Sets who may work on the project, all or nothing; an id that is not an annotator here is named by its position.");
         project.MapGet("/notices", async Task<Results<Ok<IReadOnlyList<NoticeRow>>, NotFound>> (
                 Guid orgId, Guid projectId, ProjectAnnotatorService service, CancellationToken ct) =>
                 await service.ListNoticesAsync(orgId, projectId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())

@@ -20,11 +20,20 @@ internal sealed record ProjectRequest(
 
 internal static class ProjectEndpoints
 {
+    private static void MapLifecycle(RouteGroupBuilder projects, string action,
+        Func<ProjectService, Guid, Guid, CancellationToken, Task<ProjectDetails?>> change, string name, string summary) =>
+        projects.MapPost($"/{{projectId:guid}}/{action}", async Task<Results<Ok<ProjectDetails>, NotFound>> (
+                Guid orgId, Guid projectId, ProjectService service, CancellationToken ct) =>
+                await change(service, orgId, projectId, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
+            .RequireAuthorization(Policies.ProjectAdmin)
+            .WithName(name).WithSummary(summary);
+
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder org)
     {
         var projects = org.MapGroup("/projects").RequireAuthorization(Policies.ProjectStaff);
-        projects.MapGet("/", async (Guid orgId, ProjectQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.ListAsync(orgId, ct)))
-            .WithName("Projects_List").WithSummary("Projects of the organisation with their item counts.");
+        projects.MapGet("/", async (Guid orgId, bool? archived, ProjectQueries queries, CancellationToken ct) =>
+                TypedResults.Ok(await queries.ListAsync(orgId, archived ?? false, ct)))
+            .WithName("Projects_List").WithSummary("Projects of the organisation with their item counts; archived ones too with ?archived=true.");
         projects.MapGet("/{projectId:guid}", async Task<Results<Ok<ProjectDetails>, NotFound>> (Guid orgId, Guid projectId, ProjectQueries queries, CancellationToken ct) =>
                 await queries.GetDetailsAsync(orgId, projectId, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound())
             .WithName("Projects_Get").WithSummary("One project with its settings: attributes, pairwise and gold options.");
@@ -70,6 +79,14 @@ internal static class ProjectEndpoints
             })
             .RequireAuthorization(Policies.ProjectAdmin)
             .WithName("Projects_Update").WithSummary("Changes a project's name, kind, overlap, lease and settings; all or nothing, every problem named by its field.");
+        MapLifecycle(projects, "pause", (s, o, p, ct) => s.PauseAsync(o, p, ct),
+            "Projects_Pause", "Pauses the whole project: no annotator gets a new task; tasks already held may still be answered.");
+        MapLifecycle(projects, "resume", (s, o, p, ct) => s.ResumeAsync(o, p, ct),
+            "Projects_Resume", "Resumes a paused project.");
+        MapLifecycle(projects, "archive", (s, o, p, ct) => s.ArchiveAsync(o, p, ct),
+            "Projects_Archive", "Archives the project: hidden from annotators and the default list, read-only; releases stay downloadable.");
+        MapLifecycle(projects, "unarchive", (s, o, p, ct) => s.UnarchiveAsync(o, p, ct),
+            "Projects_Unarchive", "Brings an archived project back as it was.");
         return org;
     }
 }

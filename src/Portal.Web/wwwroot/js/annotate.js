@@ -3,7 +3,7 @@
 // page leaving (reload, close, another site) to FlushDraft.
 window.portalAnnotate = (function () {
   const shortcutKeys = new Set([
-    "Enter", "Escape", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "a", "b", "t", "x", "s", "f", "?",
+    "Enter", "Escape", "Backspace", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "a", "b", "t", "x", "s", "f", "?",
   ]);
 
   function isTextEntry(el) {
