@@ -37,6 +37,7 @@ public static class PortalAppServices
         services.AddScoped<Features.Rlthf.RlthfService>();
         services.AddSingleton<Core.Rlthf.IRewardTrainer>(sp => Features.Rlthf.RewardTrainers.FromConfiguration(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<TokenUsage>();
         services.AddScoped<Features.Guidelines.GuidelineService>();
         services.AddScoped<Features.Guidelines.QualificationService>();
         services.AddScoped<Features.Calibration.CalibrationService>();

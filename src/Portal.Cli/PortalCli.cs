@@ -24,6 +24,7 @@ public static class PortalCli
         AgreementCommand.Add(root, cli);
         BenchCommands.Add(root, cli);
         WorkerCommand.Add(root, cli);
+        TokenCommands.Add(root, cli);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

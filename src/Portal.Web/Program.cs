@@ -13,6 +13,7 @@ using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Platform;
+using Portal.Web.Security;
 using Portal.Web.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -52,6 +53,7 @@ builder.Services.AddMudServices();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 builder.Services.AddHttpContextAccessor();
+builder.AddPortalSecurity();
 
 var app = builder.Build();
 
@@ -66,9 +68,12 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatus
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 
+app.UsePortalSecurity();
+
 // Explicit order: status code pages must wrap authorization so that its 404s render the not-found page.
 app.UseRouting();
 app.UseAuthentication();
+app.UsePortalRequestLimits();
 app.UseAuthorization();
 if (app.Configuration.GetValue("Jobs:Enabled", true))
 {

@@ -24,6 +24,12 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
         builder.UseSetting("Jobs:Schedules", schedules ? "true" : "false");
         builder.UseSetting("Jobs:NodeName", "web-test");
         builder.UseSetting("Storage:Uploads", Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"));
+
+        // Tests sign in and call the API far faster than people do; the rate-limit tests set their own limits.
+        builder.UseSetting("RateLimits:SignInPerIp", "100000");
+        builder.UseSetting("RateLimits:SignInPerAccount", "100000");
+        builder.UseSetting("RateLimits:ApiPerUserOrToken", "1000000");
+        builder.UseSetting("RateLimits:ApiPerIp", "1000000");
     }
 
     /// <summary>Polls a job run through the API until it has finished, and returns it.</summary>

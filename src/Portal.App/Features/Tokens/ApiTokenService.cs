@@ -14,7 +14,7 @@ public sealed record TokenRow(Guid Id, string Name, string Prefix, DateTime Crea
 /// endpoints, with the same organisation checks, as the owner in a browser.
 /// </summary>
 /// <remarks>The token is shown once; only its SHA-256 is stored, so a copy of the database holds no working token.</remarks>
-public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, TokenUsage usage)
 {
     public const string Prefix = "ptl_";
 
@@ -51,9 +51,12 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<TokenRow>> ListAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        return await db.ApiTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt)
+        var rows = await db.ApiTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt)
             .Select(t => new TokenRow(t.Id, t.Name, t.DisplayPrefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt))
             .ToListAsync(ct);
+
+        // Uses not yet written by the background flush.
+        return [.. rows.Select(r => usage.Pending(r.Id) is { } at && (r.LastUsedAt is null || at > r.LastUsedAt) ? r with { LastUsedAt = at } : r)];
     }
 
     /// <summary>Revokes one of the user's own tokens; false when the user has no such token.</summary>
@@ -66,7 +69,10 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             || await db.ApiTokens.AnyAsync(t => t.Id == tokenId && t.UserId == userId, ct);
     }
 
-    /// <summary>The owner of a live token (not revoked, not expired), or null. Notes when it was last used.</summary>
+    /// <summary>
+    /// The owner of a live token (not revoked, not expired), or null. Reads only: the use is noted in memory
+    /// (<see cref="TokenUsage"/>) and written later, so a busy database cannot fail the request.
+    /// </summary>
     public async Task<Guid?> ValidateAsync(string token, CancellationToken ct = default)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal))
@@ -77,19 +83,16 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         var hash = SecretTokens.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = dbFactory.CreateSystem();
-        var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), ct);
+        var row = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Select(t => new { t.Id, t.UserId })
+            .FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
         }
 
-        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
-        {
-            row.LastUsedAt = now;
-            await db.SaveChangesAsync(ct);
-        }
-
+        usage.Note(row.Id, now);
         return row.UserId;
     }
-
 }

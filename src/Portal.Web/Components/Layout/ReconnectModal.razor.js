@@ -4,6 +4,8 @@ reconnectModal.addEventListener("components-reconnect-state-changed", handleReco
 
 document.getElementById("components-reconnect-button").addEventListener("click", retry);
 document.getElementById("components-resume-button").addEventListener("click", resume);
+// Wired here, not with an onclick attribute: the Content-Security-Policy allows no inline handlers.
+document.getElementById("components-reload-button").addEventListener("click", () => location.reload());
 
 function handleReconnectStateChanged(event) {
     if (event.detail.state === "show") {

@@ -27,10 +27,29 @@ internal static class TokenEndpoints
                     return PortalApi.Invalid(ex);
                 }
             })
-            .WithName("Tokens_Create").WithSummary("Creates an API token; the token is in this answer only.");
+            .AddEndpointFilter(RequireBrowserSignIn)
+            .WithName("Tokens_Create").WithSummary("Creates an API token; the token is in this answer only. Only from a browser sign-in.");
         tokens.MapDelete("/{tokenId:guid}", async Task<Results<NoContent, NotFound>> (Guid tokenId, ClaimsPrincipal user, ApiTokenService service, CancellationToken ct) =>
                 await service.RevokeAsync(user.UserId(), tokenId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
-            .WithName("Tokens_Revoke").WithSummary("Revokes one of your API tokens.");
+            .AddEndpointFilter(RequireBrowserSignIn)
+            .WithName("Tokens_Revoke").WithSummary("Revokes one of your API tokens. Only from a browser sign-in.");
         return api;
     }
+
+    /// <summary>
+    /// Tokens are created and revoked only from an interactive sign-in (the cookie), never with a token.
+    /// </summary>
+    /// <remarks>
+    /// Guards against a leaked token making itself permanent: with token management open to tokens, a stolen
+    /// 30-day token minted one that never expires and revoked itself, leaving its owner nothing to find. Chosen over
+    /// "a child never outlives its parent" because it needs no token lineage in the database and leaves no path by
+    /// which a token grows its own power; scripts that provision without a browser use <c>portal token create</c>.
+    /// </remarks>
+    private static ValueTask<object?> RequireBrowserSignIn(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        ApiTokenAuthenticationHandler.TryGetBearer(context.HttpContext.Request, out _)
+            ? ValueTask.FromResult<object?>(TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Tokens cannot manage tokens",
+                detail: "API tokens are created and revoked from a browser sign-in (Account → API tokens) or with `portal token`, not with an API token."))
+            : next(context);
 }
