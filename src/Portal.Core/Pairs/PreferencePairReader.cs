@@ -145,7 +145,7 @@ public static class PreferencePairReader
         {
             return PairFileFormat.UltraFeedback;
         }
-        if (Has(root, "chosen") || Has(root, "rejected") || Has(root, "response_a") || Has(root, "response_b"))
+        if (Has(root, "chosen") || Has(root, "rejected") || Has(root, "response_a") || Has(root, "response_b") || Has(root, "prompt"))
         {
             return PairFileFormat.Trl;
         }
