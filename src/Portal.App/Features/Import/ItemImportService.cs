@@ -106,7 +106,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             ?? throw new PortalValidationException("projectId", "There is no such project in this organisation.");
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
         var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise
-            ? new LabelSink(LabelModel(options.Source ?? fileName))
+            ? new LabelSink(options.Source is { } source ? Clip(source) : LabelModel(fileName))
             : null;
 
         await using var file = File.OpenRead(path);
@@ -177,8 +177,10 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             }
         }
 
-        return name.Length > 200 ? name[..200] : name;
+        return Clip(name);
     }
+
+    private static string Clip(string model) => model.Length > 200 ? model[..200] : model;
 
     /// <summary>Where the file's labels go when they become AI labels: the model is the file's judge, else the dataset's name.</summary>
     private sealed class LabelSink(string dataset)
@@ -206,7 +208,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 ProjectId = projectId,
                 ItemId = itemId,
                 Choice = choice.Value,
-                Model = model.Length > 200 ? model[..200] : model,
+                Model = Clip(model),
                 Origin = "dataset",
                 CreatedAt = now,
             };
