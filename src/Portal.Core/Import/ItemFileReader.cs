@@ -35,9 +35,9 @@ public sealed record ImportedItem(long LineNumber, string? ExternalId, IReadOnly
         };
 }
 
-/// <summary>An import file's line that is not an item; the message names the line and the field.</summary>
-public sealed class ItemFormatException(long lineNumber, string? field, string problem)
-    : FormatException($"line {lineNumber}: {(field is null ? "" : $"field '{field}' ")}{problem}")
+/// <summary>An import file's line that is not an item; the message names the line (or a Parquet file's row and row group) and the field.</summary>
+public sealed class ItemFormatException(long lineNumber, string? field, string problem, string? location = null)
+    : FormatException($"{location ?? $"line {lineNumber}"}: {(field is null ? "" : $"field '{field}' ")}{problem}")
 {
     public long LineNumber { get; } = lineNumber;
     public string? Field { get; } = field;
@@ -77,6 +77,35 @@ public static class ItemFileReader
         }
     }
 
+    /// <summary>
+    /// Reads items from a Parquet file (seekable), one row group in memory at a time; each row is read as the JSON object of a
+    /// JSON Lines file would be, so every shape above is accepted, and errors name the row, its row group and the field.
+    /// </summary>
+    public static IEnumerable<ImportedItem> ReadParquet(Stream stream, ItemShape shape, PairFileFormat format = PairFileFormat.Auto)
+    {
+        var pairs = new PairLineParser(format);
+        foreach (var record in ParquetRecords.Read(stream))
+        {
+            ImportedItem item;
+            try
+            {
+                item = shape == ItemShape.Pairwise
+                    ? ImportedItem.FromPair(pairs.Parse(record.Record, record.Row), record.Row)
+                    : ParseLikert(record.Record, record.Row);
+            }
+            catch (PairFormatException ex)
+            {
+                throw new ItemFormatException(record.Row, ex.Field, ex.Problem, ParquetRecords.Where(record));
+            }
+            catch (ItemFormatException ex)
+            {
+                throw new ItemFormatException(record.Row, ex.Field, ex.Problem, ParquetRecords.Where(record));
+            }
+
+            yield return item;
+        }
+    }
+
     private static ImportedItem ParsePair(PairLineParser pairs, string line, long lineNumber)
     {
         try
@@ -108,35 +137,39 @@ public static class ItemFileReader
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ItemFormatException(lineNumber, null, "is not a JSON object.");
-            }
+            return ParseLikert(document.RootElement, lineNumber);
+        }
+    }
 
-            if (root.TryGetProperty("messages", out var messages) && messages.ValueKind != JsonValueKind.Null && !root.TryGetProperty("response", out _))
-            {
-                return ChatMessages(root, messages, lineNumber);
-            }
+    private static ImportedItem ParseLikert(JsonElement root, long lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ItemFormatException(lineNumber, null, "is not a JSON object.");
+        }
 
-            var response = Text(root, "response", lineNumber)
-                ?? throw new ItemFormatException(lineNumber, "response", $"is missing: a Likert item needs one response; {KnownLikertShapes}.");
-            var helpSteer = HelpSteerAttributes.Any(a => root.TryGetProperty(a, out _));
-            if (helpSteer)
+        if (root.TryGetProperty("messages", out var messages) && messages.ValueKind != JsonValueKind.Null && !root.TryGetProperty("response", out _))
+        {
+            return ChatMessages(root, messages, lineNumber);
+        }
+
+        var response = Text(root, "response", lineNumber)
+            ?? throw new ItemFormatException(lineNumber, "response", $"is missing: a Likert item needs one response; {KnownLikertShapes}.");
+        var helpSteer = HelpSteerAttributes.Any(a => root.TryGetProperty(a, out _));
+        if (helpSteer)
+        {
+            foreach (var attribute in HelpSteerAttributes)
             {
-                foreach (var attribute in HelpSteerAttributes)
+                if (!root.TryGetProperty(attribute, out var score) || score.ValueKind != JsonValueKind.Number
+                    || !score.TryGetInt32(out var value) || value is < 0 or > 4)
                 {
-                    if (!root.TryGetProperty(attribute, out var score) || score.ValueKind != JsonValueKind.Number
-                        || !score.TryGetInt32(out var value) || value is < 0 or > 4)
-                    {
-                        throw new ItemFormatException(lineNumber, attribute, "must be a whole number from 0 to 4 (HelpSteer2 rates helpfulness, correctness, coherence, complexity and verbosity).");
-                    }
+                    throw new ItemFormatException(lineNumber, attribute, "must be a whole number from 0 to 4 (HelpSteer2 rates helpfulness, correctness, coherence, complexity and verbosity).");
                 }
             }
-
-            return new ImportedItem(lineNumber, Id(root, lineNumber), Conversation(root, lineNumber), response, null,
-                helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null);
         }
+
+        return new ImportedItem(lineNumber, Id(root, lineNumber), Conversation(root, lineNumber), response, null,
+            helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null);
     }
 
     /// <summary>What a Likert line that is none of them is told.</summary>

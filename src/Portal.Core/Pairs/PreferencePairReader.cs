@@ -88,6 +88,61 @@ public static class PreferencePairReader
         }
     }
 
+    /// <summary>
+    /// Reads the pairs of a file: JSON Lines (<c>.gz</c> decompressed on the fly) or Parquet (one row group in memory at a time),
+    /// lazily, in the shape of the first record (or <paramref name="format"/>).
+    /// </summary>
+    /// <exception cref="PairFormatException">At the first line or row that is not a valid pair; a row is named with its row group.</exception>
+    public static IEnumerable<PreferencePair> ReadFile(string path, PairFileFormat format = PairFileFormat.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!Import.ParquetRecords.IsParquet(path))
+        {
+            using var reader = OpenFile(path);
+            foreach (var pair in Read(reader, format))
+            {
+                yield return pair;
+            }
+            yield break;
+        }
+
+        using var stream = File.OpenRead(path);
+        var parser = new PairLineParser(format);
+        IEnumerator<Import.ParquetRecord> records;
+        try
+        {
+            records = Import.ParquetRecords.Read(stream).GetEnumerator();
+        }
+        catch (Import.ItemFormatException ex)
+        {
+            throw new PairFormatException(ex.LineNumber, ex.Field, ex.Problem, "the file");
+        }
+        using (records)
+        {
+            while (true)
+            {
+                PreferencePair pair;
+                try
+                {
+                    if (!records.MoveNext())
+                    {
+                        break;
+                    }
+                    pair = parser.Parse(records.Current.Record, records.Current.Row);
+                }
+                catch (PairFormatException ex)
+                {
+                    throw new PairFormatException(ex.LineNumber, ex.Field, ex.Problem, Import.ParquetRecords.Where(records.Current));
+                }
+                catch (Import.ItemFormatException ex)
+                {
+                    throw new PairFormatException(ex.LineNumber, ex.Field, ex.Problem, ex.Message.Split(':')[0]);
+                }
+                yield return pair;
+            }
+        }
+    }
+
     /// <summary>Opens a pair file for reading as UTF-8 text, decompressing it on the fly when its name ends in <c>.gz</c>.</summary>
     public static StreamReader OpenFile(string path)
     {

@@ -124,7 +124,10 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         var batch = new List<ImportedItem>(BatchSize);
         try
         {
-            foreach (var item in ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format))
+            var items = ParquetRecords.IsParquet(fileName)
+                ? ItemFileReader.ReadParquet(file, shape, options.Format)
+                : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
+            foreach (var item in items)
             {
                 lines = item.LineNumber;
                 split += item.SplitEarly ? 1 : 0;
