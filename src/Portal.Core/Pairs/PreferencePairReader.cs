@@ -308,7 +308,11 @@ public static class PreferencePairReader
         var responses = SplitShared(a, b, conversation, "conversation_a", "conversation_b", line);
         var judge = root.TryGetProperty("judge", out var j) && j.ValueKind == JsonValueKind.String ? j.GetString() : null;
         return responses.ToPair(ReadId(root, line, "question_id"), conversation, label,
-            MetadataOf(root, line, ["conversation_a", "conversation_b"])) with { FileChoice = choice, FileRater = judge };
+            MetadataOf(root, line, ["conversation_a", "conversation_b"])) with
+        {
+            FileChoice = choice,
+            FileRater = judge,
+        };
     }
 
     // stanfordnlp/SHP: a post ("history") and two top-level comments; labels is 1 when A was preferred, 0 when B.

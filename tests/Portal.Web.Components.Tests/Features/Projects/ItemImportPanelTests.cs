@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
 using Portal.App.Data;
 using Portal.App.Features.Import;
-using Portal.Core.Pairs;
 using Portal.Core.Import;
+using Portal.Core.Pairs;
 using Portal.TestSupport;
 using Portal.Web.Features.Projects;
 
