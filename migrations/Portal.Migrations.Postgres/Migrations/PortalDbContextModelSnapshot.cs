@@ -957,6 +957,12 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<string>("ResponseB")
                         .HasColumnType("text");
 
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 

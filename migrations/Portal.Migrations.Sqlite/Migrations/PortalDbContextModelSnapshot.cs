@@ -946,6 +946,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("ResponseB")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 

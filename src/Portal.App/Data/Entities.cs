@@ -118,6 +118,15 @@ public sealed class Item : ITenantOwned
     public string ResponseA { get; set; } = "";
     public string? ResponseB { get; set; }
 
+    /// <summary>
+    /// Response A's turns as JSON (<c>[{"role","content"}, …]</c>) when it has several: a pair whose two sides parted before
+    /// their last turn, split as TRL's <c>extract_prompt</c> does. <see cref="ResponseA"/> then holds the same turns as one text.
+    /// </summary>
+    public string? ResponseTurnsAJson { get; set; }
+
+    /// <summary>Response B's turns as JSON when it has several (see <see cref="ResponseTurnsAJson"/>).</summary>
+    public string? ResponseTurnsBJson { get; set; }
+
     /// <summary>The imported line's <c>metadata</c> object, as JSON.</summary>
     public string? MetadataJson { get; set; }
 

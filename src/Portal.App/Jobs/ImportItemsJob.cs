@@ -13,6 +13,22 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
     public const string ProjectIdKey = "projectId";
     public const string PathKey = "path";
     public const string FileNameKey = "fileName";
+    public const string FormatKey = "format";
+    public const string LabelsKey = "labels";
+    public const string SourceKey = "source";
+
+    /// <summary>The job arguments that carry <paramref name="options"/>.</summary>
+    public static void AddOptions(Dictionary<string, string> args, ImportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(options);
+        args[FormatKey] = options.FormatName;
+        args[LabelsKey] = options.LabelsName;
+        if (options.Source is { } source)
+        {
+            args[SourceKey] = source;
+        }
+    }
 
     protected override string Name => JobRegistry.ImportItems.Name;
 
@@ -26,6 +42,7 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
                 Guid.Parse(args.Required(ProjectIdKey)),
                 path,
                 args.Required(FileNameKey),
+                ImportOptions.Parse(args.GetString(FormatKey), args.GetString(LabelsKey), args.GetString(SourceKey)),
                 progress,
                 ct);
         }

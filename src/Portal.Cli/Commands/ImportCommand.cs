@@ -15,10 +15,13 @@ public static class ImportCommand
     {
         var org = new Option<string>("--org") { Description = "Organisation id or exact name.", Required = true };
         var project = new Option<string>("--project") { Description = "Project id or exact name within the organisation.", Required = true };
-        var file = new Option<string>("--file") { Description = "JSONL or CSV (.gz allowed); see README, Import.", Required = true };
+        var file = new Option<string>("--file") { Description = "JSONL, CSV (.gz allowed) or Parquet; see README, Import.", Required = true };
+        var format = new Option<string>("--format") { Description = "A pair file's shape: auto (from the first record), trl, ultrafeedback, chatbot-arena, shp." };
+        var labels = new Option<string>("--labels") { Description = "The file's labels: ignore (default) or ai (AI labels of the items)." };
+        var source = new Option<string>("--source") { Description = "The dataset's name, the AI labels' model when the file names no judge (default: the file's name)." };
         var command = new Command("import", "Imports items into a project. A bad line imports nothing and names the line; items whose id the project has are skipped.")
         {
-            org, project, file,
+            org, project, file, format, labels, source,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -28,11 +31,21 @@ public static class ImportCommand
                 throw new CliUsageException($"--file: there is no file '{path}'.");
             }
 
+            ImportOptions options;
+            try
+            {
+                options = ImportOptions.Parse(parse.GetValue(format), parse.GetValue(labels), parse.GetValue(source));
+            }
+            catch (PortalValidationException ex)
+            {
+                throw new CliUsageException($"--{ex.Field}: {ex.Message}");
+            }
+
             await using var services = await cli.MigratedServices(ct);
             var (orgId, projectId) = await CliContext.ResolveProjectAsync(services, parse.GetValue(org)!, parse.GetValue(project)!, ct);
             using var line = new ProgressLine(cli.Error, "import");
             var result = await services.GetRequiredService<ItemImportService>()
-                .ImportAsync(orgId, projectId, path, Path.GetFileName(path), new LineProgress(line), ct);
+                .ImportAsync(orgId, projectId, path, Path.GetFileName(path), options, new LineProgress(line), ct);
             cli.Out.WriteLine(ItemImportService.Describe(result));
             return PortalCli.Ok;
         });

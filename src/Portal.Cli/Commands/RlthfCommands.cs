@@ -27,7 +27,8 @@ public static class RlthfCommands
     {
         var input = new Option<string>("--input")
         {
-            Description = "Pair file (JSONL, .gz allowed): HH-RLHF {chosen, rejected} transcripts or TRL {prompt, chosen, rejected}; chosen is the truth.",
+            Description = "Pair file (JSONL, .gz allowed, or Parquet) of any pairwise shape the importer reads (TRL, HH-RLHF, UltraFeedback binarized, "
+                + "Chatbot Arena, SHP); the file's preferred response is the truth, pairs without one (ties, both bad) are left out.",
             Required = true,
         };
         var aiError = new Option<double>("--ai-error") { Description = "Chance that the simulated AI labeller is wrong on a pair.", DefaultValueFactory = _ => 0.25 };
@@ -58,9 +59,19 @@ public static class RlthfCommands
                 Round = new RoundOptions { Selection = new SelectionOptions { AutoFlip = parse.GetValue(autoFlip) } },
             };
             var path = parse.GetValue(input)!;
-            var pairs = ReadPairs(path);
+            var (pairs, unlabelled) = ReadPairs(path);
+            if (unlabelled > 0)
+            {
+                cli.Error.WriteLine($"{unlabelled} pair(s) without a preference (ties, both bad, unlabelled) were left out; {pairs.Count} remain.");
+            }
+
             if (parse.GetValue(aiLabels) is { } labelsPath)
             {
+                if (unlabelled > 0)
+                {
+                    throw new CliUsageException("--ai-labels: its lines follow the order of --input, whose pairs without a preference were left out; give a file whose every pair has one.");
+                }
+
                 options = options with { AiLabels = ReadAiLabels(labelsPath, pairs.Count) };
             }
 
@@ -164,7 +175,7 @@ public static class RlthfCommands
         return command;
     }
 
-    private static List<PreferencePair> ReadPairs(string path)
+    private static (List<PreferencePair> Pairs, int Unlabelled) ReadPairs(string path)
     {
         if (!File.Exists(path))
         {
@@ -173,9 +184,23 @@ public static class RlthfCommands
 
         try
         {
-            using var reader = PreferencePairReader.OpenFile(path);
-            var pairs = PreferencePairReader.Read(reader).ToList();
-            return pairs.Count > 0 ? pairs : throw new CliUsageException($"{path}: the file has no pairs.");
+            var pairs = new List<PreferencePair>();
+            var unlabelled = 0;
+            foreach (var pair in PreferencePairReader.ReadFile(path))
+            {
+                if (pair.Label is null)
+                {
+                    unlabelled++;
+                }
+                else
+                {
+                    pairs.Add(pair);
+                }
+            }
+
+            return pairs.Count > 0
+                ? (pairs, unlabelled)
+                : throw new CliUsageException(unlabelled > 0 ? $"{path}: none of the file's {unlabelled} pairs says which response is preferred." : $"{path}: the file has no pairs.");
         }
         catch (PairFormatException ex)
         {

@@ -12,11 +12,32 @@ public enum ItemShape
 }
 
 /// <summary>One item read from an import file: the conversation before the response(s), and one or two responses.</summary>
-public sealed record ImportedItem(long LineNumber, string? ExternalId, IReadOnlyList<Turn> Conversation, string ResponseA, string? ResponseB, string? MetadataJson);
+public sealed record ImportedItem(long LineNumber, string? ExternalId, IReadOnlyList<Turn> Conversation, string ResponseA, string? ResponseB, string? MetadataJson)
+{
+    /// <summary>Response A's turns when it has several (a pair whose sides parted early); null when it is one turn.</summary>
+    public IReadOnlyList<Turn>? ResponseTurnsA { get; init; }
 
-/// <summary>An import file's line that is not an item; the message names the line and the field.</summary>
-public sealed class ItemFormatException(long lineNumber, string? field, string problem)
-    : FormatException($"line {lineNumber}: {(field is null ? "" : $"field '{field}' ")}{problem}")
+    /// <summary>Response B's turns when it has several; null when it is one turn.</summary>
+    public IReadOnlyList<Turn>? ResponseTurnsB { get; init; }
+
+    /// <summary>The pair as the file had it, with its label; null for Likert items.</summary>
+    public PreferencePair? Pair { get; init; }
+
+    /// <summary>True when the pair's two sides parted before their last turn and were split TRL's way.</summary>
+    public bool SplitEarly => ResponseTurnsA is not null || ResponseTurnsB is not null;
+
+    public static ImportedItem FromPair(PreferencePair pair, long lineNumber) =>
+        new(lineNumber, pair.ExternalId, pair.Conversation, pair.ResponseA, pair.ResponseB, pair.Metadata?.GetRawText())
+        {
+            ResponseTurnsA = pair.ResponseTurnsA,
+            ResponseTurnsB = pair.ResponseTurnsB,
+            Pair = pair,
+        };
+}
+
+/// <summary>An import file's line that is not an item; the message names the line (or a Parquet file's row and row group) and the field.</summary>
+public sealed class ItemFormatException(long lineNumber, string? field, string problem, string? location = null)
+    : FormatException($"{location ?? $"line {lineNumber}"}: {(field is null ? "" : $"field '{field}' ")}{problem}")
 {
     public long LineNumber { get; } = lineNumber;
     public string? Field { get; } = field;
@@ -39,19 +60,61 @@ public static class ItemFileReader
     public static bool IsCsv(string fileName) =>
         fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
 
-    public static IEnumerable<ImportedItem> Read(TextReader reader, ItemShape shape, bool csv) =>
-        csv ? ReadCsv(reader, shape) : ReadJsonLines(reader, shape);
+    public static IEnumerable<ImportedItem> Read(TextReader reader, ItemShape shape, bool csv, PairFileFormat format = PairFileFormat.Auto) =>
+        csv ? ReadCsv(reader, shape) : ReadJsonLines(reader, shape, format);
 
-    public static IEnumerable<ImportedItem> ReadJsonLines(TextReader reader, ItemShape shape)
+    public static IEnumerable<ImportedItem> ReadJsonLines(TextReader reader, ItemShape shape, PairFileFormat format = PairFileFormat.Auto)
     {
+        var pairs = new PairLineParser(format);
         long lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
             {
-                yield return ParseJsonLine(line, lineNumber, shape);
+                yield return shape == ItemShape.Pairwise ? ParsePair(pairs, line, lineNumber) : ParseJsonLine(line, lineNumber, shape);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads items from a Parquet file (seekable), one row group in memory at a time; each row is read as the JSON object of a
+    /// JSON Lines file would be, so every shape above is accepted, and errors name the row, its row group and the field.
+    /// </summary>
+    public static IEnumerable<ImportedItem> ReadParquet(Stream stream, ItemShape shape, PairFileFormat format = PairFileFormat.Auto)
+    {
+        var pairs = new PairLineParser(format);
+        foreach (var record in ParquetRecords.Read(stream))
+        {
+            ImportedItem item;
+            try
+            {
+                item = shape == ItemShape.Pairwise
+                    ? ImportedItem.FromPair(pairs.Parse(record.Record, record.Row), record.Row)
+                    : ParseLikert(record.Record, record.Row);
+            }
+            catch (PairFormatException ex)
+            {
+                throw new ItemFormatException(record.Row, ex.Field, ex.Problem, ParquetRecords.Where(record));
+            }
+            catch (ItemFormatException ex)
+            {
+                throw new ItemFormatException(record.Row, ex.Field, ex.Problem, ParquetRecords.Where(record));
+            }
+
+            yield return item;
+        }
+    }
+
+    private static ImportedItem ParsePair(PairLineParser pairs, string line, long lineNumber)
+    {
+        try
+        {
+            return ImportedItem.FromPair(pairs.Parse(line, lineNumber), lineNumber);
+        }
+        catch (PairFormatException ex)
+        {
+            throw new ItemFormatException(ex.LineNumber, ex.Field, ex.Problem);
         }
     }
 
@@ -59,15 +122,7 @@ public static class ItemFileReader
     {
         if (shape == ItemShape.Pairwise)
         {
-            try
-            {
-                var pair = PreferencePairReader.ParseLine(line, lineNumber);
-                return new ImportedItem(lineNumber, pair.ExternalId, pair.Conversation, pair.ResponseA, pair.ResponseB, pair.Metadata?.GetRawText());
-            }
-            catch (PairFormatException ex)
-            {
-                throw new ItemFormatException(ex.LineNumber, ex.Field, ex.Problem);
-            }
+            return ParsePair(new PairLineParser(), line, lineNumber);
         }
 
         JsonDocument document;
@@ -82,17 +137,113 @@ public static class ItemFileReader
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            return ParseLikert(document.RootElement, lineNumber);
+        }
+    }
+
+    private static ImportedItem ParseLikert(JsonElement root, long lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ItemFormatException(lineNumber, null, "is not a JSON object.");
+        }
+
+        if (root.TryGetProperty("messages", out var messages) && messages.ValueKind != JsonValueKind.Null && !root.TryGetProperty("response", out _))
+        {
+            return ChatMessages(root, messages, lineNumber);
+        }
+
+        var response = Text(root, "response", lineNumber)
+            ?? throw new ItemFormatException(lineNumber, "response", $"is missing: a Likert item needs one response; {KnownLikertShapes}.");
+        var helpSteer = HelpSteerAttributes.Any(a => root.TryGetProperty(a, out _));
+        if (helpSteer)
+        {
+            foreach (var attribute in HelpSteerAttributes)
             {
-                throw new ItemFormatException(lineNumber, null, "is not a JSON object.");
+                if (!root.TryGetProperty(attribute, out var score) || score.ValueKind != JsonValueKind.Number
+                    || !score.TryGetInt32(out var value) || value is < 0 or > 4)
+                {
+                    throw new ItemFormatException(lineNumber, attribute, "must be a whole number from 0 to 4 (HelpSteer2 rates helpfulness, correctness, coherence, complexity and verbosity).");
+                }
+            }
+        }
+
+        return new ImportedItem(lineNumber, Id(root, lineNumber), Conversation(root, lineNumber), response, null,
+            helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null);
+    }
+
+    /// <summary>What a Likert line that is none of them is told.</summary>
+    public const string KnownLikertShapes =
+        "known shapes: {prompt, response}; HelpSteer2 {prompt, response, helpfulness, correctness, coherence, complexity, verbosity}; " +
+        "OpenAI chat {messages: [{role, content}, …]} ending in the assistant's response";
+
+    /// <summary>HelpSteer2's five attributes, each rated 0–4.</summary>
+    public static readonly IReadOnlyList<string> HelpSteerAttributes = ["helpfulness", "correctness", "coherence", "complexity", "verbosity"];
+
+    // OpenAI chat fine-tuning lines: {"messages": [...]} whose last message is the assistant's answer.
+    private static ImportedItem ChatMessages(JsonElement root, JsonElement messages, long lineNumber)
+    {
+        if (messages.ValueKind != JsonValueKind.Array)
+        {
+            throw new ItemFormatException(lineNumber, "messages", "must be a list of {\"role\", \"content\"} messages.");
+        }
+
+        var turns = new List<Turn>();
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object
+                || !message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String
+                || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+            {
+                throw new ItemFormatException(lineNumber, $"messages[{turns.Count}]", "needs a string role and a string content.");
             }
 
-            var response = Text(root, "response", lineNumber)
-                ?? throw new ItemFormatException(lineNumber, "response", "is missing: a Likert item needs one response ({\"prompt\", \"response\"}).");
-            return new ImportedItem(lineNumber, Id(root, lineNumber), Conversation(root, lineNumber), response, null,
-                root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null);
+            turns.Add(new Turn(role.GetString()!, content.GetString()!));
         }
+
+        if (turns.Count < 2 || turns[^1].Role != Turn.Assistant)
+        {
+            throw new ItemFormatException(lineNumber, "messages", "must end in the assistant's message (the response to rate), after at least one other message.");
+        }
+
+        if (turns[^1].Content.Length == 0)
+        {
+            throw new ItemFormatException(lineNumber, $"messages[{turns.Count - 1}].content", "is empty.");
+        }
+
+        return new ImportedItem(lineNumber, Id(root, lineNumber), turns[..^1], turns[^1].Content, null, MetadataOf(root, ["messages"]));
+    }
+
+    // Fields of a public format beyond the item's own (ids, scores, model names) are kept, after those of a "metadata" object.
+    private static string? MetadataOf(JsonElement root, string[] itemFields)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var any = false;
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (root.TryGetProperty("metadata", out var own) && own.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in own.EnumerateObject())
+                {
+                    property.WriteTo(json);
+                    any = true;
+                }
+            }
+
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name != "metadata" && !itemFields.Contains(property.Name))
+                {
+                    property.WriteTo(json);
+                    any = true;
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return any ? Encoding.UTF8.GetString(buffer.WrittenSpan) : null;
     }
 
     private static List<Turn> Conversation(JsonElement root, long lineNumber)

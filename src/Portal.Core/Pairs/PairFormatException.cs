@@ -11,6 +11,15 @@ public sealed class PairFormatException : FormatException
         Problem = problem;
     }
 
+    /// <summary>A record that is not a line (a Parquet row): <paramref name="location"/> says where it is, <c>row 17 (row group 2)</c>.</summary>
+    public PairFormatException(long lineNumber, string? field, string problem, string location)
+        : base($"{location}: {(field is null ? "" : $"field '{field}' ")}{problem}")
+    {
+        LineNumber = lineNumber;
+        Field = field;
+        Problem = problem;
+    }
+
     public PairFormatException()
     {
         Problem = "";

@@ -35,6 +35,79 @@ public sealed class RlthfCommandsTests : IDisposable
         }
     }
 
+    // stanfordnlp/SHP's columns and types.
+    public sealed class ShpRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("post_id")] public string PostId { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("domain")] public string Domain { get; set; } = "askculinary_train";
+        [System.Text.Json.Serialization.JsonPropertyName("upvote_ratio")] public double UpvoteRatio { get; set; } = 0.99;
+        [System.Text.Json.Serialization.JsonPropertyName("history")] public string History { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("c_root_id_A")] public string RootA { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("c_root_id_B")] public string RootB { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("created_at_utc_A")] public long CreatedA { get; set; } = 1593535113;
+        [System.Text.Json.Serialization.JsonPropertyName("created_at_utc_B")] public long CreatedB { get; set; } = 1593535524;
+        [System.Text.Json.Serialization.JsonPropertyName("score_A")] public long ScoreA { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("score_B")] public long ScoreB { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("human_ref_A")] public string RefA { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("human_ref_B")] public string RefB { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("labels")] public long Labels { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("seconds_difference")] public double SecondsDifference { get; set; } = 411;
+        [System.Text.Json.Serialization.JsonPropertyName("score_ratio")] public double ScoreRatio { get; set; } = 2.9;
+    }
+
+    [Fact]
+    public async Task Simulate_ShpParquet_ReadsEveryRowOfEveryRowGroup()
+    {
+        var file = PathOf("shp.parquet");
+        var rows = Enumerable.Range(0, 240).Select(i => new ShpRow
+        {
+            PostId = $"post{i}",
+            History = $"How long do I rest steak number {i}?",
+            RootA = $"a{i}",
+            RootB = $"b{i}",
+            ScoreA = 10 + i,
+            ScoreB = 3,
+            RefA = i % 2 == 0 ? "Rest it five minutes, covered loosely." : "Don't bother.",
+            RefB = i % 2 == 0 ? "Don't bother." : "Rest it five minutes, covered loosely.",
+            Labels = i % 2 == 0 ? 1 : 0,
+        });
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(rows, file, new Parquet.ParquetOptions { RowGroupSize = 100 });
+
+        var run = await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--budget", "0.1", "--iterations", "1", "--seed", "1"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(240, json.RootElement.GetProperty("pairs").GetInt32());
+    }
+
+    [Fact]
+    public async Task Simulate_ChatbotArenaWithTies_LeavesTheTiesOutAndSaysHowMany()
+    {
+        var file = PathOf("arena.jsonl");
+        string[] winners = ["model_a", "model_b", "model_a", "tie", "tie (bothbad)"];
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, 200).Select(i => JsonSerializer.Serialize(new
+        {
+            question_id = $"q{i}",
+            model_a = "vicuna-13b",
+            model_b = "koala-13b",
+            winner = winners[i % 5],
+            judge = $"arena_user_{i}",
+            conversation_a = new[] { new { content = $"Name prime number {i}.", role = "user" }, new { content = $"Prime {i} is {i * 2 + 1}.", role = "assistant" } },
+            conversation_b = new[] { new { content = $"Name prime number {i}.", role = "user" }, new { content = "I don't know.", role = "assistant" } },
+            turn = 1,
+            anony = true,
+            language = "English",
+            tstamp = 1682351591.1322,
+        })));
+
+        var run = await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--budget", "0.1", "--iterations", "1", "--seed", "1"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(120, json.RootElement.GetProperty("pairs").GetInt32());
+        Assert.Contains("80 pair(s) without a preference (ties, both bad, unlabelled) were left out; 120 remain.", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Simulate_SyntheticPairs_PrintsTheResultWithEveryField()
     {

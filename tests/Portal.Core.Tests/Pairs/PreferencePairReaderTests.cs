@@ -123,10 +123,9 @@ public class PreferencePairReaderTests
     [InlineData("""{"prompt":[{"role":"user","content":5}],"chosen":"a","rejected":"b"}""", "prompt[0].content", "must be a string")]
     [InlineData("""{"prompt":["hi"],"chosen":"a","rejected":"b"}""", "prompt[0]", "must be a {role, content} object")]
     [InlineData("""{"chosen":[],"rejected":[{"role":"assistant","content":"b"}]}""", "chosen", "is an empty list")]
-    [InlineData("""{"chosen":[{"role":"user","content":"q"},{"role":"user","content":"a"}],"rejected":[{"role":"user","content":"q"},{"role":"assistant","content":"b"}]}""", "chosen", "must end in an assistant turn")]
+    [InlineData("""{"chosen":[{"role":"user","content":"q"},{"role":"user","content":"a"}],"rejected":[{"role":"user","content":"q"},{"role":"assistant","content":"b"}]}""", "chosen", "has no assistant turn after the conversation")]
     [InlineData("""{"chosen":"just an answer","rejected":"another"}""", "prompt", "is not a \"\\n\\nHuman")]
     [InlineData("""{"chosen":"\n\nHuman: a\n\nAssistant: x","rejected":"\n\nHuman: b\n\nAssistant: y"}""", "rejected", "does not share the conversation")]
-    [InlineData("""{"chosen":"\n\nHuman: a\n\nAssistant: x\n\nHuman: more\n\nAssistant: z","rejected":"\n\nHuman: a\n\nAssistant: y"}""", "rejected", "does not share the conversation")]
     [InlineData("""{"id":true,"prompt":"p","chosen":"a","rejected":"b"}""", "id", "must be a string or a number")]
     [InlineData("""{"prompt":"p","chosen":"a","rejected":"b","metadata":[1]}""", "metadata", "must be an object")]
     public void ParseLine_BadField_ThrowsNamingField(string json, string field, string problem)

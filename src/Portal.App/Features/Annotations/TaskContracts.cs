@@ -45,7 +45,14 @@ public sealed record TaskView(
     IReadOnlyList<AttributeDefinition> Attributes,
     PairwiseOptions Pairwise,
     DateTime LeaseExpiresAt,
-    string? DraftJson);
+    string? DraftJson)
+{
+    /// <summary>The left response's turns when it has several (the file's two sides parted before their last turn); null when it is one.</summary>
+    public IReadOnlyList<Turn>? LeftTurns { get; init; }
+
+    /// <summary>The right response's turns when it has several; null when it is one.</summary>
+    public IReadOnlyList<Turn>? RightTurns { get; init; }
+}
 
 /// <summary>A pairwise answer in display terms; the engine maps it to the item's A and B.</summary>
 public enum ShownChoice

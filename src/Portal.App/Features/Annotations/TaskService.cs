@@ -523,9 +523,15 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
 
     private static TaskView View(Project project, Item item, Assignment assignment)
     {
-        var (left, right) = item.ResponseB is null || assignment.LeftIsA ? (item.ResponseA, item.ResponseB) : (item.ResponseB, item.ResponseA);
-        return new TaskView(assignment.Id, project.Id, project.Name, project.Kind, Conversation(item.ConversationJson), left, right,
-            project.Settings.Attributes, project.Settings.Pairwise, assignment.LeaseExpiresAt, assignment.DraftJson);
+        var aLeft = item.ResponseB is null || assignment.LeftIsA;
+        var (left, right) = aLeft ? (item.ResponseA, item.ResponseB) : (item.ResponseB, item.ResponseA);
+        var (leftTurns, rightTurns) = aLeft ? (item.ResponseTurnsAJson, item.ResponseTurnsBJson) : (item.ResponseTurnsBJson, item.ResponseTurnsAJson);
+        return new TaskView(assignment.Id, project.Id, project.Name, project.Kind, Conversation(item.ConversationJson), left!, right,
+            project.Settings.Attributes, project.Settings.Pairwise, assignment.LeaseExpiresAt, assignment.DraftJson)
+        {
+            LeftTurns = leftTurns is null ? null : Conversation(leftTurns),
+            RightTurns = rightTurns is null ? null : Conversation(rightTurns),
+        };
     }
 
     private static List<Turn> Conversation(string json) =>

@@ -5,11 +5,73 @@ using Microsoft.Extensions.Configuration;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
+using Portal.Core.Aggregation;
 using Portal.Core.Import;
+using Portal.Core.Pairs;
 
 namespace Portal.App.Features.Import;
 
-public sealed record ImportResult(long Lines, int Added, int AlreadyPresent);
+/// <summary>What an import did.</summary>
+/// <param name="SplitEarly">Pairs whose two sides parted before their last turn, split as TRL's <c>extract_prompt</c> does.</param>
+/// <param name="Labels">Labels the file carried that were stored as the import's options asked (AI labels).</param>
+public sealed record ImportResult(long Lines, int Added, int AlreadyPresent, int SplitEarly = 0, int Labels = 0);
+
+/// <summary>What to do with the labels a file carries (a chosen response, a winner, a preferred comment).</summary>
+public enum FileLabels
+{
+    /// <summary>Keep only the items; the file's labels stay in nobody's counts.</summary>
+    Ignore,
+
+    /// <summary>Store them as AI labels of the items (for the targeted-feedback loop), the model named by the file's judge or the dataset.</summary>
+    AiLabels,
+}
+
+/// <summary>How to read an import file.</summary>
+/// <param name="Format">The pair file's shape; <see cref="PairFileFormat.Auto"/> detects it from the first record.</param>
+/// <param name="Labels">What the file's labels become.</param>
+/// <param name="Source">The dataset's name, used as the AI labels' model when the file names no judge; default the file's name.</param>
+public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, FileLabels Labels = FileLabels.Ignore, string? Source = null)
+{
+    public static readonly ImportOptions Default = new();
+
+    /// <summary>The option names as the API, the CLI and the job arguments spell them.</summary>
+    public static readonly IReadOnlyDictionary<string, PairFileFormat> FormatNames = new Dictionary<string, PairFileFormat>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = PairFileFormat.Auto,
+        ["trl"] = PairFileFormat.Trl,
+        ["ultrafeedback"] = PairFileFormat.UltraFeedback,
+        ["chatbot-arena"] = PairFileFormat.ChatbotArena,
+        ["shp"] = PairFileFormat.Shp,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FileLabels> LabelNames = new Dictionary<string, FileLabels>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ignore"] = FileLabels.Ignore,
+        ["ai"] = FileLabels.AiLabels,
+    };
+
+    /// <summary>Reads the options from their names; a bad name is an error naming the field and the names it takes.</summary>
+    public static ImportOptions Parse(string? format, string? labels, string? source)
+    {
+        var f = PairFileFormat.Auto;
+        if (!string.IsNullOrWhiteSpace(format) && !FormatNames.TryGetValue(format.Trim(), out f))
+        {
+            throw new PortalValidationException("format", $"'{format}' is not a format; use one of {string.Join(", ", FormatNames.Keys)}.");
+        }
+
+        var l = FileLabels.Ignore;
+        if (!string.IsNullOrWhiteSpace(labels) && !LabelNames.TryGetValue(labels.Trim(), out l))
+        {
+            throw new PortalValidationException("labels", $"'{labels}' is not a choice for the file's labels; use one of {string.Join(", ", LabelNames.Keys)}.");
+        }
+
+        return new ImportOptions(f, l, string.IsNullOrWhiteSpace(source) ? null : source.Trim());
+    }
+
+    public string FormatName => FormatNames.First(n => n.Value == Format).Key;
+
+    public string LabelsName => LabelNames.First(n => n.Value == Labels).Key;
+}
 
 /// <summary>
 /// Imports a project's items from a JSONL or CSV file: streamed in batches inside one transaction, so a bad line anywhere
@@ -33,12 +95,19 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         return path;
     }
 
-    public async Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, IJobProgress progress, CancellationToken ct)
+    public Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, IJobProgress progress, CancellationToken ct) =>
+        ImportAsync(tenantId, projectId, path, fileName, ImportOptions.Default, progress, ct);
+
+    public async Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, ImportOptions options, IJobProgress progress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         await using var db = dbFactory.CreateForTenant(tenantId);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct)
             ?? throw new PortalValidationException("projectId", "There is no such project in this organisation.");
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
+        var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise
+            ? new LabelSink(options.Source is { } source ? Clip(source) : LabelModel(fileName))
+            : null;
 
         await using var file = File.OpenRead(path);
         var length = Math.Max(1, file.Length);
@@ -50,23 +119,28 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         var now = clock.GetUtcNow().UtcDateTime;
         var added = 0;
         var present = 0;
+        var split = 0;
         long lines = 0;
         var batch = new List<ImportedItem>(BatchSize);
         try
         {
-            foreach (var item in ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName)))
+            var items = ParquetRecords.IsParquet(fileName)
+                ? ItemFileReader.ReadParquet(file, shape, options.Format)
+                : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
+            foreach (var item in items)
             {
                 lines = item.LineNumber;
+                split += item.SplitEarly ? 1 : 0;
                 batch.Add(item);
                 if (batch.Count == BatchSize)
                 {
-                    (added, present) = Add(await SaveBatchAsync(db, projectId, batch, now, ct), (added, present));
+                    (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, now, ct), (added, present));
                     batch.Clear();
                     await progress.ReportAsync((int)(95.0 * file.Position / length), $"{added} items read");
                 }
             }
 
-            (added, present) = Add(await SaveBatchAsync(db, projectId, batch, now, ct), (added, present));
+            (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, now, ct), (added, present));
         }
         catch (ItemFormatException ex)
         {
@@ -74,7 +148,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
         }
 
-        var result = new ImportResult(lines, added, present);
+        var result = new ImportResult(lines, added, present, split, labels?.Stored ?? 0);
         await progress.CompleteWithinAsync(db, Describe(result), ct);
         await transaction.CommitAsync(ct);
         await hold.DisposeAsync();
@@ -91,12 +165,63 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     public static string Describe(ImportResult r) =>
-        $"Imported {r.Added} item(s)" + (r.AlreadyPresent > 0 ? $"; {r.AlreadyPresent} already in the project were skipped" : "") + ".";
+        $"Imported {r.Added} item(s)" + (r.AlreadyPresent > 0 ? $"; {r.AlreadyPresent} already in the project were skipped" : "")
+        + (r.SplitEarly > 0 ? $"; {r.SplitEarly} pair(s) whose sides parted before their last turn were split at the last shared turn" : "")
+        + (r.Labels > 0 ? $"; the file's labels of {r.Labels} item(s) became AI labels" : "") + ".";
+
+    private static string LabelModel(string source)
+    {
+        var name = Path.GetFileName(source);
+        foreach (var extension in (ReadOnlySpan<string>)[".gz", ".jsonl", ".json", ".csv", ".parquet"])
+        {
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase) && name.Length > extension.Length)
+            {
+                name = name[..^extension.Length];
+            }
+        }
+
+        return Clip(name);
+    }
+
+    private static string Clip(string model) => model.Length > 200 ? model[..200] : model;
+
+    /// <summary>Where the file's labels go when they become AI labels: the model is the file's judge, else the dataset's name.</summary>
+    private sealed class LabelSink(string dataset)
+    {
+        public int Stored { get; private set; }
+
+        public AiLabel? For(ImportedItem item, Guid projectId, Guid itemId, DateTime now)
+        {
+            if (item.Pair is not { } pair)
+            {
+                return null;
+            }
+
+            // Both bad is a human judgement the loop does not train on (see AiLabel.Choice).
+            PreferenceChoice? choice = pair.FileChoice ?? (pair.Label is { } l ? (l == Preference.A ? PreferenceChoice.A : PreferenceChoice.B) : null);
+            if (choice is null or PreferenceChoice.BothBad)
+            {
+                return null;
+            }
+
+            Stored++;
+            var model = pair.FileRater ?? dataset;
+            return new AiLabel
+            {
+                ProjectId = projectId,
+                ItemId = itemId,
+                Choice = choice.Value,
+                Model = Clip(model),
+                Origin = "dataset",
+                CreatedAt = now,
+            };
+        }
+    }
 
     private static (int, int) Add((int Added, int Present) batch, (int Added, int Present) total) =>
         (total.Added + batch.Added, total.Present + batch.Present);
 
-    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch, DateTime now, CancellationToken ct)
+    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch, LabelSink? labels, DateTime now, CancellationToken ct)
     {
         var ids = batch.Where(i => i.ExternalId is not null).Select(i => i.ExternalId!).Distinct().ToList();
         var existing = ids.Count == 0
@@ -110,16 +235,24 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 continue;
             }
 
-            db.Items.Add(new Item
+            var entity = new Item
             {
                 ProjectId = projectId,
                 ExternalId = item.ExternalId,
-                ConversationJson = JsonSerializer.Serialize(item.Conversation.Select(t => new { role = t.Role, content = t.Content })),
+                ConversationJson = TurnsJson(item.Conversation)!,
                 ResponseA = item.ResponseA,
                 ResponseB = item.ResponseB,
+                ResponseTurnsAJson = TurnsJson(item.ResponseTurnsA),
+                ResponseTurnsBJson = TurnsJson(item.ResponseTurnsB),
                 MetadataJson = item.MetadataJson,
                 CreatedAt = now,
-            });
+            };
+            db.Items.Add(entity);
+            if (labels?.For(item, projectId, entity.Id, now) is { } label)
+            {
+                db.AiLabels.Add(label);
+            }
+
             added++;
         }
 
@@ -127,4 +260,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         db.ChangeTracker.Clear();
         return (added, batch.Count - added);
     }
+
+    private static string? TurnsJson(IReadOnlyList<Turn>? turns) =>
+        turns is null ? null : JsonSerializer.Serialize(turns.Select(t => new { role = t.Role, content = t.Content }));
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.Import;
+using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
 using Portal.App.Jobs;
 using Portal.Web.Api;
@@ -13,8 +14,8 @@ internal static class ImportEndpoints
 {
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder org)
     {
-        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound>> (
-                Guid orgId, Guid projectId, string? fileName, HttpRequest request, ClaimsPrincipal user,
+        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, string? fileName, string? format, string? labels, string? source, HttpRequest request, ClaimsPrincipal user,
                 ProjectQueries projects, ItemImportService imports, JobLauncher launcher, CancellationToken ct) =>
             {
                 if (await projects.GetAsync(orgId, projectId, ct) is null)
@@ -22,20 +23,33 @@ internal static class ImportEndpoints
                     return TypedResults.NotFound();
                 }
 
+                ImportOptions options;
+                try
+                {
+                    options = ImportOptions.Parse(format, labels, source);
+                }
+                catch (PortalValidationException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+
                 // The body is the file itself (JSONL, or CSV when the name or content type says so; .gz compressed).
                 var name = fileName ?? (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true ? "items.csv" : "items.jsonl");
                 var path = await imports.StoreUploadAsync(request.Body, name, ct);
-                var runId = await launcher.StartAsync(JobRegistry.ImportItems, orgId, user.UserId(), new Dictionary<string, string>
+                var args = new Dictionary<string, string>
                 {
                     [ImportItemsJob.ProjectIdKey] = projectId.ToString(),
                     [ImportItemsJob.PathKey] = path,
                     [ImportItemsJob.FileNameKey] = name,
-                }, ct);
+                };
+                ImportItemsJob.AddOptions(args, options);
+                var runId = await launcher.StartAsync(JobRegistry.ImportItems, orgId, user.UserId(), args, ct);
                 return TypedResults.Accepted($"/api/v1/orgs/{orgId}/jobs/runs/{runId}", new JobStartedResponse(runId, "queued"));
             })
             .RequireAuthorization(Policies.ProjectAdmin)
             .WithName("Items_Import")
-            .WithSummary("Imports items from the request body (JSONL or CSV) as a background job; all or nothing, existing external ids skipped.");
+            .WithSummary("Imports items from the request body (JSONL, CSV or Parquet) as a background job; all or nothing, existing external ids skipped. "
+                + "?format= forces a pair file's shape (else detected from the first record); ?labels=ai stores the file's labels as AI labels (default ignore), named by ?source=.");
         return org;
     }
 }

@@ -41,6 +41,28 @@ public class TaskServiceTests
         return next.Task!;
     }
 
+    [Fact]
+    public async Task Next_ResponseOfSeveralTurns_ComesWithItsTurnsOnItsSide()
+    {
+        await using var s = await SetUpAsync(TestProvider.Sqlite);
+        var project = await s.Db.CreateTaskProjectAsync(s.Tenant.Id, items: 1, settings: PlainPairs);
+        await using (var ctx = s.Db.Factory.CreateForTenant(s.Tenant.Id))
+        {
+            await ctx.Items.Where(i => i.ProjectId == project.Id).ExecuteUpdateAsync(x => x
+                .SetProperty(i => i.ResponseA, "Call a locksmith.\n\nHuman: Thanks.")
+                .SetProperty(i => i.ResponseTurnsAJson, """[{"role":"assistant","content":"Call a locksmith."},{"role":"user","content":"Thanks."}]"""));
+        }
+
+        var task = await NextTaskAsync(s, project.Id, s.Tenant.Member(OrgRoles.Annotator).Id);
+
+        var (multi, single, singleText) = task.Left.StartsWith("Call", StringComparison.Ordinal)
+            ? (task.LeftTurns, task.RightTurns, task.Right)
+            : (task.RightTurns, task.LeftTurns, task.Left);
+        Assert.Equal([new Portal.Core.Pairs.Turn("assistant", "Call a locksmith."), new Portal.Core.Pairs.Turn("user", "Thanks.")], multi);
+        Assert.Null(single);
+        Assert.False(string.IsNullOrEmpty(singleText));
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Next_ItemsWithPriorities_LeasesTheHighestPriorityFirst(TestProvider provider)

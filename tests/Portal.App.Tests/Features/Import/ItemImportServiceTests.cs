@@ -4,6 +4,8 @@ using Portal.App.Data;
 using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
+using Portal.Core.Aggregation;
+using Portal.Core.Pairs;
 using Portal.TestSupport;
 
 namespace Portal.App.Tests.Features.Import;
@@ -100,6 +102,104 @@ public sealed class ItemImportServiceTests : IDisposable
         await Assert.ThrowsAsync<PortalValidationException>(async () =>
             await Service(db).ImportAsync(a.Id, b.Project.Id, await FileAsync("x.jsonl", Pairs(1, 3)), "x.jsonl", new RecordingProgress(), default));
         Assert.Equal(1, await CountAsync(db, b));
+    }
+
+    private static string Transcript(params string[] turns) =>
+        string.Concat(turns.Select((t, i) => (i % 2 == 0 ? "\n\nHuman: " : "\n\nAssistant: ") + t));
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Import_HhPairsPartingEarly_KeepsEachSidesTurnsAndReportsHowManyWereSplit(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        string[] lines =
+        [
+            System.Text.Json.JsonSerializer.Serialize(new { chosen = Transcript("q", "a", "q2", "good", "thanks"), rejected = Transcript("q", "a", "q2", "bad", "what?") }),
+            System.Text.Json.JsonSerializer.Serialize(new { chosen = Transcript("q", "fine"), rejected = Transcript("q", "worse") }),
+            System.Text.Json.JsonSerializer.Serialize(new { chosen = Transcript("q", "x", "more", "z"), rejected = Transcript("q", "y") }),
+        ];
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("hh.jsonl", lines), "hh.jsonl", new RecordingProgress(), default);
+
+        Assert.Equal((3, 2), (result.Added, result.SplitEarly));
+        Assert.Contains("2 pair(s) whose sides parted before their last turn were split", ItemImportService.Describe(result), StringComparison.Ordinal);
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var items = await ctx.Items.Where(i => i.ProjectId == tenant.Project.Id && i.ExternalId == null).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).ToListAsync();
+        var first = items.Single(i => i.ResponseA.StartsWith("good", StringComparison.Ordinal));
+        Assert.Equal("""[{"role":"assistant","content":"good"},{"role":"user","content":"thanks"}]""", first.ResponseTurnsAJson);
+        Assert.Equal("""[{"role":"assistant","content":"bad"},{"role":"user","content":"what?"}]""", first.ResponseTurnsBJson);
+        Assert.Contains("q2", first.ConversationJson, StringComparison.Ordinal);
+        var plain = items.Single(i => i.ResponseA == "fine");
+        Assert.Null(plain.ResponseTurnsAJson);
+        Assert.Null(plain.ResponseTurnsBJson);
+        var oneSided = items.Single(i => i.ResponseB == "y");
+        Assert.NotNull(oneSided.ResponseTurnsAJson);
+        Assert.Null(oneSided.ResponseTurnsBJson);
+    }
+
+    private static string Arena(string id, string winner) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        question_id = id,
+        model_a = "vicuna-13b",
+        model_b = "koala-13b",
+        winner,
+        judge = "arena_user_" + id,
+        conversation_a = new[] { new { content = "Name a prime.", role = "user" }, new { content = "7.", role = "assistant" } },
+        conversation_b = new[] { new { content = "Name a prime.", role = "user" }, new { content = "9.", role = "assistant" } },
+        turn = 1,
+        anony = true,
+        language = "English",
+        tstamp = 1682351591.1322,
+    });
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Import_ArenaFileWithLabelsAsAi_WinnersBecomeAiLabelsByTheirJudge(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var path = await FileAsync("arena.jsonl", [Arena("q1", "model_a"), Arena("q2", "model_b"), Arena("q3", "tie"), Arena("q4", "tie (bothbad)")]);
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, path, "arena.jsonl",
+            new ImportOptions(Labels: FileLabels.AiLabels), new RecordingProgress(), default);
+
+        Assert.Equal((4, 3), (result.Added, result.Labels));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var labels = await ctx.AiLabels.Join(ctx.Items, l => l.ItemId, i => i.Id, (l, i) => new { i.ExternalId, l.Choice, l.Model, l.Origin }).ToListAsync();
+        Assert.Equal(
+            [("q1", PreferenceChoice.A, "arena_user_q1"), ("q2", PreferenceChoice.B, "arena_user_q2"), ("q3", PreferenceChoice.Tie, "arena_user_q3")],
+            labels.OrderBy(l => l.ExternalId).Select(l => (l.ExternalId, l.Choice, l.Model)));
+        Assert.All(labels, l => Assert.Equal("dataset", l.Origin));
+        var item = await ctx.Items.SingleAsync(i => i.ExternalId == "q4");
+        Assert.Contains("\"winner\":\"tie (bothbad)\"", item.MetadataJson, StringComparison.Ordinal);
+        Assert.Contains("\"model_b\":\"koala-13b\"", item.MetadataJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_LabelsAsAiWithoutAJudge_TheDatasetNameIsTheModel_AndIgnoredLabelsStoreNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+
+        var labelled = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("a.jsonl", Pairs(1, 3)), "a.jsonl",
+            new ImportOptions(Labels: FileLabels.AiLabels, Source: "Anthropic/hh-rlhf"), new RecordingProgress(), default);
+        var ignored = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("b.jsonl", Pairs(11, 2)), "b.jsonl",
+            new RecordingProgress(), default);
+
+        Assert.Equal((3, 0), (labelled.Labels, ignored.Labels));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var labels = await ctx.AiLabels.ToListAsync();
+        Assert.Equal(3, labels.Count);
+        Assert.All(labels, l => Assert.Equal(("Anthropic/hh-rlhf", PreferenceChoice.A), (l.Model, l.Choice)));
+    }
+
+    [Fact]
+    public void ImportOptions_BadNames_AreRefusedNamingTheField()
+    {
+        Assert.Equal("format", Assert.Throws<PortalValidationException>(() => ImportOptions.Parse("csv2", null, null)).Field);
+        Assert.Equal("labels", Assert.Throws<PortalValidationException>(() => ImportOptions.Parse(null, "human", null)).Field);
+        Assert.Equal(new ImportOptions(PairFileFormat.ChatbotArena, FileLabels.AiLabels, "lmsys"), ImportOptions.Parse("chatbot-arena", "ai", " lmsys "));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -27,7 +27,7 @@ public class TaskPageTests : PortalComponentTest
     private Guid Me => _tenant.Members[OrgRoles.Annotator].Id;
 
     private async Task<IRenderedComponent<TaskPage>> OpenAsync(ProjectKind kind, int items = 3, PairwiseOptions? pairwise = null, GoldOptions? gold = null,
-        PreferenceChoice? goldFirstItem = null)
+        PreferenceChoice? goldFirstItem = null, string? responseTurnsAJson = null)
     {
         _db = await UseDatabaseAsync();
         _tenant = await _db.CreateTestTenantAsync("Acme");
@@ -41,6 +41,12 @@ public class TaskPageTests : PortalComponentTest
         if (goldFirstItem is { } expected)
         {
             await MarkGoldAsync(expected);
+        }
+
+        if (responseTurnsAJson is not null)
+        {
+            await using var ctx = _db.Factory.CreateForTenant(_tenant.Organisation.Id);
+            await ctx.Items.Where(i => i.ProjectId == _project.Id).ExecuteUpdateAsync(x => x.SetProperty(i => i.ResponseTurnsAJson, responseTurnsAJson));
         }
 
         SignIn("annotator", Me);
@@ -69,6 +75,21 @@ public class TaskPageTests : PortalComponentTest
         await ctx.Items.Where(i => i.ProjectId == _project.Id && i.ExternalId == "item-001").ExecuteUpdateAsync(x => x
             .SetProperty(i => i.IsGold, true)
             .SetProperty(i => i.Gold, new GoldAnswer { Choice = expected, Explanation = "Response A answers it." }));
+    }
+
+    [Fact]
+    public async Task PairwiseTask_ResponseOfSeveralTurns_ShowsItsTurnsOnItsSide()
+    {
+        var cut = await OpenAsync(ProjectKind.Pairwise, items: 1,
+            responseTurnsAJson: """[{"role":"assistant","content":"Call a locksmith."},{"role":"user","content":"Thanks."},{"role":"assistant","content":"You're welcome."}]""");
+
+        var turns = cut.FindAll("[data-testid=response-left] [data-testid=turn], [data-testid=response-right] [data-testid=turn]");
+        Assert.Equal(["assistant", "user", "assistant"], turns.Select(t => t.GetAttribute("data-role")));
+        Assert.Equal("Call a locksmith.", turns[0].QuerySelector(".chat-bubble")!.TextContent.Trim());
+        Assert.Equal("You're welcome.", turns[2].QuerySelector(".chat-bubble")!.TextContent.Trim());
+        // The other side is one plain response, and the conversation above stays one list of its own.
+        Assert.Single(cut.FindAll("[data-testid=conversation]"));
+        Assert.Equal(1, cut.FindAll("[data-testid=response-left], [data-testid=response-right]").Count(e => e.GetAttribute("data-turns") is null));
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
 using Portal.App.Data;
+using Portal.App.Features.Import;
 using Portal.Core.Import;
+using Portal.Core.Pairs;
 using Portal.TestSupport;
 using Portal.Web.Features.Projects;
 
@@ -18,6 +21,30 @@ public class ItemImportPanelTests : PortalComponentTest
         Assert.Contains("/samples/pairwise.csv", samples);
         Assert.Contains("{\"prompt\", \"response\"}", cut.Markup, StringComparison.Ordinal);
         Assert.NotNull(cut.Find("input[type=file][data-testid=import-file]"));
+    }
+
+    [Fact]
+    public async Task Options_PairwiseProject_ChoosingLabelsAndShapeSendsThemToThePage()
+    {
+        ImportOptions? sent = null;
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Pairwise).Add(x => x.OptionsChanged, (ImportOptions o) => sent = o));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<FileLabels>>().Instance.ValueChanged.InvokeAsync(FileLabels.AiLabels));
+        Assert.Equal(FileLabels.AiLabels, sent?.Labels);
+        cut.Render(p => p.Add(x => x.Options, sent!));
+        Assert.NotNull(cut.Find("[data-testid=import-source]"));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<PairFileFormat>>().Instance.ValueChanged.InvokeAsync(PairFileFormat.ChatbotArena));
+        Assert.Equal(new ImportOptions(PairFileFormat.ChatbotArena, FileLabels.AiLabels), sent);
+    }
+
+    [Fact]
+    public void Options_LikertProject_AreNotOffered()
+    {
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Likert));
+
+        Assert.Empty(cut.FindAll("[data-testid=import-options]"));
+        Assert.Contains("HelpSteer2", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
