@@ -13,18 +13,37 @@ internal static class ImportEndpoints
 {
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder org)
     {
-        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound>> (
+        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound, ValidationProblem, ProblemHttpResult>> (
                 Guid orgId, Guid projectId, string? fileName, HttpRequest request, ClaimsPrincipal user,
-                ProjectQueries projects, ItemImportService imports, JobLauncher launcher, CancellationToken ct) =>
+                ProjectQueries projects, ItemImportService imports, UploadLimits limits, JobLauncher launcher, CancellationToken ct) =>
             {
                 if (await projects.GetAsync(orgId, projectId, ct) is null)
                 {
                     return TypedResults.NotFound();
                 }
 
+                if (ApiErrors.CheckFileName(fileName) is { } badName)
+                {
+                    return PortalApi.Invalid(badName);
+                }
+
+                if (ApiErrors.CheckUploadSize(request, limits.MaxUploadBytes) is { } tooLarge)
+                {
+                    return tooLarge;
+                }
+
                 // The body is the file itself (JSONL, or CSV when the name or content type says so; .gz compressed).
                 var name = fileName ?? (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true ? "items.csv" : "items.jsonl");
-                var path = await imports.StoreUploadAsync(request.Body, name, ct);
+                string path;
+                try
+                {
+                    path = await imports.StoreUploadAsync(request.Body, name, ct);
+                }
+                catch (UploadTooLargeException ex)
+                {
+                    return ApiErrors.TooLarge(ex.Limit);
+                }
+
                 var runId = await launcher.StartAsync(JobRegistry.ImportItems, orgId, user.UserId(), new Dictionary<string, string>
                 {
                     [ImportItemsJob.ProjectIdKey] = projectId.ToString(),
@@ -35,7 +54,7 @@ internal static class ImportEndpoints
             })
             .RequireAuthorization(Policies.ProjectAdmin)
             .WithName("Items_Import")
-            .WithSummary("Imports items from the request body (JSONL or CSV) as a background job; all or nothing, existing external ids skipped.");
+            .WithSummary("Imports items from the request body (JSONL or CSV) as a background job; all or nothing, existing external ids skipped; 413 over Limits:UploadBytes.");
         return org;
     }
 }
