@@ -8,7 +8,9 @@ namespace Portal.Web.Tests.Infrastructure;
 
 /// <summary>The real web app over a test database (in-memory server; the browser tests use a real Kestrel process).</summary>
 /// <param name="schedules">Run the timed triggers too; off by default so that only the jobs a test starts change the database.</param>
-public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bool schedules = false) : WebApplicationFactory<Program>
+/// <param name="settings">Configuration keys set last (limits, folders), overriding the ones above.</param>
+public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bool schedules = false, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -24,6 +26,10 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
         builder.UseSetting("Jobs:Schedules", schedules ? "true" : "false");
         builder.UseSetting("Jobs:NodeName", "web-test");
         builder.UseSetting("Storage:Uploads", Path.Combine(Path.GetTempPath(), "portal-tests", "uploads"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Polls a job run through the API until it has finished, and returns it.</summary>
