@@ -173,11 +173,12 @@ public static class RlthfCommands
 
         try
         {
-            using var reader = PreferencePairReader.OpenFile(path);
+            // The same limits as an upload: a .gz bomb or an endless line stops with a message instead of filling the memory.
+            using var reader = Portal.Core.Common.BoundedInput.OpenText(File.OpenRead(path), Portal.Core.Common.BoundedInput.IsGzip(path), Portal.Core.Common.InputLimits.Default);
             var pairs = PreferencePairReader.Read(reader).ToList();
             return pairs.Count > 0 ? pairs : throw new CliUsageException($"{path}: the file has no pairs.");
         }
-        catch (PairFormatException ex)
+        catch (Exception ex) when (ex is PairFormatException or Portal.Core.Common.InputLimitException)
         {
             throw new CliUsageException($"{path} {ex.Message}");
         }
