@@ -303,6 +303,60 @@ public sealed class HostileInputTests : IDisposable
         Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/no-such-route")]
+    [InlineData("DELETE", "/api/v1/me")]
+    public async Task Api_UnknownRouteOrMethod_ProblemJsonNotTheHtmlPage(string method, string path)
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        await using var app = new PortalFactory(db);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.OrgAdmin).Email!);
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.True((int)response.StatusCode is 404 or 405, response.StatusCode.ToString());
+        await ProblemAsync(response, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RegisterThroughTheInvitePage_EightAtOnce_OneAccountWithItsMembershipAndNoOrphan()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        var invite = await db.Services.CreateScope().ServiceProvider.GetRequiredService<Portal.App.Features.Invites.InviteService>()
+            .CreateAsync(a.Id, OrgRoles.Annotator, TimeSpan.FromHours(1), a.Member(OrgRoles.OrgAdmin).Id, null);
+        await using var app = new PortalFactory(db);
+        var forms = new List<(HttpClient Client, string Token)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var client = app.Anonymous();
+            forms.Add((client, PortalFactory.AntiforgeryToken(await client.GetStringAsync(invite.Path))));
+        }
+
+        var responses = await Task.WhenAll(forms.Select((f, i) => f.Client.PostAsync(invite.Path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = f.Token,
+            ["_handler"] = "register",
+            ["Input.DisplayName"] = $"Racer {i}",
+            ["Input.Email"] = $"racer{i}@example.test",
+            ["Input.Password"] = Builders.Password,
+        }))));
+
+        // The losers are not signed in: they see the used invite (or, rendered after the winner, a page with no form to post to).
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        foreach (var (response, form) in responses.Zip(forms))
+        {
+            var me = await form.Client.GetAsync("/api/v1/me");
+            Assert.Equal(response.StatusCode == HttpStatusCode.Redirect, me.StatusCode == HttpStatusCode.OK);
+        }
+
+        await using var system = db.Factory.CreateSystem();
+        var racers = await system.Users.Where(u => u.Email!.StartsWith("racer")).Select(u => u.Id).ToListAsync();
+        var racer = Assert.Single(racers);
+        Assert.True(await system.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == racer && m.TenantId == a.Id && m.Roles == OrgRoles.Annotator));
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();
