@@ -2,12 +2,12 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Features.Gold;
+using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
 using Portal.Core.Aggregation;
 using Portal.Core.AiLabels;
 using Portal.Core.Common;
-using Portal.App.Features.Import;
 
 namespace Portal.App.Features.AiLabels;
 
