@@ -31,6 +31,7 @@ public static class PortalAppServices
         services.AddScoped<Features.Gold.GoldService>();
         services.AddScoped<Features.Gold.ItemBrowser>();
         services.AddScoped<Features.Gold.ProjectAnnotatorService>();
+        services.AddSingleton<UploadLimits>();
         services.AddScoped<ItemImportService>();
         services.AddScoped<Features.Annotations.TaskService>();
         services.AddScoped<Features.Quality.QualityService>();

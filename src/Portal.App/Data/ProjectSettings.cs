@@ -31,6 +31,11 @@ public sealed record ProjectSettings
 
     public override int GetHashCode() => ToJson().GetHashCode(StringComparison.Ordinal);
 
+    /// <summary>A scale's ends lie between minus this and this (checked before their difference, which could overflow).</summary>
+    public const int ScaleLimit = 100;
+
+    public const int MaxGoldMinAnswers = 10_000;
+
     /// <summary>What is wrong with these settings, as (field, message) pairs; empty when they are valid.</summary>
     public IEnumerable<(string Field, string Message)> Problems()
     {
@@ -53,7 +58,15 @@ public sealed record ProjectSettings
                 yield return ($"{field}.name", "An attribute needs a name.");
             }
 
-            if (a.Min >= a.Max || a.Max - a.Min > 10)
+            if (a.Min < -ScaleLimit || a.Min > ScaleLimit)
+            {
+                yield return ($"{field}.min", $"A scale's ends are between -{ScaleLimit} and {ScaleLimit}; {a.Min} is outside.");
+            }
+            else if (a.Max < -ScaleLimit || a.Max > ScaleLimit)
+            {
+                yield return ($"{field}.max", $"A scale's ends are between -{ScaleLimit} and {ScaleLimit}; {a.Max} is outside.");
+            }
+            else if (a.Min >= a.Max || a.Max - a.Min > 10)
             {
                 yield return ($"{field}.max", $"The scale {a.Min}–{a.Max} must go up, with at most 11 points.");
             }
@@ -79,9 +92,9 @@ public sealed record ProjectSettings
             yield return ("gold.pauseBelow", "The pause threshold is a gold accuracy from 0 to 1.");
         }
 
-        if (Gold.MinAnswers < 1)
+        if (Gold.MinAnswers is < 1 or > MaxGoldMinAnswers)
         {
-            yield return ("gold.minAnswers", "At least one gold answer is needed before anyone is paused.");
+            yield return ("gold.minAnswers", $"Gold answers before anyone is paused: 1 to {MaxGoldMinAnswers}.");
         }
 
         if (Quality.MinSecondsPerTask is < 0 or > 3600 || double.IsNaN(Quality.MinSecondsPerTask))

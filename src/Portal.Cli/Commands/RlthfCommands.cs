@@ -202,7 +202,7 @@ public static class RlthfCommands
                 ? (pairs, unlabelled)
                 : throw new CliUsageException(unlabelled > 0 ? $"{path}: none of the file's {unlabelled} pairs says which response is preferred." : $"{path}: the file has no pairs.");
         }
-        catch (PairFormatException ex)
+        catch (Exception ex) when (ex is PairFormatException or Portal.Core.Common.InputLimitException)
         {
             throw new CliUsageException($"{path} {ex.Message}");
         }

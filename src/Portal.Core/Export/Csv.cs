@@ -5,28 +5,44 @@ namespace Portal.Core.Export;
 
 /// <summary>RFC 4180 fields: quoted when they hold a comma, a quote or a line break, quotes doubled; rows end in <c>\n</c>.</summary>
 /// <remarks>
-/// Text is written as it is, with no guard against spreadsheet formulas (a cell that starts with <c>=</c>, <c>+</c>, <c>-</c>
-/// or <c>@</c>): these files feed training code, and changing a response would change the data. Whoever opens one in a
-/// spreadsheet should import it as text.
+/// Guards against formula injection (CSV injection): a text cell that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a
+/// tab or a carriage return would run as a formula when the file is opened in a spreadsheet (<c>=HYPERLINK(…)</c>,
+/// <c>=cmd|…</c>), and prompts and responses are untrusted text. Such a cell is written quoted with a leading <c>'</c>
+/// (OWASP's advice), which spreadsheets show as text; training code strips that one character to get the text back. The
+/// dataset card says so. Numbers are never touched (−3 stays −3), and the JSON Lines formats keep every text exact.
 /// </remarks>
 internal static class Csv
 {
     private static readonly SearchValues<char> SpecialChars = SearchValues.Create(",\"\r\n");
     private static readonly SearchValues<byte> SpecialBytes = SearchValues.Create(",\"\r\n"u8);
 
+    /// <summary>The characters that make a spreadsheet read a cell as a formula when it starts with one.</summary>
+    public const string FormulaStarts = "=+-@\t\r";
+
+    /// <summary>What a neutralised cell starts with.</summary>
+    public const char FormulaGuard = '\'';
+
     public static void Separator(RowBuffer buffer) => buffer.WriteByte((byte)',');
 
     public static void EndRow(RowBuffer buffer) => buffer.WriteByte((byte)'\n');
 
-    /// <summary>A text field; null is an empty field.</summary>
+    /// <summary>Whether a cell starting with <paramref name="first"/> is written with <see cref="FormulaGuard"/> in front.</summary>
+    public static bool StartsFormula(int first) => first >= 0 && FormulaStarts.Contains((char)first, StringComparison.Ordinal);
+
+    /// <summary>A text field; null is an empty field. A cell that would start a formula gets a leading <c>'</c> (see remarks).</summary>
     public static void Text(RowBuffer buffer, ReadOnlySpan<char> text)
     {
-        if (!text.ContainsAny(SpecialChars))
+        var guard = !text.IsEmpty && StartsFormula(text[0]);
+        if (!guard && !text.ContainsAny(SpecialChars))
         {
             buffer.WriteUtf8(text);
             return;
         }
         buffer.WriteByte((byte)'"');
+        if (guard)
+        {
+            buffer.WriteByte((byte)FormulaGuard);
+        }
         int quote;
         while ((quote = text.IndexOf('"')) >= 0)
         {
@@ -38,15 +54,20 @@ internal static class Csv
         buffer.WriteByte((byte)'"');
     }
 
-    /// <summary>A field from UTF-8 bytes (JSON text, say); the quoting rules are the same, all special characters being ASCII.</summary>
+    /// <summary>A field from UTF-8 bytes (JSON text, say); the quoting and formula rules are the same, all special characters being ASCII.</summary>
     public static void Utf8(RowBuffer buffer, ReadOnlySpan<byte> utf8)
     {
-        if (!utf8.ContainsAny(SpecialBytes))
+        var guard = !utf8.IsEmpty && StartsFormula(utf8[0]);
+        if (!guard && !utf8.ContainsAny(SpecialBytes))
         {
             buffer.Write(utf8);
             return;
         }
         buffer.WriteByte((byte)'"');
+        if (guard)
+        {
+            buffer.WriteByte((byte)FormulaGuard);
+        }
         int quote;
         while ((quote = utf8.IndexOf((byte)'"')) >= 0)
         {

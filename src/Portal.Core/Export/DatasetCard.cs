@@ -192,6 +192,13 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         Line(md);
         Line(md, Format.Description());
         Line(md);
+        if (Format.IsCsv())
+        {
+            Line(md, "Text cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return are written with one `'` in front, "
+                + "so that a spreadsheet shows them as text instead of running them as formulas (CSV injection); drop that first `'` "
+                + "to get the text back. Numbers are written as they are. The JSON Lines formats keep every text exactly.");
+            Line(md);
+        }
         Line(md, "| field | meaning |");
         Line(md, "| --- | --- |");
         foreach (var field in Format.Fields(KeepsTiesAndBothBad, Attributes))

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -144,15 +143,9 @@ public static class PreferencePairReader
     }
 
     /// <summary>Opens a pair file for reading as UTF-8 text, decompressing it on the fly when its name ends in <c>.gz</c>.</summary>
-    public static StreamReader OpenFile(string path)
-    {
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-        {
-            stream = new GZipStream(stream, CompressionMode.Decompress);
-        }
-        return new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-    }
+    public static TextReader OpenFile(string path) =>
+        // The same limits as an upload: a .gz bomb or an endless line stops with a message instead of filling the memory.
+        Common.BoundedInput.OpenText(File.OpenRead(path), Common.BoundedInput.IsGzip(path), Common.InputLimits.Default);
 
     /// <summary>Parses one line in whichever shape it has. <paramref name="lineNumber"/> (1-based) only labels errors.</summary>
     /// <exception cref="PairFormatException">The line is not JSON or not a pair in one of the accepted shapes.</exception>

@@ -59,15 +59,49 @@ public static class SafeMarkdown
         .UseAutoLinks()
         .Build();
 
+    /// <summary>The class of the element that holds text shown as it is because it could not be rendered as Markdown.</summary>
+    public const string FallbackClass = "markdown-as-text";
+
     /// <summary>Renders <paramref name="markdown"/> to HTML that carries no script (see remarks).</summary>
     /// <param name="markdown">Untrusted CommonMark text.</param>
-    /// <returns>An HTML fragment; empty for empty input.</returns>
-    public static string ToHtml(string markdown)
+    /// <returns>
+    /// An HTML fragment; empty for empty input. Text the renderer refuses (nested deeper than it goes, such as 100,000
+    /// <c>&gt;</c> in a row) comes back as the escaped text itself in a <c>&lt;pre class="markdown-as-text"&gt;</c>, never as
+    /// an exception: one hostile item must not leave a page blank.
+    /// </returns>
+    public static string ToHtml(string markdown) =>
+        TryToHtml(markdown, out var html, out _) ? html : AsText(markdown);
+
+    /// <summary>Renders <paramref name="markdown"/> as <see cref="ToHtml"/> does, or says why the renderer refuses it.</summary>
+    /// <param name="markdown">Untrusted CommonMark text.</param>
+    /// <param name="html">The HTML fragment; empty when refused.</param>
+    /// <param name="problem">Why it was refused, for a person to act on; null when rendered.</param>
+    /// <returns>Whether the text rendered as Markdown.</returns>
+    public static bool TryToHtml(string markdown, out string html, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(markdown);
-        var document = Markdown.Parse(markdown, Pipeline);
-        Sanitise(document);
-        return document.ToHtml(Pipeline);
+        try
+        {
+            var document = Markdown.Parse(markdown, Pipeline);
+            Sanitise(document);
+            html = document.ToHtml(Pipeline);
+            problem = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InsufficientExecutionStackException)
+        {
+            // Markdig refuses elements nested more than 128 levels deep (ArgumentException) rather than overflow the stack.
+            html = "";
+            problem = $"it cannot be rendered as Markdown: {ex.Message.TrimEnd('.')}. Nest block quotes, lists and links less deeply.";
+            return false;
+        }
+    }
+
+    /// <summary>The text HTML-escaped in a <c>pre</c>: what a reader sees when the Markdown cannot be rendered.</summary>
+    public static string AsText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return $"<pre class=\"{FallbackClass}\">{System.Net.WebUtility.HtmlEncode(text)}</pre>";
     }
 
     /// <summary>

@@ -194,4 +194,16 @@ public class DatasetCardTests
         line.EnumerateObject().SelectMany(p => p.Name == "provenance"
             ? p.Value.EnumerateObject().Select(q => $"provenance.{q.Name}")
             : [p.Name]);
+
+    [Theory]
+    [InlineData(ExportFormat.LikertItemsCsv, true)]
+    [InlineData(ExportFormat.LikertRatingsCsv, true)]
+    [InlineData(ExportFormat.LikertItemsJsonl, false)]
+    [InlineData(ExportFormat.TrlPlain, false)]
+    public void ToMarkdown_CsvFormats_SayHowFormulaCellsAreWritten(ExportFormat format, bool csv)
+    {
+        var card = new DatasetCard("r", CreatedAt, format) { Attributes = ["x"] };
+
+        Assert.Equal(csv, card.ToMarkdown().Contains("written with one `'` in front", StringComparison.Ordinal));
+    }
 }

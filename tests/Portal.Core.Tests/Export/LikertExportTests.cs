@@ -96,6 +96,45 @@ public class LikertExportTests
         Assert.Equal(row.Conversation, System.Text.Json.JsonSerializer.Deserialize<Turn[]>(records[1][1], Web));
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x.test\",\"click\")")]
+    [InlineData("+1+cmd|' /C calc'!A0")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1:A2)")]
+    [InlineData("\tindented")]
+    [InlineData("\rcarriage")]
+    public void Write_CsvCellStartingAFormula_GetsALeadingQuoteAndJsonlStaysExact(string text)
+    {
+        var row = new LikertRow(text, [new Turn(Turn.User, text)], text, [new LikertScore("x", -2, -2, 0, 1)])
+        {
+            Ratings = [new LikertRating(Ann1, "x", -3)],
+        };
+
+        var ratings = CsvReader.Parse(WriteLikert([row], ExportFormat.LikertRatingsCsv));
+        var items = CsvReader.Parse(WriteLikert([row], ExportFormat.LikertItemsCsv, ["x"]));
+
+        Assert.Equal("'" + text, ratings[1][0]);
+        Assert.Equal("'" + text, ratings[1][2]);
+        Assert.Equal("-3", ratings[1][5]);
+        Assert.Equal(("'" + text, "'" + text, "-2"), (items[1][0], items[1][2], items[1][3]));
+        Assert.All(new[] { ratings[1], items[1] }.SelectMany(r => r), cell => Assert.False(cell.Length > 0 && "=+@\t\r".Contains(cell[0], StringComparison.Ordinal)));
+        var jsonl = System.Text.Json.JsonDocument.Parse(WriteLikert([row], ExportFormat.LikertRatingsJsonl).TrimEnd('\n')).RootElement;
+        Assert.Equal((text, text), (jsonl.GetProperty("id").GetString(), jsonl.GetProperty("response").GetString()));
+    }
+
+    [Fact]
+    public void Write_CsvCellWithAFormulaCharacterInside_Unchanged()
+    {
+        var row = new LikertRow("a=b", [new Turn(Turn.User, "1+1")], "x@y.test - fine", [new LikertScore("x", 1, 1, 0, 1)])
+        {
+            Ratings = [new LikertRating(Ann1, "x", 1)],
+        };
+
+        var ratings = CsvReader.Parse(WriteLikert([row], ExportFormat.LikertRatingsCsv));
+
+        Assert.Equal(("a=b", "x@y.test - fine"), (ratings[1][0], ratings[1][2]));
+    }
+
     [Fact]
     public void Write_ItemsCsvAttributeWithComma_HeaderQuoted()
     {

@@ -276,4 +276,41 @@ public class SafeMarkdownTests
     {
         Assert.Throws<ArgumentNullException>(() => SafeMarkdown.ToPlainText(null!));
     }
+
+    [Theory]
+    [InlineData('>', 100_000)]
+    [InlineData('>', 1_000)]
+    [InlineData('[', 50_000)]
+    [InlineData('*', 100_000)]
+    public void ToHtml_AbsurdlyNested_FallsBackToEscapedText(char c, int depth)
+    {
+        var markdown = new string(c, depth) + " <script>alert(1)</script> end";
+
+        var html = SafeMarkdown.ToHtml(markdown);
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; end", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryToHtml_HundredThousandQuoteLevels_RefusedWithAReasonAndTheTextShownAsItIs()
+    {
+        var markdown = new string('>', 100_000) + " deep & <b>bold</b>";
+
+        Assert.False(SafeMarkdown.TryToHtml(markdown, out var html, out var problem));
+
+        Assert.Equal("", html);
+        Assert.Contains("nested", problem, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal($"<pre class=\"{SafeMarkdown.FallbackClass}\">{new string('>', 100_000).Replace(">", "&gt;", StringComparison.Ordinal)} deep &amp; &lt;b&gt;bold&lt;/b&gt;</pre>",
+            SafeMarkdown.ToHtml(markdown));
+    }
+
+    [Fact]
+    public void TryToHtml_OrdinaryNesting_Renders()
+    {
+        Assert.True(SafeMarkdown.TryToHtml("> > > quoted\n\n- a\n  - b\n    - c", out var html, out var problem));
+
+        Assert.Null(problem);
+        Assert.Contains("<blockquote>", html, StringComparison.Ordinal);
+    }
 }

@@ -8,7 +8,9 @@ namespace Portal.Web.Tests.Infrastructure;
 
 /// <summary>The real web app over a test database (in-memory server; the browser tests use a real Kestrel process).</summary>
 /// <param name="schedules">Run the timed triggers too; off by default so that only the jobs a test starts change the database.</param>
-public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bool schedules = false) : WebApplicationFactory<Program>
+/// <param name="settings">Configuration keys set last (limits, folders), overriding the ones above.</param>
+public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bool schedules = false, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -30,6 +32,10 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
         builder.UseSetting("RateLimits:SignInPerAccount", "100000");
         builder.UseSetting("RateLimits:ApiPerUserOrToken", "1000000");
         builder.UseSetting("RateLimits:ApiPerIp", "1000000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Polls a job run through the API until it has finished, and returns it.</summary>

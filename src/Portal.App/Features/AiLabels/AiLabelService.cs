@@ -1,12 +1,13 @@
 using System.Globalization;
-using System.IO.Compression;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
 using Portal.App.Features.Gold;
+using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
 using Portal.Core.Aggregation;
 using Portal.Core.AiLabels;
+using Portal.Core.Common;
 
 namespace Portal.App.Features.AiLabels;
 
@@ -34,7 +35,7 @@ public sealed record AiLabelPage(IReadOnlyList<AiLabelRow> Items, int Total);
 /// AI labels of pairwise projects: import from JSON Lines (all or nothing; a re-import replaces the labels of the items it
 /// names), and the list admins read. Nothing here is reachable by annotators: the task service never reads this table.
 /// </summary>
-public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, UploadLimits limits)
 {
     public const int MaxTake = 200;
     private const int BatchSize = 500;
@@ -42,10 +43,8 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
     /// <summary>Imports a stored upload (.gz allowed) as <see cref="ImportAsync(Guid, Guid, TextReader, string, IJobProgress, Func{double}?, CancellationToken)"/> does.</summary>
     public async Task<AiLabelImportResult> ImportFileAsync(Guid tenantId, Guid projectId, string path, string fileName, IJobProgress progress, CancellationToken ct)
     {
-        await using var file = File.OpenRead(path);
+        using var reader = limits.OpenText(path, fileName, out var file);
         var length = Math.Max(1, file.Length);
-        Stream stream = fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         return await ImportAsync(tenantId, projectId, reader, fileName, progress, () => (double)file.Position / length, ct);
     }
 
@@ -90,6 +89,10 @@ public sealed class AiLabelService(IDbContextFactory<PortalDbContext> dbFactory,
         catch (AiLabelFormatException ex)
         {
             throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
+        }
+        catch (InputLimitException ex)
+        {
+            throw UploadLimits.Explain(ex, fileName);
         }
 
         // Pass 2: replace, in one transaction.

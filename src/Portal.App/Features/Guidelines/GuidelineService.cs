@@ -101,6 +101,10 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
         {
             problems.Add(("markdown", $"The guidelines are at most {MaxMarkdownLength} characters, not {markdown.Length}."));
         }
+        else if (!Portal.Core.Text.SafeMarkdown.TryToHtml(markdown, out _, out var unrenderable))
+        {
+            problems.Add(("markdown", $"The guidelines cannot be published: {unrenderable}"));
+        }
 
         if (note.Length is 0 or > MaxNoteLength)
         {

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -6,6 +5,7 @@ using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
 using Portal.Core.Aggregation;
+using Portal.Core.Common;
 using Portal.Core.Import;
 using Portal.Core.Pairs;
 
@@ -78,20 +78,23 @@ public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, 
 /// leaves the project as it was (all or nothing), and items whose external id the project already has are skipped (a
 /// re-import adds nothing twice).
 /// </summary>
-public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFactory, IConfiguration configuration, TimeProvider clock)
+public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, UploadLimits limits)
 {
     private const int BatchSize = 1000;
 
     /// <summary>Where uploads wait for their import job (<c>Storage:Uploads</c>, default <c>data/uploads</c>).</summary>
     public string UploadFolder => Path.GetFullPath(configuration["Storage:Uploads"] ?? Path.Combine("data", "uploads"));
 
-    /// <summary>Copies an upload to the upload folder without holding it in memory; returns the stored path.</summary>
+    /// <summary>
+    /// Copies an upload to the upload folder without holding it in memory; returns the stored path. Nothing is left
+    /// behind when it fails, the upload being larger than <see cref="UploadLimits.MaxUploadBytes"/> or cut short.
+    /// </summary>
+    /// <exception cref="UploadTooLargeException">The upload is larger than the limit.</exception>
     public async Task<string> StoreUploadAsync(Stream content, string fileName, CancellationToken ct)
     {
         Directory.CreateDirectory(UploadFolder);
         var path = Path.Combine(UploadFolder, $"{Guid.NewGuid():N}-{Path.GetFileName(fileName)}");
-        await using var file = File.Create(path);
-        await content.CopyToAsync(file, ct);
+        await limits.CopyBoundedAsync(content, path, ct);
         return path;
     }
 
@@ -109,10 +112,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             ? new LabelSink(options.Source is { } source ? Clip(source) : LabelModel(fileName))
             : null;
 
-        await using var file = File.OpenRead(path);
+        using var reader = limits.OpenText(path, fileName, out var file);
         var length = Math.Max(1, file.Length);
-        Stream stream = fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var hold = progress.HoldWrites(db);
@@ -146,6 +147,11 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         {
             await transaction.RollbackAsync(CancellationToken.None);
             throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
+        }
+        catch (InputLimitException ex)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw UploadLimits.Explain(ex, fileName);
         }
 
         var result = new ImportResult(lines, added, present, split, labels?.Stored ?? 0);

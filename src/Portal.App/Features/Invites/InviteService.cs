@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Identity;
@@ -25,9 +27,12 @@ public sealed record InviteLookup(InviteState State, Guid OrganisationId, string
 
 /// <summary>Single-use invitation links with an expiry. There is no mail server: the admin copies the link.</summary>
 /// <remarks>Only a SHA-256 of the token is stored, so a leaked database does not hand out working links.</remarks>
-public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, OrganisationService organisations, TimeProvider clock)
+public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, OrganisationService organisations, TimeProvider clock, IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
+
+    /// <summary>The longest note an invite may carry (for the admins: who it is for).</summary>
+    public const int MaxNoteLength = 500;
 
     public async Task<CreatedInvite> CreateAsync(Guid orgId, OrgRoles roles, TimeSpan lifetime, Guid createdBy, string? note, CancellationToken ct = default)
     {
@@ -39,6 +44,11 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
         if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime)
         {
             throw new PortalValidationException("expiresInHours", $"An invite must expire within 1 hour and {MaxLifetime.TotalDays} days.");
+        }
+
+        if (note?.Trim().Length > MaxNoteLength)
+        {
+            throw new PortalValidationException("note", $"An invite's note is at most {MaxNoteLength} characters; this one has {note.Trim().Length}.");
         }
 
         var token = SecretTokens.Generate();
@@ -123,6 +133,55 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
 
         await organisations.GrantAsync(lookup.OrganisationId, userId, lookup.Roles, ct);
         return lookup with { State = InviteState.Valid };
+    }
+
+    /// <summary>
+    /// Creates an account and redeems the invite for it in one transaction: the invite is claimed, the user created and
+    /// the membership granted, or none of it happens. Of several people registering with one link at once, exactly one
+    /// gets an account; the others get the invite's state (used) and no account.
+    /// </summary>
+    /// <returns>The invite's state, and the new user when it was valid and is now used by them.</returns>
+    /// <exception cref="PortalValidationException">The e-mail, display name or password is not acceptable, or the e-mail has an account already; the invite stays open.</exception>
+    public async Task<(InviteLookup Lookup, PortalUser? User)> RegisterAsync(string token, string email, string password, string? displayName, CancellationToken ct = default)
+    {
+        var lookup = await LookupAsync(token, ct);
+        if (lookup.State != InviteState.Valid)
+        {
+            return (lookup, null);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = OrganisationService.NewUser(email, displayName, platformAdmin: false, now);
+
+        // Identity's user store and the invite share this scope's context, so they share its transaction.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        db.CurrentTenantId = lookup.OrganisationId;
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var hash = SecretTokens.Hash(token);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // Claimed first: whoever loses the race stops here, before an account exists.
+        var claimed = await db.Invites
+            .Where(i => i.TokenHash == hash && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
+        if (claimed == 0)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return (await LookupAsync(token, ct), null);
+        }
+
+        if (await users.FindByEmailAsync(user.Email!) is not null)
+        {
+            throw new PortalValidationException("email", "An account with this e-mail already exists: sign in first, then open the link again.");
+        }
+
+        await OrganisationService.CreateAsync(users, user, password);
+        await db.Invites.Where(i => i.TokenHash == hash).ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedByUserId, user.Id), ct);
+        db.Memberships.Add(new Membership { UserId = user.Id, Roles = lookup.Roles, CreatedAt = now });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (lookup, user);
     }
 
     private InviteState StateOf(Invite invite) =>

@@ -44,37 +44,61 @@ public sealed class OrganisationService(
             : await db.Organisations.FirstOrDefaultAsync(o => o.Name == idOrName, ct);
     }
 
+    public const int MaxEmailLength = 256;
+    public const int MaxDisplayNameLength = 100;
+
     /// <summary>Creates a user with a password, or finds the existing one by e-mail (the password is then left as it is).</summary>
     public async Task<PortalUser> CreateUserAsync(string email, string password, string? displayName, bool platformAdmin = false)
     {
-        email = email.Trim();
-        if (!email.Contains('@', StringComparison.Ordinal))
-        {
-            throw new PortalValidationException("email", $"'{email}' is not an e-mail address.");
-        }
-
-        var existing = await users.FindByEmailAsync(email);
+        var user = NewUser(email, displayName, platformAdmin, clock.GetUtcNow().UtcDateTime);
+        var existing = await users.FindByEmailAsync(user.Email!);
         if (existing is not null)
         {
             return existing;
         }
 
-        var user = new PortalUser
+        await CreateAsync(users, user, password);
+        return user;
+    }
+
+    /// <summary>A new user's row, its e-mail and display name checked; not yet stored.</summary>
+    internal static PortalUser NewUser(string email, string? displayName, bool platformAdmin, DateTime now)
+    {
+        email = email.Trim();
+        if (email.Length > MaxEmailLength)
+        {
+            throw new PortalValidationException("email", $"An e-mail address is at most {MaxEmailLength} characters.");
+        }
+
+        if (!email.Contains('@', StringComparison.Ordinal))
+        {
+            throw new PortalValidationException("email", $"'{email}' is not an e-mail address.");
+        }
+
+        if (displayName?.Trim().Length > MaxDisplayNameLength)
+        {
+            throw new PortalValidationException("displayName", $"A display name is at most {MaxDisplayNameLength} characters.");
+        }
+
+        return new PortalUser
         {
             UserName = email,
             Email = email,
             EmailConfirmed = true,
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? email.Split('@')[0] : displayName.Trim(),
             IsPlatformAdmin = platformAdmin,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
         };
+    }
+
+    /// <summary>Stores <paramref name="user"/> with its password through Identity (password rules, hashing).</summary>
+    internal static async Task CreateAsync(UserManager<PortalUser> users, PortalUser user, string password)
+    {
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
             throw new PortalValidationException("password", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
-
-        return user;
     }
 
     /// <summary>Adds roles to the user's membership of the organisation, creating the membership if needed.</summary>

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.App.Features.AiLabels;
+using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
 using Portal.App.Jobs;
+using Portal.Core.Common;
 using Portal.Web.Api;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Tenancy;
@@ -19,16 +21,23 @@ internal static class AiLabelEndpoints
     public static RouteGroupBuilder MapAiLabelEndpoints(this RouteGroupBuilder org)
     {
         var project = org.MapGroup("/projects/{projectId:guid}").RequireAuthorization(Policies.ProjectAdmin);
-        project.MapPost("/ai-labels", async Task<Results<Ok<AiLabelImportResult>, NotFound, ValidationProblem>> (
-                Guid orgId, Guid projectId, HttpRequest request, ProjectQueries projects, AiLabelService labels, CancellationToken ct) =>
+        project.MapPost("/ai-labels", async Task<Results<Ok<AiLabelImportResult>, NotFound, ValidationProblem, ProblemHttpResult>> (
+                Guid orgId, Guid projectId, HttpRequest request, ProjectQueries projects, AiLabelService labels, UploadLimits limits, CancellationToken ct) =>
             {
                 if (await projects.GetAsync(orgId, projectId, ct) is null)
                 {
                     return TypedResults.NotFound();
                 }
 
+                if (ApiErrors.CheckUploadSize(request, limits.MaxUploadBytes) is { } tooLarge)
+                {
+                    return tooLarge;
+                }
+
                 // The body is the JSONL file itself. Read through once to check it all, then written in one transaction.
-                using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
+                var input = limits.Input;
+                using var reader = BoundedInput.OpenText(request.Body, gzip: false,
+                    input with { MaxDecompressedBytes = Math.Min(input.MaxDecompressedBytes, limits.MaxUploadBytes) });
                 try
                 {
                     return TypedResults.Ok(await labels.ImportAsync(orgId, projectId, reader, "the request body", NoProgress.Instance, null, ct));

@@ -50,6 +50,12 @@ internal static class MemberEndpoints
                 try
                 {
                     var roles = OrganisationService.ParseRoles(string.Join(',', request.Roles ?? []));
+                    // Checked before it becomes a TimeSpan: int.MaxValue hours overflows one.
+                    if (request.ExpiresInHours < 1 || request.ExpiresInHours > InviteService.MaxLifetime.TotalHours)
+                    {
+                        throw new PortalValidationException("expiresInHours", $"An invite must expire within 1 to {InviteService.MaxLifetime.TotalHours} hours ({InviteService.MaxLifetime.TotalDays} days); {request.ExpiresInHours} is outside.");
+                    }
+
                     var created = await service.CreateAsync(orgId, roles, TimeSpan.FromHours(request.ExpiresInHours), user.UserId(), request.Note, ct);
                     var url = $"{http.Scheme}://{http.Host}{created.Path}";
                     return TypedResults.Created($"/api/v1/orgs/{orgId}/invites/{created.Id}", new CreatedInviteResponse(created.Id, url, created.ExpiresAt));

@@ -14,9 +14,9 @@ internal static class ImportEndpoints
 {
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder org)
     {
-        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound, ValidationProblem>> (
+        org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound, ValidationProblem, ProblemHttpResult>> (
                 Guid orgId, Guid projectId, string? fileName, string? format, string? labels, string? source, HttpRequest request, ClaimsPrincipal user,
-                ProjectQueries projects, ItemImportService imports, JobLauncher launcher, CancellationToken ct) =>
+                ProjectQueries projects, ItemImportService imports, UploadLimits limits, JobLauncher launcher, CancellationToken ct) =>
             {
                 if (await projects.GetAsync(orgId, projectId, ct) is null)
                 {
@@ -33,9 +33,28 @@ internal static class ImportEndpoints
                     return PortalApi.Invalid(ex);
                 }
 
-                // The body is the file itself (JSONL, or CSV when the name or content type says so; .gz compressed).
+                if (ApiErrors.CheckFileName(fileName) is { } badName)
+                {
+                    return PortalApi.Invalid(badName);
+                }
+
+                if (ApiErrors.CheckUploadSize(request, limits.MaxUploadBytes) is { } tooLarge)
+                {
+                    return tooLarge;
+                }
+
+                // The body is the file itself (JSONL, or CSV when the name or content type says so; .gz compressed; Parquet).
                 var name = fileName ?? (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true ? "items.csv" : "items.jsonl");
-                var path = await imports.StoreUploadAsync(request.Body, name, ct);
+                string path;
+                try
+                {
+                    path = await imports.StoreUploadAsync(request.Body, name, ct);
+                }
+                catch (UploadTooLargeException ex)
+                {
+                    return ApiErrors.TooLarge(ex.Limit);
+                }
+
                 var args = new Dictionary<string, string>
                 {
                     [ImportItemsJob.ProjectIdKey] = projectId.ToString(),
@@ -48,8 +67,9 @@ internal static class ImportEndpoints
             })
             .RequireAuthorization(Policies.ProjectAdmin)
             .WithName("Items_Import")
-            .WithSummary("Imports items from the request body (JSONL, CSV or Parquet) as a background job; all or nothing, existing external ids skipped. "
-                + "?format= forces a pair file's shape (else detected from the first record); ?labels=ai stores the file's labels as AI labels (default ignore), named by ?source=.");
+            .WithSummary("Imports items from the request body (JSONL, CSV or Parquet) as a background job; all or nothing, existing external ids skipped; "
+                + "413 over Limits:UploadBytes. ?format= forces a pair file's shape (else detected from the first record); ?labels=ai stores the file's "
+                + "labels as AI labels (default ignore), named by ?source=.");
         return org;
     }
 }

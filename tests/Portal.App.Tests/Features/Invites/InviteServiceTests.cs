@@ -83,4 +83,70 @@ public class InviteServiceTests
             Service(db).CreateAsync(tenant.Id, OrgRoles.Annotator, TimeSpan.FromDays(90), tenant.Member(OrgRoles.OrgAdmin).Id, null));
         Assert.Equal("expiresInHours", ex.Field);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Register_EightAtOnceOnOneInvite_ExactlyOneAccountWithItsMembershipAndNoOrphan(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var invite = await Service(db).CreateAsync(tenant.Id, OrgRoles.Annotator, TimeSpan.FromHours(2), tenant.Member(OrgRoles.OrgAdmin).Id, null);
+        await using (var before = db.Factory.CreateSystem())
+        {
+            Assert.Equal(4, await before.Users.CountAsync());
+        }
+
+        using var start = new SemaphoreSlim(0);
+        var racers = Enumerable.Range(1, 8).Select(i => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            return await Service(db).RegisterAsync(invite.Token, $"racer{i}@example.test", Builders.Password, $"Racer {i}");
+        })).ToList();
+        start.Release(8);
+        var results = await Task.WhenAll(racers);
+
+        var winner = Assert.Single(results, r => r.User is not null);
+        Assert.Equal(InviteState.Valid, winner.Lookup.State);
+        Assert.All(results.Where(r => r.User is null), r => Assert.Equal(InviteState.Used, r.Lookup.State));
+        await using var system = db.Factory.CreateSystem();
+        var racers8 = await system.Users.Where(u => u.Email!.StartsWith("racer")).Select(u => u.Id).ToListAsync();
+        Assert.Equal([winner.User!.Id], racers8);
+        var membership = await system.Memberships.IgnoreQueryFilters().SingleAsync(m => m.UserId == winner.User.Id);
+        Assert.Equal((tenant.Id, OrgRoles.Annotator), (membership.TenantId, membership.Roles));
+        Assert.Equal(winner.User.Id, (await system.Invites.IgnoreQueryFilters().SingleAsync(i => i.Id == invite.Id)).UsedByUserId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Register_PasswordRefused_NoAccountAndTheInviteStaysOpen(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var invite = await Service(db).CreateAsync(tenant.Id, OrgRoles.Annotator, TimeSpan.FromHours(2), tenant.Member(OrgRoles.OrgAdmin).Id, null);
+
+        var ex = await Assert.ThrowsAsync<PortalValidationException>(() => Service(db).RegisterAsync(invite.Token, "weak@example.test", "short", "Weak"));
+
+        Assert.Equal("password", ex.Field);
+        await using var system = db.Factory.CreateSystem();
+        Assert.False(await system.Users.AnyAsync(u => u.Email == "weak@example.test"));
+        Assert.Equal(InviteState.Valid, (await Service(db).LookupAsync(invite.Token)).State);
+        var (lookup, user) = await Service(db).RegisterAsync(invite.Token, "strong@example.test", Builders.Password, "Strong");
+        Assert.Equal(InviteState.Valid, lookup.State);
+        Assert.True(await system.Memberships.IgnoreQueryFilters().AnyAsync(m => m.UserId == user!.Id && m.TenantId == tenant.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Create_NoteLongerThanTheLimit_RefusedNamingTheNote(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+
+        var ex = await Assert.ThrowsAsync<PortalValidationException>(() => Service(db).CreateAsync(
+            tenant.Id, OrgRoles.Annotator, TimeSpan.FromHours(2), tenant.Member(OrgRoles.OrgAdmin).Id, new string('n', InviteService.MaxNoteLength + 1)));
+
+        Assert.Equal("note", ex.Field);
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.False(await ctx.Invites.AnyAsync());
+    }
 }

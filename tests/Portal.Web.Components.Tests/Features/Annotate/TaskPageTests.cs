@@ -61,6 +61,32 @@ public class TaskPageTests : PortalComponentTest
         return cut;
     }
 
+    [Fact]
+    public async Task Task_TextNestedAHundredThousandLevels_ShownAsEscapedTextInsteadOfNothing()
+    {
+        _db = await UseDatabaseAsync();
+        _tenant = await _db.CreateTestTenantAsync("Acme");
+        _project = await _db.CreateTaskProjectAsync(_tenant.Organisation.Id, ProjectKind.Likert, items: 1, overlap: 1,
+            settings: ProjectSettings.Default with { Attributes = TwoAttributes, Gold = new GoldOptions { Rate = 0 } }, name: "Sample project");
+        var hostile = new string('>', 100_000) + " the end <b>not bold</b>";
+        await using (var ctx = _db.Factory.CreateForTenant(_tenant.Organisation.Id))
+        {
+            var conversation = System.Text.Json.JsonSerializer.Serialize(new[] { new { role = "user", content = hostile } });
+            await ctx.Items.Where(i => i.ProjectId == _project.Id)
+                .ExecuteUpdateAsync(x => x.SetProperty(i => i.ResponseA, hostile).SetProperty(i => i.ConversationJson, conversation));
+        }
+
+        SignIn("annotator", Me);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var cut = Render();
+
+        var response = cut.Find("[data-testid=response]");
+        Assert.Equal("markdown-as-text", response.QuerySelector("pre")!.ClassName);
+        Assert.EndsWith("the end <b>not bold</b>", response.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Empty(response.QuerySelectorAll("b"));
+        Assert.NotEmpty(cut.FindAll("[data-testid=task]"));
+    }
+
     private static Task Key(IRenderedComponent<TaskPage> cut, string key) => cut.InvokeAsync(() => cut.Instance.OnKey(key));
 
     private async Task<List<Annotation>> AnnotationsAsync()
