@@ -939,6 +939,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("Progress")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -957,6 +960,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "QueuedAt");
+
+                    b.HasIndex("TenantId", "ProjectId", "QueuedAt");
 
                     b.ToTable("JobRuns");
                 });

@@ -25,7 +25,7 @@ internal static class ImportEndpoints
                 // The body is the file itself (JSONL, or CSV when the name or content type says so; .gz compressed).
                 var name = fileName ?? (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true ? "items.csv" : "items.jsonl");
                 var path = await imports.StoreUploadAsync(request.Body, name, ct);
-                var runId = await launcher.StartAsync(JobRegistry.ImportItems, orgId, user.UserId(), new Dictionary<string, string>
+                var runId = await launcher.StartForProjectAsync(JobRegistry.ImportItems, orgId, projectId, user.UserId(), new Dictionary<string, string>
                 {
                     [ImportItemsJob.ProjectIdKey] = projectId.ToString(),
                     [ImportItemsJob.PathKey] = path,
