@@ -23,8 +23,14 @@ public class ProjectAnnotatorPagingTests
         {
             ctx.ProjectAnnotators.Add(new ProjectAnnotator
             {
-                ProjectId = alpha.Project.Id, AnnotatorId = readers[4].Id, TasksServed = 9, GoldAnswered = 4, GoldCorrect = 1,
-                PausedAt = DateTime.UtcNow, PauseReason = "Too fast.", CreatedAt = DateTime.UtcNow,
+                ProjectId = alpha.Project.Id,
+                AnnotatorId = readers[4].Id,
+                TasksServed = 9,
+                GoldAnswered = 4,
+                GoldCorrect = 1,
+                PausedAt = DateTime.UtcNow,
+                PauseReason = "Too fast.",
+                CreatedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
         }
