@@ -74,6 +74,8 @@ public class QualityDashboardTests(PortalFixture fixture) : IClassFixture<Portal
             var flagged = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Ann Three" });
             await Expect(flagged.GetByTestId("quality-flag").First).ToContainTextAsync("agrees with the others on 0%");
             await Expect(page.GetByTestId("guideline-version").Locator("input")).ToHaveValueAsync("All versions (stored report)");
+            // At 1280 px the annotators' table fits its paper, flags and the pause button included: nothing hides behind a scrollbar.
+            Assert.Equal(0, await RlthfRoundTests.OverflowAsync(page.GetByTestId("annotator-quality").Locator(".mud-table-container")));
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "quality.png"), FullPage = true });
             await page.GetByTestId("theme-toggle").ClickAsync();
             await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");

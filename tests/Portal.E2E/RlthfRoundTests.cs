@@ -123,6 +123,8 @@ public class RlthfRoundTests(PortalFixture fixture) : IClassFixture<PortalFixtur
             await Expect(page.Locator("[data-testid=quality-chart] svg").First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("selected-items")).ToContainTextAsync("overturned");
             await Expect(page.GetByTestId("rounds-table")).ToContainTextAsync("complete");
+            // At 1280 px every column of the rounds table fits its paper, the last one too: nothing hides behind a scrollbar.
+            Assert.Equal(0, await OverflowAsync(page.GetByTestId("rounds-table").Locator(".mud-table-container")));
             // The layout scrolls inside its body, so a tall viewport is what shows the whole page.
             await page.SetViewportSizeAsync(1280, 2300);
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "rlthf-round.png"), FullPage = true });
@@ -132,4 +134,7 @@ public class RlthfRoundTests(PortalFixture fixture) : IClassFixture<PortalFixtur
             await page.Context.CloseAsync();
         }
     }
+
+    /// <summary>How many pixels of the element's content lie beyond its right edge.</summary>
+    internal static Task<int> OverflowAsync(ILocator element) => element.EvaluateAsync<int>("e => Math.max(0, e.scrollWidth - e.clientWidth)");
 }

@@ -1010,6 +1010,9 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<int>("Progress")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1028,6 +1031,8 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "QueuedAt");
+
+                    b.HasIndex("TenantId", "ProjectId", "QueuedAt");
 
                     b.ToTable("JobRuns");
                 });

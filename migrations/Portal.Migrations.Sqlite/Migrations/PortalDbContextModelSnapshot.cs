@@ -999,6 +999,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("Progress")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -1017,6 +1020,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "QueuedAt");
+
+                    b.HasIndex("TenantId", "ProjectId", "QueuedAt");
 
                     b.ToTable("JobRuns");
                 });

@@ -144,6 +144,7 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.Property(r => r.Message).HasMaxLength(1000);
         b.Property(r => r.Node).HasMaxLength(200);
         b.HasIndex(r => new { r.TenantId, r.QueuedAt });
+        b.HasIndex(r => new { r.TenantId, r.ProjectId, r.QueuedAt });
     }
 }
 

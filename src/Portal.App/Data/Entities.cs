@@ -342,6 +342,10 @@ public sealed class JobRun
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid? TenantId { get; set; }
+
+    /// <summary>The project the run works on, so a project's pages show its runs only; null for organisation-wide work.</summary>
+    public Guid? ProjectId { get; set; }
+
     public string JobName { get; set; } = "";
     public RunStatus Status { get; set; }
     public int Progress { get; set; }

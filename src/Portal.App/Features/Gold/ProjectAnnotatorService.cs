@@ -55,6 +55,65 @@ public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> d
         return await Standings(db, projectId, null).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// A page of the organisation's annotators with their standing in the project, read in the database: by name unless
+    /// sorted by tasks, annotations, gold accuracy or status; the search looks in the name and the e-mail, ignoring case.
+    /// Null when the project is not in the organisation.
+    /// </summary>
+    public async Task<ListPage<AnnotatorStanding>?> PageAsync(Guid orgId, Guid projectId, ListQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = dbFactory.CreateForTenant(orgId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct))
+        {
+            return null;
+        }
+
+        var annotators = db.Memberships.Where(m => (m.Roles & OrgRoles.Annotator) != 0);
+        if (query.SearchText?.ToLowerInvariant() is { } text)
+        {
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL LOWER(…) and a substring test: the culture and comparison overloads do not translate.
+            annotators = annotators.Where(m => m.User!.Email!.ToLower().Contains(text) || m.User.DisplayName.ToLower().Contains(text));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        var total = await annotators.CountAsync(ct);
+
+        // The page's people are chosen and ordered by the sort keys alone; their standings are then read for those few.
+        var rows = from m in annotators
+                   from pa in db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.AnnotatorId == m.UserId).DefaultIfEmpty()
+                   select new
+                   {
+                       m.UserId,
+                       m.User!.DisplayName,
+                       m.User.Email,
+                       Tasks = pa == null ? 0 : pa.TasksServed,
+                       Annotations = db.Annotations.Count(a => a.ProjectId == projectId && a.AnnotatorId == m.UserId),
+                       Gold = pa == null || pa.GoldAnswered == 0 ? -1.0 : (double)pa.GoldCorrect / pa.GoldAnswered,
+                       Paused = pa != null && pa.PausedAt != null,
+                   };
+        var sorted = (query.SortBy, query.Descending) switch
+        {
+            (nameof(AnnotatorStanding.TasksServed), false) => rows.OrderBy(r => r.Tasks),
+            (nameof(AnnotatorStanding.TasksServed), true) => rows.OrderByDescending(r => r.Tasks),
+            (nameof(AnnotatorStanding.Annotations), false) => rows.OrderBy(r => r.Annotations),
+            (nameof(AnnotatorStanding.Annotations), true) => rows.OrderByDescending(r => r.Annotations),
+            (nameof(AnnotatorStanding.GoldAccuracy), false) => rows.OrderBy(r => r.Gold),
+            (nameof(AnnotatorStanding.GoldAccuracy), true) => rows.OrderByDescending(r => r.Gold),
+            (nameof(AnnotatorStanding.Paused), false) => rows.OrderBy(r => r.Paused),
+            (nameof(AnnotatorStanding.Paused), true) => rows.OrderByDescending(r => r.Paused),
+            (nameof(AnnotatorStanding.DisplayName), true) => rows.OrderByDescending(r => r.DisplayName),
+            _ => rows.OrderBy(r => r.DisplayName),
+        };
+        var ids = await sorted.ThenBy(r => r.DisplayName).ThenBy(r => r.Email).ThenBy(r => r.UserId)
+            .Skip(query.SafeSkip)
+            .Take(query.SafeTake)
+            .Select(r => r.UserId)
+            .ToListAsync(ct);
+        var standings = (await Standings(db, projectId, null, ids).ToListAsync(ct)).ToDictionary(s => s.UserId);
+        return new ListPage<AnnotatorStanding>([.. ids.Select(id => standings[id])], total);
+    }
+
     /// <summary>One annotator's standing; null when the project is missing or the person is not an annotator of the organisation.</summary>
     public async Task<AnnotatorStanding?> GetAsync(Guid orgId, Guid projectId, Guid userId, CancellationToken ct = default)
     {
@@ -254,9 +313,9 @@ public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> d
         return await GetAsync(orgId, projectId, userId, ct);
     }
 
-    private static IQueryable<AnnotatorStanding> Standings(PortalDbContext db, Guid projectId, Guid? userId) =>
+    private static IQueryable<AnnotatorStanding> Standings(PortalDbContext db, Guid projectId, Guid? userId, IReadOnlyList<Guid>? userIds = null) =>
         from m in db.Memberships
-        where (m.Roles & OrgRoles.Annotator) != 0 && (userId == null || m.UserId == userId)
+        where (m.Roles & OrgRoles.Annotator) != 0 && (userId == null || m.UserId == userId) && (userIds == null || userIds.Contains(m.UserId))
         orderby m.User!.DisplayName, m.User!.Email
         from pa in db.ProjectAnnotators.Where(a => a.ProjectId == projectId && a.AnnotatorId == m.UserId).DefaultIfEmpty()
         select new AnnotatorStanding(

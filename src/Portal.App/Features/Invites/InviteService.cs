@@ -76,6 +76,40 @@ public sealed class InviteService(IDbContextFactory<PortalDbContext> dbFactory, 
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// A page of the organisation's invites, read in the database: newest first unless sorted by expiry or creation; the
+    /// search looks in the note, ignoring case.
+    /// </summary>
+    public async Task<ListPage<InviteRow>> PageAsync(Guid orgId, ListQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var invites = db.Invites.AsQueryable();
+        if (query.SearchText?.ToLowerInvariant() is { } text)
+        {
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL LOWER(…) and a substring test: the culture and comparison overloads do not translate.
+            invites = invites.Where(i => i.Note != null && i.Note.ToLower().Contains(text));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        var total = await invites.CountAsync(ct);
+        var sorted = (query.SortBy, query.Descending) switch
+        {
+            (nameof(InviteRow.ExpiresAt), false) => invites.OrderBy(i => i.ExpiresAt),
+            (nameof(InviteRow.ExpiresAt), true) => invites.OrderByDescending(i => i.ExpiresAt),
+            (nameof(InviteRow.Note), false) => invites.OrderBy(i => i.Note).ThenByDescending(i => i.CreatedAt),
+            (nameof(InviteRow.Note), true) => invites.OrderByDescending(i => i.Note).ThenByDescending(i => i.CreatedAt),
+            (nameof(InviteRow.CreatedAt), false) => invites.OrderBy(i => i.CreatedAt),
+            _ => invites.OrderByDescending(i => i.CreatedAt),
+        };
+        var rows = await sorted.ThenBy(i => i.Id)
+            .Skip(query.SafeSkip)
+            .Take(query.SafeTake)
+            .Select(i => new InviteRow(i.Id, i.Roles, i.Note, i.CreatedAt, i.ExpiresAt, i.UsedAt, i.RevokedAt))
+            .ToListAsync(ct);
+        return new ListPage<InviteRow>(rows, total);
+    }
+
     public async Task<bool> RevokeAsync(Guid orgId, Guid inviteId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);

@@ -51,6 +51,13 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
         return await Summaries(db, projects.OrderBy(p => p.Name)).ToListAsync(ct);
     }
 
+    /// <summary>Whether the project is one of the organisation's, without counting anything.</summary>
+    public async Task<bool> ExistsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await db.Projects.AnyAsync(p => p.Id == projectId, ct);
+    }
+
     public async Task<ProjectSummary?> GetAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);

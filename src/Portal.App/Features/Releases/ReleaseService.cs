@@ -49,7 +49,7 @@ public sealed class ReleaseService(IDbContextFactory<PortalDbContext> dbFactory,
             return null;
         }
 
-        var runId = await launcher.StartAsync(JobRegistry.CutRelease, orgId, userId,
+        var runId = await launcher.StartForProjectAsync(JobRegistry.CutRelease, orgId, projectId, userId,
             new Dictionary<string, string> { [CutReleaseJob.ReleaseIdKey] = release.Id.ToString() }, ct);
         await using var db = dbFactory.CreateForTenant(orgId);
         await db.Releases.Where(r => r.Id == release.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.JobRunId, runId), ct);

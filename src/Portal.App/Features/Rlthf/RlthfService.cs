@@ -186,7 +186,7 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
 
         if (launch)
         {
-            await LaunchAsync(orgId, round.Id, userId, ct);
+            await LaunchAsync(orgId, projectId, round.Id, userId, ct);
         }
 
         return number;
@@ -345,16 +345,16 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
 
         if (next is not null)
         {
-            await LaunchAsync(tenantId, next.Id, next.StartedByUserId, ct);
+            await LaunchAsync(tenantId, projectId, next.Id, next.StartedByUserId, ct);
         }
     }
 
-    private async Task LaunchAsync(Guid orgId, Guid roundId, Guid? userId, CancellationToken ct)
+    private async Task LaunchAsync(Guid orgId, Guid projectId, Guid roundId, Guid? userId, CancellationToken ct)
     {
         Guid runId;
         try
         {
-            runId = await jobs.StartAsync(JobRegistry.RunRlthfRound, orgId, userId,
+            runId = await jobs.StartForProjectAsync(JobRegistry.RunRlthfRound, orgId, projectId, userId,
                 new Dictionary<string, string> { [RunRlthfRoundJob.RoundIdKey] = roundId.ToString() }, ct);
         }
         catch (InvalidOperationException ex)

@@ -94,7 +94,7 @@ internal static class AiLabelEndpoints
                     return PortalApi.Invalid(new PortalValidationException("settings", "The project has no LLM labeler yet: save its base URL and model first (PUT llm-labeler)."));
                 }
 
-                var runId = await launcher.StartAsync(JobRegistry.LabelWithLlm, orgId, user.UserId(), new Dictionary<string, string>
+                var runId = await launcher.StartForProjectAsync(JobRegistry.LabelWithLlm, orgId, projectId, user.UserId(), new Dictionary<string, string>
                 {
                     [LabelWithLlmJob.ProjectIdKey] = projectId.ToString(),
                     [LabelWithLlmJob.AllKey] = all == true ? "true" : "false",

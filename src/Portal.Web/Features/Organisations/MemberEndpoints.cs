@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.App.Features;
 using Portal.App.Features.Invites;
 using Portal.App.Features.Organisations;
 using Portal.Web.Api;
@@ -20,10 +21,26 @@ internal static class MemberEndpoints
     public static RouteGroupBuilder MapMemberEndpoints(this RouteGroupBuilder org)
     {
         var members = org.MapGroup("/members").RequireAuthorization(Policies.OrgAdmin);
-        members.MapGet("/", async (Guid orgId, OrganisationService organisations, CancellationToken ct) =>
-                TypedResults.Ok((await organisations.ListMembersAsync(orgId, ct))
-                    .Select(m => new MemberResponse(m.UserId, m.Email, m.DisplayName, OrgRoleNames.Format(m.Roles), m.Since))))
-            .WithName("Members_List").WithSummary("Members of the organisation and their roles.");
+        members.MapGet("/", async Task<Results<Ok<IReadOnlyList<MemberResponse>>, ValidationProblem>> (
+                Guid orgId, int? page, int? pageSize, string? search, HttpResponse response, OrganisationService organisations, CancellationToken ct) =>
+            {
+                ListQuery? query;
+                try
+                {
+                    query = ApiPaging.Read(page, pageSize, search);
+                }
+                catch (PortalValidationException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+
+                var rows = query is null ? Whole(await organisations.ListMembersAsync(orgId, ct)) : await organisations.PageMembersAsync(orgId, query, ct);
+                return ApiPaging.Answer(response, new ListPage<MemberResponse>(
+                    [.. rows.Items.Select(m => new MemberResponse(m.UserId, m.Email, m.DisplayName, OrgRoleNames.Format(m.Roles), m.Since))], rows.Total));
+            })
+            .WithName("Members_List")
+            .WithSummary("Members of the organisation and their roles, by e-mail. page, pageSize (at most 200) and search (name or e-mail) read one " +
+                "page; the header X-Total-Count says how many members match. Without them: every member.");
         members.MapDelete("/{userId:guid}", async Task<Results<NoContent, NotFound, ValidationProblem>> (
                 Guid orgId, Guid userId, ClaimsPrincipal user, OrganisationService organisations, CancellationToken ct) =>
             {
@@ -41,9 +58,25 @@ internal static class MemberEndpoints
     public static RouteGroupBuilder MapInviteEndpoints(this RouteGroupBuilder org)
     {
         var invites = org.MapGroup("/invites").RequireAuthorization(Policies.OrgAdmin);
-        invites.MapGet("/", async (Guid orgId, InviteService service, TimeProvider clock, CancellationToken ct) =>
-                TypedResults.Ok((await service.ListAsync(orgId, ct)).Select(i => ToResponse(i, clock))))
-            .WithName("Invites_List").WithSummary("Invitations of the organisation, with their state.");
+        invites.MapGet("/", async Task<Results<Ok<IReadOnlyList<InviteResponse>>, ValidationProblem>> (
+                Guid orgId, int? page, int? pageSize, string? search, HttpResponse response, InviteService service, TimeProvider clock, CancellationToken ct) =>
+            {
+                ListQuery? query;
+                try
+                {
+                    query = ApiPaging.Read(page, pageSize, search);
+                }
+                catch (PortalValidationException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+
+                var rows = query is null ? Whole(await service.ListAsync(orgId, ct)) : await service.PageAsync(orgId, query, ct);
+                return ApiPaging.Answer(response, new ListPage<InviteResponse>([.. rows.Items.Select(i => ToResponse(i, clock))], rows.Total));
+            })
+            .WithName("Invites_List")
+            .WithSummary("Invitations of the organisation with their state, newest first. page, pageSize (at most 200) and search (the note) read one " +
+                "page; the header X-Total-Count says how many invites match. Without them: every invite.");
         invites.MapPost("/", async Task<Results<Created<CreatedInviteResponse>, ValidationProblem>> (
                 Guid orgId, CreateInviteRequest request, ClaimsPrincipal user, HttpRequest http, InviteService service, CancellationToken ct) =>
             {
@@ -71,6 +104,8 @@ internal static class MemberEndpoints
             .WithName("Invites_Revoke").WithSummary("Revokes an invite so its link no longer works.");
         return org;
     }
+
+    private static ListPage<T> Whole<T>(IReadOnlyList<T> all) => new(all, all.Count);
 
     internal static InviteResponse ToResponse(InviteRow i, TimeProvider clock) =>
         new(i.Id, OrgRoleNames.Format(i.Roles), i.Note, i.CreatedAt, i.ExpiresAt, StateName(i, clock));

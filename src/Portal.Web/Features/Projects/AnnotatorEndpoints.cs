@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.App.Features;
 using Portal.App.Features.Gold;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
@@ -18,10 +19,36 @@ internal static class AnnotatorEndpoints
     public static RouteGroupBuilder MapAnnotatorEndpoints(this RouteGroupBuilder org)
     {
         var project = org.MapGroup("/projects/{projectId:guid}").RequireAuthorization(Policies.ProjectAdmin);
-        project.MapGet("/annotators", async Task<Results<Ok<IReadOnlyList<AnnotatorStanding>>, NotFound>> (
-                Guid orgId, Guid projectId, ProjectAnnotatorService service, CancellationToken ct) =>
-                await service.ListAsync(orgId, projectId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
-            .WithName("Annotators_List").WithSummary("Every annotator of the organisation with their standing in the project: tasks, annotations, gold accuracy, pause.");
+        project.MapGet("/annotators", async Task<Results<Ok<IReadOnlyList<AnnotatorStanding>>, NotFound, ValidationProblem>> (
+                Guid orgId, Guid projectId, int? page, int? pageSize, string? search, HttpResponse response, ProjectAnnotatorService service,
+                CancellationToken ct) =>
+            {
+                ListQuery? query;
+                try
+                {
+                    query = ApiPaging.Read(page, pageSize, search);
+                }
+                catch (PortalValidationException ex)
+                {
+                    return PortalApi.Invalid(ex);
+                }
+
+                ListPage<AnnotatorStanding>? rows;
+                if (query is null)
+                {
+                    var all = await service.ListAsync(orgId, projectId, ct);
+                    rows = all is null ? null : new ListPage<AnnotatorStanding>(all, all.Count);
+                }
+                else
+                {
+                    rows = await service.PageAsync(orgId, projectId, query, ct);
+                }
+
+                return rows is null ? TypedResults.NotFound() : ApiPaging.Answer(response, rows);
+            })
+            .WithName("Annotators_List")
+            .WithSummary("Every annotator of the organisation with their standing in the project: tasks, annotations, gold accuracy, pause. " +
+                "page, pageSize (at most 200) and search (name or e-mail) read one page, by name; the header X-Total-Count says how many match.");
         project.MapPost("/annotators/{userId:guid}/pause", async Task<Results<Ok<AnnotatorStanding>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, Guid userId, PauseRequest request, ClaimsPrincipal user, ProjectAnnotatorService service, CancellationToken ct) =>
             {

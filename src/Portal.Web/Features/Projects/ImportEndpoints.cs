@@ -62,7 +62,7 @@ internal static class ImportEndpoints
                     [ImportItemsJob.FileNameKey] = name,
                 };
                 ImportItemsJob.AddOptions(args, options);
-                var runId = await launcher.StartAsync(JobRegistry.ImportItems, orgId, user.UserId(), args, ct);
+                var runId = await launcher.StartForProjectAsync(JobRegistry.ImportItems, orgId, projectId, user.UserId(), args, ct);
                 return TypedResults.Accepted($"/api/v1/orgs/{orgId}/jobs/runs/{runId}", new JobStartedResponse(runId, "queued"));
             })
             .RequireAuthorization(Policies.ProjectAdmin)

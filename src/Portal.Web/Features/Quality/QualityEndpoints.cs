@@ -54,7 +54,7 @@ internal static class QualityEndpoints
                     return TypedResults.NotFound();
                 }
 
-                var runId = await launcher.StartAsync(JobRegistry.RecomputeQuality, orgId, user.UserId(),
+                var runId = await launcher.StartForProjectAsync(JobRegistry.RecomputeQuality, orgId, projectId, user.UserId(),
                     new Dictionary<string, string> { [RecomputeQualityJob.ProjectIdKey] = projectId.ToString() }, ct);
                 return TypedResults.Accepted($"/api/v1/orgs/{orgId}/jobs/runs/{runId}", new JobStartedResponse(runId, "queued"));
             })

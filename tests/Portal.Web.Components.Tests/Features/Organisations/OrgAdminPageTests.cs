@@ -77,4 +77,56 @@ public class OrgAdminPageTests : PortalComponentTest
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
         Assert.NotNull((await ctx.Invites.SingleAsync()).RevokedAt);
     }
+
+    [Fact]
+    public async Task Members_MoreThanAPage_ShowsTheFirstPageFromTheDatabaseAndTheNextOnRequest()
+    {
+        var db = await UseDatabaseAsync();
+        var tenant = await db.CreateTestTenantAsync("Acme");
+        await db.AddMembersAsync(tenant.Id, 30, "Reader");
+        SignIn("orgadmin@acme.test", tenant.Member(OrgRoles.OrgAdmin).Id);
+        RenderProviders();
+
+        var cut = Render<OrgAdminPage>(p => p.Add(x => x.OrgId, tenant.Id));
+
+        // By e-mail: the four role holders of the builder, then reader-01 to reader-21 on the first page of 25.
+        cut.WaitForAssertion(() => Assert.Equal(25, Emails(cut).Count));
+        Assert.Equal("annotator@acme.test", Emails(cut)[0]);
+        Assert.Equal("reader-21@lists.test", Emails(cut)[^1]);
+        Assert.Contains("1-25 of 34", Pager(cut, "members"), StringComparison.Ordinal);
+
+        cut.Find("[data-testid=members] button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(Enumerable.Range(22, 9).Select(n => $"reader-{n:00}@lists.test"), Emails(cut)));
+        Assert.Contains("26-34 of 34", Pager(cut, "members"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Members_Search_ShowsOnlyTheMatchingPeopleAndSaysSoWhenNobodyMatches()
+    {
+        var db = await UseDatabaseAsync();
+        var tenant = await db.CreateTestTenantAsync("Acme");
+        await db.AddMembersAsync(tenant.Id, 30, "Reader");
+        await db.AddMembersAsync(tenant.Id, 2, "Night Owl");
+        SignIn("orgadmin@acme.test", tenant.Member(OrgRoles.OrgAdmin).Id);
+        RenderProviders();
+        var cut = Render<OrgAdminPage>(p => p.Add(x => x.OrgId, tenant.Id));
+        cut.WaitForAssertion(() => Assert.Equal(25, Emails(cut).Count));
+
+        cut.Find("input[data-testid=member-search]").Change("night owl");
+
+        cut.WaitForAssertion(() => Assert.Equal(["night-owl-01@lists.test", "night-owl-02@lists.test"], Emails(cut)));
+        Assert.Contains("1-2 of 2", Pager(cut, "members"), StringComparison.Ordinal);
+
+        cut.Find("input[data-testid=member-search]").Change("nobody-at-all");
+
+        cut.WaitForAssertion(() => Assert.Contains("No member matches 'nobody-at-all'", cut.Find("[data-testid=members-empty]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(Emails(cut));
+    }
+
+    private static List<string> Emails(IRenderedComponent<OrgAdminPage> cut) =>
+        [.. cut.FindAll("[data-testid=member-email]").Select(e => e.TextContent.Trim())];
+
+    private static string Pager(IRenderedComponent<OrgAdminPage> cut, string grid) =>
+        cut.Find($"[data-testid={grid}] .mud-table-pagination").TextContent;
 }
