@@ -162,7 +162,7 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
         var participants = await ActiveAnnotatorsAsync(db, projectId, ct);
         if (participants.Count == 0)
         {
-            problems.Add(("participants", "Nobody can take part: the organisation has no annotator who is not paused in this project."));
+            problems.Add(("participants", "Nobody can take part: the organisation has no annotator who may work on this project and is not paused in it."));
         }
 
         if (problems.Count > 0)
@@ -528,11 +528,18 @@ public sealed class CalibrationService(IDbContextFactory<PortalDbContext> dbFact
     private static bool SameScores(Dictionary<string, int>? a, Dictionary<string, int>? b) =>
         (a is null || a.Count == 0) ? (b is null || b.Count == 0) : b is not null && a.Count == b.Count && a.All(x => b.TryGetValue(x.Key, out var v) && v == x.Value);
 
-    /// <summary>Annotators of the organisation who are not paused in the project.</summary>
-    private static Task<List<Guid>> ActiveAnnotatorsAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
-        db.Memberships.Where(m => (m.Roles & OrgRoles.Annotator) != 0
-                && !db.ProjectAnnotators.Any(s => s.ProjectId == projectId && s.AnnotatorId == m.UserId && s.PausedAt != null))
+    /// <summary>
+    /// Annotators of the organisation who may work on the project (all of them, or the chosen ones when the project takes
+    /// chosen annotators only) and are not paused in it.
+    /// </summary>
+    private static Task<List<Guid>> ActiveAnnotatorsAsync(PortalDbContext db, Guid projectId, CancellationToken ct)
+    {
+        return db.Memberships.Where(m => (m.Roles & OrgRoles.Annotator) != 0
+                && !db.ProjectAnnotators.Any(s => s.ProjectId == projectId && s.AnnotatorId == m.UserId && s.PausedAt != null)
+                && (!db.Projects.Any(p => p.Id == projectId && p.ChosenAnnotatorsOnly)
+                    || db.ProjectAnnotators.Any(s => s.ProjectId == projectId && s.AnnotatorId == m.UserId && s.Chosen)))
             .Select(m => m.UserId).ToListAsync(ct);
+    }
 
     private static Task<CalibrationRound?> FindAsync(PortalDbContext db, Guid projectId, int number, CancellationToken ct) =>
         db.CalibrationRounds.AsNoTracking().FirstOrDefaultAsync(r => r.ProjectId == projectId && r.Number == number, ct);

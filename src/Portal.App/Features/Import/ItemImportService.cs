@@ -107,6 +107,11 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = dbFactory.CreateForTenant(tenantId);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct)
             ?? throw new PortalValidationException("projectId", "There is no such project in this organisation.");
+        if (project.ArchivedAt is not null)
+        {
+            throw new PortalValidationException("project", Projects.ProjectService.ArchivedMessage);
+        }
+
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
         var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise
             ? new LabelSink(options.Source is { } source ? Clip(source) : LabelModel(fileName))

@@ -18,9 +18,14 @@ internal static class ImportEndpoints
                 Guid orgId, Guid projectId, string? fileName, string? format, string? labels, string? source, HttpRequest request, ClaimsPrincipal user,
                 ProjectQueries projects, ItemImportService imports, UploadLimits limits, JobLauncher launcher, CancellationToken ct) =>
             {
-                if (await projects.GetAsync(orgId, projectId, ct) is null)
+                if (await projects.GetAsync(orgId, projectId, ct) is not { } project)
                 {
                     return TypedResults.NotFound();
+                }
+
+                if (project.ArchivedAt is not null)
+                {
+                    return PortalApi.Invalid(new PortalValidationException("project", ProjectService.ArchivedMessage));
                 }
 
                 ImportOptions options;

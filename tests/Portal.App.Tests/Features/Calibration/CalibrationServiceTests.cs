@@ -82,6 +82,23 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Open_ProjectOfChosenAnnotatorsOnly_TakesOnlyTheChosenWhoAreNotPaused(TestProvider provider)
+    {
+        await using var s = await SetUpAsync(provider);
+        var annotators = new ProjectAnnotatorService(s.Db.Factory, s.Clock);
+        await annotators.SetChosenAsync(s.Tenant.Id, s.Project.Id, chosenOnly: true, [s.Annotators[1], s.Annotators[2], s.Paused]);
+
+        var opened = await OpenAsync(s, 0);
+        var stranger = await s.AnswerAsync(0, 0, PreferenceChoice.A);
+        var chosen = await s.AnswerAsync(1, 0, PreferenceChoice.A);
+
+        Assert.Equal(2, opened!.Participants);
+        Assert.Null(stranger);
+        Assert.NotNull(chosen);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Round_FourAnnotatorsAnswerAndTheAdminCloses_ConsensusAndDisagreementAsCountedByHand(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

@@ -104,6 +104,19 @@ public sealed class ItemImportServiceTests : IDisposable
         Assert.Equal(1, await CountAsync(db, b));
     }
 
+    [Fact]
+    public async Task Import_ArchivedProject_IsRefusedAndAddsNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        await db.Services.CreateScope().ServiceProvider.GetRequiredService<Portal.App.Features.Projects.ProjectService>().ArchiveAsync(a.Id, a.Project.Id);
+
+        var ex = await Assert.ThrowsAsync<PortalValidationException>(async () =>
+            await Service(db).ImportAsync(a.Id, a.Project.Id, await FileAsync("x.jsonl", Pairs(1, 3)), "x.jsonl", new RecordingProgress(), default));
+        Assert.Equal("project", ex.Field);
+        Assert.Equal(1, await CountAsync(db, a));
+    }
+
     private static string Transcript(params string[] turns) =>
         string.Concat(turns.Select((t, i) => (i % 2 == 0 ? "\n\nHuman: " : "\n\nAssistant: ") + t));
 

@@ -45,6 +45,10 @@ public class ProjectLifecycleEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await annotator.GetAsync($"{project}/tasks/next")).StatusCode);
         var put = await admin.PutAsJsonAsync(project, new { name = "Renamed" });
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        using var body = new StringContent("{\"prompt\":\"p\",\"response_a\":\"a\",\"response_b\":\"b\"}\n", System.Text.Encoding.UTF8, "application/jsonl");
+        var import = await admin.PostAsync($"{project}/items", body);
+        Assert.Equal(HttpStatusCode.BadRequest, import.StatusCode);
+        Assert.True((await import.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("project", out _));
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{project}/unarchive", null)).StatusCode);
     }
 
