@@ -62,7 +62,7 @@ public class AiLabelsTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await new Shell(page).WaitInteractiveAsync();
             await Expect(page.GetByTestId("ai-labels-title")).ToContainTextAsync(Project);
 
-            await page.GetByTestId("ai-labels-file").SetInputFilesAsync(file);
+            await Browser.ChooseFileAsync(page, "ai-labels-file", file);
 
             await Expect(page.GetByTestId("job-runs")).ToContainTextAsync("8 added, 0 replaced", new() { Timeout = 30_000 });
             await Expect(page.GetByTestId("ai-label-model")).ToHaveCountAsync(8);

@@ -76,6 +76,18 @@ public sealed class Browser : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Chooses a file in a Blazor file input once Blazor has attached its change listener to it; a file set before
+    /// that (a busy machine, a page still rendering) is dropped without a sound.
+    /// </summary>
+    public static async Task ChooseFileAsync(IPage page, string testId, string path)
+    {
+        await page.WaitForFunctionAsync(
+            "id => { let e = document.querySelector(`[data-testid=\"${id}\"]`); if (e && e.tagName !== 'INPUT') { e = e.querySelector('input[type=file]'); } "
+            + "return !!e && e._blazorInputFileNextFileId !== undefined; }", testId, new() { Timeout = 30_000 });
+        await page.GetByTestId(testId).SetInputFilesAsync(path);
+    }
+
     public static async Task KeepEvidenceAsync(IPage page, string name)
     {
         var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "failures");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Portal.E2E;
@@ -88,6 +89,31 @@ public sealed class PortalDatabase(string path)
     }
 
     /// <summary>The draft kept with the annotator's live lease in the project, or null.</summary>
+    /// <summary>
+    /// The live draft once <paramref name="holds"/> is true of it, read again until then (30 s at most): the page shows
+    /// "Saved" for the last save it knows of, and a change still on its way from the browser is not in that one.
+    /// </summary>
+    public async Task<JsonElement> LiveDraftWhenAsync(string email, string projectName, Func<JsonElement, bool> holds)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        JsonElement draft = default;
+        while (DateTime.UtcNow < until)
+        {
+            if (await LiveDraftOfAsync(email, projectName) is { } json)
+            {
+                draft = JsonDocument.Parse(json).RootElement.Clone();
+                if (holds(draft))
+                {
+                    return draft;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The draft never came to what the test waited for; last: {draft}");
+    }
+
     public async Task<string?> LiveDraftOfAsync(string email, string projectName)
     {
         await using var db = await OpenAsync();

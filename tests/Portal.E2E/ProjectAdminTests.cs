@@ -79,7 +79,7 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
             await nav.GoAsync("overview");
             await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Fact checks (pairwise)");
             await new Shell(page).WaitInteractiveAsync();
-            await page.GetByTestId("import-file").SetInputFilesAsync(file);
+            await Browser.ChooseFileAsync(page, "import-file", file);
             await Expect(page.GetByTestId("job-runs")).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });
 
             // The items page: mark the capital question gold (B is right); tie is not offered since the project allows none.

@@ -102,7 +102,7 @@ public class RoleHomeTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Chatbot A/B (pairwise)");
             await new Shell(page).WaitInteractiveAsync();
 
-            await page.GetByTestId("import-file").SetInputFilesAsync(file);
+            await Browser.ChooseFileAsync(page, "import-file", file);
 
             var runs = page.GetByTestId("job-runs");
             await Expect(runs).ToContainTextAsync("Imported 2 item(s).", new() { Timeout = 30_000 });

@@ -16,6 +16,9 @@ public class LoginPageTests : PortalComponentTest
         Services.AddHttpContextAccessor();
         Services.AddAuthentication();
         new IdentityBuilder(typeof(PortalUser), Services).AddSignInManager();
+        Services.AddOptions<Portal.Web.Security.RateLimitSettings>();
+        Services.AddSingleton<Portal.Web.Security.SignInThrottle>();
+        Services.AddScoped<PortalSignIn>();
         return Render<LoginPage>();
     }
 
@@ -52,7 +55,7 @@ public class LoginPageTests : PortalComponentTest
         cut.Find("#password").Change("not the password");
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => Assert.Equal("Wrong e-mail or password.", cut.Find("[data-testid=login-error]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal(PortalSignIn.FailedMessage, cut.Find("[data-testid=login-error]").TextContent.Trim()));
     }
 
     [Fact]
