@@ -365,7 +365,9 @@ public partial class HttpHardeningTests
         Assert.Contains("script-src 'self' 'nonce-", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
-        Assert.Contains($"<script type=\"importmap\" nonce=\"{nonce}\">", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Decoded as a browser reads the attribute: a base64 nonce's '+' is written as &#x2B; in the HTML.
+        Assert.Contains($"<script type=\"importmap\" nonce=\"{nonce}\">", System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()),
+            StringComparison.Ordinal);
         Assert.Equal("nosniff", Assert.Single(page.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("same-origin", Assert.Single(page.Headers.GetValues("Referrer-Policy")));
 
