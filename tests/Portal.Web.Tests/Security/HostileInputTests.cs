@@ -343,8 +343,15 @@ public sealed class HostileInputTests : IDisposable
             ["Input.Password"] = Builders.Password,
         }))));
 
-        // The losers are not signed in: they see the used invite (or, rendered after the winner, a page with no form to post to).
+        // The losers are not signed in and are told the invite was used, whether their post got in before or after the winner's.
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        foreach (var loser in responses.Where(r => r.StatusCode != HttpStatusCode.Redirect))
+        {
+            var page = await loser.Content.ReadAsStringAsync();
+            Assert.True(loser.StatusCode == HttpStatusCode.OK, $"{(int)loser.StatusCode} {page}");
+            Assert.Contains("already been used", page);
+        }
+
         foreach (var (response, form) in responses.Zip(forms))
         {
             var me = await form.Client.GetAsync("/api/v1/me");
