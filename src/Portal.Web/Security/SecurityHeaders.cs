@@ -13,7 +13,8 @@ namespace Portal.Web.Security;
 /// inline because MudBlazor sets <c>style</c> attributes and writes its theme as a <c>&lt;style&gt;</c> element; the
 /// SignalR connection is same-origin (<c>connect-src 'self'</c> covers its WebSocket). API answers get a policy that
 /// allows nothing, since they are never pages. The Hangfire dashboard (<c>/hangfire</c>, platform admins only) is
-/// Hangfire's own page with its own inline scripts and keeps no policy.
+/// Hangfire's own page: since Hangfire 1.7.25 it has neither inline scripts nor style attributes, so it gets the page
+/// policy without a nonce (scripts from the portal itself only).
 /// </remarks>
 internal static class SecurityHeaders
 {
@@ -33,21 +34,30 @@ internal static class SecurityHeaders
         return nonce;
     }
 
-    public static string PagePolicy(string nonce) =>
-        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    public static string PagePolicy(string nonce) => Policy($"'self' 'nonce-{nonce}'");
+
+    /// <summary>The Hangfire dashboard's policy: the page policy, with scripts from the portal itself and no inline one.</summary>
+    public static string DashboardPolicy { get; } = Policy("'self'");
+
+    private static string Policy(string scriptSources) =>
+        $"default-src 'self'; script-src {scriptSources}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static void Apply(HttpContext context)
+    /// <summary>Sets the headers on the answer to a request for <paramref name="path"/> (as it arrived, before any branch).</summary>
+    public static void Apply(HttpContext context, PathString path)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
-        var path = context.Request.Path;
         if (path.StartsWithSegments("/api"))
         {
             headers.ContentSecurityPolicy = ApiPolicy;
         }
-        else if (!path.StartsWithSegments("/hangfire"))
+        else if (path.StartsWithSegments("/hangfire"))
+        {
+            headers.ContentSecurityPolicy = DashboardPolicy;
+        }
+        else
         {
             headers.ContentSecurityPolicy = PagePolicy(Nonce(context));
         }

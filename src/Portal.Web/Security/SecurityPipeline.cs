@@ -72,9 +72,11 @@ public static class SecurityPipeline
 
         app.Use((context, next) =>
         {
+            // Read now: a branch such as Hangfire's dashboard (app.Map) moves its prefix to PathBase before the answer starts.
+            var path = context.Request.Path;
             context.Response.OnStarting(() =>
             {
-                SecurityHeaders.Apply(context);
+                SecurityHeaders.Apply(context, path);
                 return Task.CompletedTask;
             });
             return next(context);
