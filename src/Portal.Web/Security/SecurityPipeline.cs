@@ -55,6 +55,11 @@ public static class SecurityPipeline
                     o.CookieManager = new HostPrefixCookieManager(o.CookieManager ?? new ChunkingCookieManager());
                 }
             });
+
+        // The form-token cookie is Secure over HTTPS. (It keeps its plain name: the framework names it once for every
+        // request, so a __Host- name would lose it on plain http://localhost; its token is bound to the signed-in user
+        // anyway, so a planted one does not pass.)
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         return builder;
     }
 

@@ -195,6 +195,9 @@ public partial class HttpHardeningTests
         Assert.Contains("path=/", secureCookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("domain=", secureCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, (await https.GetAsync("/api/v1/me")).StatusCode);
+        var form = await app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") }).GetAsync("/account/login");
+        var formCookie = Assert.Single(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        Assert.Contains("secure", formCookie, StringComparison.OrdinalIgnoreCase);
 
         var http = app.Anonymous();
         var plain = await PortalFactory.PostLoginAsync(http, email, Builders.Password);
