@@ -64,15 +64,19 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         await using var db = dbFactory.CreateForTenant(orgId);
 
         // One read for the project, the annotator's standing and what the guideline gates need.
-        var head = await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
-            .Select(p => new
-            {
-                Project = p,
-                Standing = db.ProjectAnnotators.FirstOrDefault(s => s.ProjectId == projectId && s.AnnotatorId == annotatorId),
-                Guidelines = db.GuidelineVersions.Where(v => v.ProjectId == projectId).Max(v => (int?)v.Version),
-                Acknowledged = db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).Max(a => (int?)a.Version),
-                HasTest = db.QualificationTests.Any(t => t.ProjectId == projectId),
-            })
+        var head = await (
+                from p in db.Projects.AsNoTracking()
+                where p.Id == projectId
+                join mine in db.ProjectAnnotators.AsNoTracking().Where(s => s.AnnotatorId == annotatorId) on p.Id equals mine.ProjectId into standings
+                from s in standings.DefaultIfEmpty()
+                select new
+                {
+                    Project = p,
+                    Standing = s,
+                    Guidelines = db.GuidelineVersions.Where(v => v.ProjectId == projectId).Max(v => (int?)v.Version),
+                    Acknowledged = db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).Max(a => (int?)a.Version),
+                    HasTest = db.QualificationTests.Any(t => t.ProjectId == projectId),
+                })
             .FirstOrDefaultAsync(ct);
         if (head is null || head.Project.ArchivedAt is not null)
         {
