@@ -1,10 +1,10 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Annotation = Portal.App.Data.Annotation;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Portal.App.Data;
+using Annotation = Portal.App.Data.Annotation;
 
 namespace Portal.App.Features.Annotations;
 
