@@ -33,15 +33,20 @@ public static class BenchCommands
         var annotators = new Option<int>("--annotators") { Description = "Simulated annotators working at once.", DefaultValueFactory = _ => 10 };
         var items = new Option<int>("--items") { Description = "Items in the project.", DefaultValueFactory = _ => 100 };
         var overlap = new Option<int>("--overlap") { Description = "Distinct annotators per item.", DefaultValueFactory = _ => 3 };
-        var provider = new Option<string>("--provider") { Description = "sqlite (a temporary file) or postgres (a new database on the server).", DefaultValueFactory = _ => "sqlite" };
+        var provider = new Option<string>("--provider")
+        {
+            Description = "sqlite (a temporary file), postgres or sqlserver (a new database on the server).",
+            DefaultValueFactory = _ => "sqlite",
+        };
         var connection = new Option<string?>("--connection")
         {
-            Description = "PostgreSQL: the server to create the scratch database on (default: ConnectionStrings:Postgres). Not used with sqlite.",
+            Description = "PostgreSQL or SQL Server: the server to create the scratch database on (default: ConnectionStrings:Postgres or "
+                + "ConnectionStrings:SqlServer). Not used with sqlite.",
         };
         var seed = new Option<int>("--seed") { Description = "Seeds the simulated answers.", DefaultValueFactory = _ => 1 };
         var command = new Command("tasks",
             "N annotators each loop next task + submit through TaskService, the same code the API calls, until nothing is left. "
-            + "Prints one JSON object (throughput, latency percentiles, checks); progress goes to stderr.")
+            + "Prints one JSON object (throughput, latency percentiles, round trips, checks); progress goes to stderr.")
         {
             annotators, items, overlap, provider, connection, seed,
         };
@@ -79,10 +84,20 @@ public sealed record BenchChecks(
     int MaxAnnotationsPerItem,
     int MinAnnotationsPerItem,
     int ItemsOffTarget,
+    int ItemsOverOverlap,
     int DuplicateRatings,
     bool AnnotationsMatchSubmits,
+    int LostAnswers,
+    int ClaimCountersOff,
     int Errors,
     bool Passed);
+
+/// <summary>
+/// Database round trips (see <see cref="RoundTripCounter"/>): of one next task and of one submit by a lone annotator who has
+/// worked in the project before (the steady state), and per stored answer over the whole run (retries, expiry checks and the
+/// last "nothing left" included).
+/// </summary>
+public sealed record RoundTrips(int Next, int Submit, double PerTaskInRun);
 
 public sealed record TaskBenchResult(
     string Provider,
@@ -95,6 +110,7 @@ public sealed record TaskBenchResult(
     double Throughput,
     Percentiles NextMs,
     Percentiles SubmitMs,
+    RoundTrips RoundTrips,
     BenchChecks Checks,
     IReadOnlyList<string> FirstErrors);
 
@@ -107,11 +123,18 @@ internal static class TaskBench
         await Migrator.MigrateAsync(factory, ct);
         var (orgId, projectId, annotatorIds) = await SetUpAsync(services, factory, options, ct);
 
+        // The engine runs on contexts that count their round trips; the set-up and the checks do not.
+        var database = services.GetRequiredService<DatabaseOptions>();
+        var counter = new RoundTripCounter(beginIsSeparate: database.Provider != DatabaseProvider.Postgres);
+        var counted = new CountingFactory(database, counter);
+        var engine = new TaskService(counted, services.GetRequiredService<TimeProvider>());
+
         var expectedPerItem = Math.Min(options.Overlap, options.Annotators);
         var target = options.Items * expectedPerItem;
         var next = new ConcurrentQueue<double>();
         var submit = new ConcurrentQueue<double>();
         var errors = new ConcurrentQueue<string>();
+        var stored = new ConcurrentQueue<Guid>();
         var submitted = 0;
         using var progress = new ProgressLine(cli.Error, "bench tasks");
 
@@ -124,8 +147,7 @@ internal static class TaskBench
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    await using var scope = services.CreateAsyncScope();
-                    var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
+                    var tasks = engine;
                     var watch = Stopwatch.StartNew();
                     var result = await tasks.NextAsync(orgId, projectId, annotatorId, ct);
                     next.Enqueue(watch.Elapsed.TotalMilliseconds);
@@ -140,7 +162,8 @@ internal static class TaskBench
                         Strength: random.Next(1, 4),
                         TimeOnTaskMs: random.Next(5_000, 60_000));
                     watch.Restart();
-                    await tasks.SubmitAsync(orgId, task.AssignmentId, annotatorId, input, ct);
+                    var answer = await tasks.SubmitAsync(orgId, task.AssignmentId, annotatorId, input, ct);
+                    stored.Enqueue(answer.AnnotationId);
                     submit.Enqueue(watch.Elapsed.TotalMilliseconds);
                     progress.Report((double)Interlocked.Increment(ref submitted) / target);
                     failures = 0;
@@ -153,12 +176,15 @@ internal static class TaskBench
             }
         }
 
+        var tripsBefore = counter.Count;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(id, i), ct)));
         var seconds = clock.Elapsed.TotalSeconds;
+        var tripsInRun = counter.Count - tripsBefore;
         progress.Done();
 
-        var checks = await CheckAsync(factory, orgId, projectId, options, expectedPerItem, submitted, errors.Count, ct);
+        var checks = await CheckAsync(factory, orgId, projectId, options, expectedPerItem, submitted, stored, errors.Count, ct);
+        var (nextTrips, submitTrips) = await ProbeRoundTripsAsync(factory, engine, counter, orgId, annotatorIds[0], ct);
         return new TaskBenchResult(
             scratch.Provider,
             "TaskService.NextAsync and SubmitAsync in process: the code behind GET .../tasks/next and POST .../annotation, without HTTP",
@@ -170,6 +196,7 @@ internal static class TaskBench
             Math.Round(submitted / seconds, 1),
             Summarise(next),
             Summarise(submit),
+            new RoundTrips(nextTrips, submitTrips, submitted == 0 ? 0 : Math.Round((double)tripsInRun / submitted, 2)),
             checks,
             [.. errors.Distinct().Take(5)]);
     }
@@ -236,27 +263,89 @@ internal static class TaskBench
         return (org.Id, project.Id, annotators);
     }
 
+    /// <summary>
+    /// Round trips of one next task and one submit, counted alone after the run: a side project of three items, the third
+    /// task of an annotator who already has a standing in it (the first task also creates that).
+    /// </summary>
+    private static async Task<(int Next, int Submit)> ProbeRoundTripsAsync(IDbContextFactory<PortalDbContext> factory, TaskService engine,
+        RoundTripCounter counter, Guid orgId, Guid annotatorId, CancellationToken ct)
+    {
+        Guid projectId;
+        await using (var db = factory.CreateForTenant(orgId))
+        {
+            var project = new Project
+            {
+                Name = "Round trips",
+                Kind = ProjectKind.Pairwise,
+                Overlap = 1,
+                LeaseMinutes = 30,
+                Settings = ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } },
+                CreatedAt = DateTime.UtcNow,
+            };
+            db.Projects.Add(project);
+            for (var i = 0; i < 3; i++)
+            {
+                db.Items.Add(new Item
+                {
+                    ProjectId = project.Id,
+                    ExternalId = $"probe-{i}",
+                    ConversationJson = """[{"role":"user","content":"Probe"}]""",
+                    ResponseA = "A",
+                    ResponseB = "B",
+                    CreatedAt = DateTime.UtcNow,
+                });
+            }
+
+            await db.SaveChangesAsync(ct);
+            projectId = project.Id;
+        }
+
+        var (next, submit) = (0, 0);
+        for (var i = 0; i < 3; i++)
+        {
+            var before = counter.Count;
+            var task = (await engine.NextAsync(orgId, projectId, annotatorId, ct))?.Task
+                ?? throw new InvalidOperationException("The round-trip probe got no task.");
+            var between = counter.Count;
+            await engine.SubmitAsync(orgId, task.AssignmentId, annotatorId,
+                new AnnotationInput(Guid.NewGuid().ToString("N"), Choice: ShownChoice.Left, Strength: 1), ct);
+            (next, submit) = ((int)(between - before), (int)(counter.Count - between));
+        }
+
+        return (next, submit);
+    }
+
     private static async Task<BenchChecks> CheckAsync(IDbContextFactory<PortalDbContext> factory, Guid orgId, Guid projectId,
-        TaskBenchOptions options, int expectedPerItem, int submitted, int errors, CancellationToken ct)
+        TaskBenchOptions options, int expectedPerItem, int submitted, IEnumerable<Guid> stored, int errors, CancellationToken ct)
     {
         await using var db = factory.CreateForTenant(orgId);
         var perItem = await db.Items.Where(i => i.ProjectId == projectId)
-            .Select(i => db.Annotations.Count(a => a.ItemId == i.Id))
+            .Select(i => new { Annotations = db.Annotations.Count(a => a.ItemId == i.Id), i.Claimed })
             .ToListAsync(ct);
         var duplicates = await db.Annotations.Where(a => a.ProjectId == projectId)
             .GroupBy(a => new { a.ItemId, a.AnnotatorId })
             .CountAsync(g => g.Count() > 1, ct);
-        var total = perItem.Sum();
-        var offTarget = perItem.Count(n => n != expectedPerItem);
+        var found = (await db.Annotations.Where(a => a.ProjectId == projectId).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        var lost = stored.Count(id => !found.Contains(id));
+        var total = perItem.Sum(i => i.Annotations);
+        var offTarget = perItem.Count(i => i.Annotations != expectedPerItem);
+        var overOverlap = perItem.Count(i => i.Annotations > options.Overlap);
+
+        // Every lease was answered, so each item's claim counter must equal its annotations.
+        var claimsOff = perItem.Count(i => i.Claimed != i.Annotations);
         return new BenchChecks(
             expectedPerItem,
-            perItem.Max(),
-            perItem.Min(),
+            perItem.Max(i => i.Annotations),
+            perItem.Min(i => i.Annotations),
             offTarget,
+            overOverlap,
             duplicates,
             total == submitted,
+            lost,
+            claimsOff,
             errors,
-            Passed: perItem.Count == options.Items && offTarget == 0 && duplicates == 0 && total == submitted && errors == 0);
+            Passed: perItem.Count == options.Items && offTarget == 0 && overOverlap == 0 && duplicates == 0 && total == submitted
+                && lost == 0 && claimsOff == 0 && errors == 0);
     }
 
     /// <summary>Nearest-rank percentiles, in milliseconds to 0.01.</summary>
@@ -268,12 +357,32 @@ internal static class TaskBench
     }
 }
 
-/// <summary>A database that exists for one command: a temporary SQLite file, or a new PostgreSQL database, dropped on dispose.</summary>
+/// <summary>Contexts like the portal's own, with a <see cref="RoundTripCounter"/> listening.</summary>
+internal sealed class CountingFactory : IDbContextFactory<PortalDbContext>
+{
+    private readonly DbContextOptions<PortalDbContext> _options;
+
+    public CountingFactory(DatabaseOptions database, RoundTripCounter counter)
+    {
+        var builder = new DbContextOptionsBuilder<PortalDbContext>();
+        database.Configure(builder);
+        builder.AddInterceptors(counter.Interceptors);
+        _options = builder.Options;
+    }
+
+    public PortalDbContext CreateDbContext() => new(_options);
+}
+
+/// <summary>
+/// A database that exists for one command: a temporary SQLite file, or a new PostgreSQL or SQL Server database, dropped on
+/// dispose.
+/// </summary>
 internal sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string? _folder;
     private readonly string? _server;
     private readonly string? _name;
+    private CliContext? _efDrop;
 
     private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name)
     {
@@ -302,7 +411,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             case "sqlite":
                 if (connection is not null)
                 {
-                    throw new CliUsageException("--connection is for postgres; sqlite always uses a temporary file.");
+                    throw new CliUsageException("--connection is for postgres and sqlserver; sqlite always uses a temporary file.");
                 }
 
                 var folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
@@ -327,9 +436,37 @@ internal sealed class ScratchDatabase : IAsyncDisposable
                     ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
                     ["ConnectionStrings:Postgres"] = builder.ConnectionString,
                 }, null, server, name);
+            case "sqlserver":
+                return SqlServer(cli, connection);
             default:
-                throw new CliUsageException($"--provider: '{provider}' is not sqlite or postgres.");
+                throw new CliUsageException($"--provider: '{provider}' is not sqlite, postgres or sqlserver.");
         }
+    }
+
+    /// <summary>
+    /// A new database on the SQL Server that <paramref name="connection"/> names. The migrations create it and EF drops it, so
+    /// no SQL Server client is needed here; only a build with the SQL Server provider (<c>Database:Provider=SqlServer</c>) has one.
+    /// </summary>
+    private static ScratchDatabase SqlServer(CliContext cli, string? connection)
+    {
+        if (!Enum.TryParse<DatabaseProvider>("SqlServer", ignoreCase: true, out var sqlServer))
+        {
+            throw new CliUsageException(
+                "--provider sqlserver: this build of the portal has no SQL Server provider (Database:Provider=SqlServer); use sqlite or postgres.");
+        }
+
+        var server = connection ?? cli.Configuration()["ConnectionStrings:SqlServer"]
+            ?? throw new CliUsageException("--connection: give the SQL Server's connection string.");
+        var name = "portal_bench_" + Guid.NewGuid().ToString("N");
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = server };
+        builder.Remove("Database");
+        builder["Initial Catalog"] = name;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = sqlServer.ToString(),
+            ["ConnectionStrings:SqlServer"] = builder.ConnectionString,
+        };
+        return new ScratchDatabase("sqlserver", settings, null, null, name) { _efDrop = cli };
     }
 
     private static async Task<NpgsqlConnection> OpenMaintenanceAsync(string server, CancellationToken ct)
@@ -341,7 +478,14 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_name is not null && !Keep)
+        if (_efDrop is not null && !Keep)
+        {
+            await using var services = _efDrop.Services(Settings);
+            await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            await db.Database.EnsureDeletedAsync();
+        }
+
+        if (_server is not null && !Keep)
         {
             NpgsqlConnection.ClearAllPools();
             await using var admin = await OpenMaintenanceAsync(_server!, CancellationToken.None);

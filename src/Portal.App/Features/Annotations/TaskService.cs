@@ -62,13 +62,28 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<NextTaskResult?> NextAsync(Guid orgId, Guid projectId, Guid annotatorId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(orgId);
-        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct);
-        if (project is null || project.ArchivedAt is not null)
+
+        // One read for the project, the annotator's standing and what the guideline gates need.
+        var head = await (
+                from p in db.Projects.AsNoTracking()
+                where p.Id == projectId
+                join mine in db.ProjectAnnotators.AsNoTracking().Where(s => s.AnnotatorId == annotatorId) on p.Id equals mine.ProjectId into standings
+                from s in standings.DefaultIfEmpty()
+                select new
+                {
+                    Project = p,
+                    Standing = s,
+                    Guidelines = db.GuidelineVersions.Where(v => v.ProjectId == projectId).Max(v => (int?)v.Version),
+                    Acknowledged = db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).Max(a => (int?)a.Version),
+                    HasTest = db.QualificationTests.Any(t => t.ProjectId == projectId),
+                })
+            .FirstOrDefaultAsync(ct);
+        if (head is null || head.Project.ArchivedAt is not null)
         {
             return null;
         }
 
-        var standing = await db.ProjectAnnotators.AsNoTracking().FirstOrDefaultAsync(s => s.ProjectId == projectId && s.AnnotatorId == annotatorId, ct);
+        var (project, standing) = (head.Project, head.Standing);
         if (standing?.PausedAt is not null)
         {
             return new NextTaskResult(NextTaskStatus.Paused, null,
@@ -78,14 +93,17 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         // A task the annotator already holds comes back first, so that a guideline version published meanwhile does
         // not strand it until its lease runs out; the guideline gates apply to the next new task.
         var now = Now;
-        await Leases.ExpireAsync(db, a => a.ProjectId == projectId && a.AnnotatorId == annotatorId, now, ct);
-        var live = await db.Assignments.AsNoTracking()
-            .Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Status == AssignmentStatus.Leased)
-            .OrderBy(a => a.LeasedAt)
-            .FirstOrDefaultAsync(ct);
-        if (live is not null)
+        var live = await HeldAsync(db, projectId, annotatorId, ct);
+        if (live is not null && live.Value.Assignment.LeaseExpiresAt <= now)
         {
-            return Assigned(project, await db.Items.AsNoTracking().FirstAsync(i => i.Id == live.ItemId, ct), live);
+            // Rare: a lease of theirs ran out before the expiry job came by. Expire it (giving its claim back) and look again.
+            await Leases.ExpireAsync(db, a => a.ProjectId == projectId && a.AnnotatorId == annotatorId, now, ct);
+            live = await HeldAsync(db, projectId, annotatorId, ct);
+        }
+
+        if (live is { } held)
+        {
+            return Assigned(project, held.Item, held.Assignment);
         }
 
         // A held task (above) may still be finished while the project is paused or the annotator no longer chosen: nothing is lost.
@@ -99,22 +117,32 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
             return new NextTaskResult(NextTaskStatus.NotChosen, null, "This project takes chosen annotators only, and you are not among them.");
         }
 
-        if (await GuidelineGates.AcknowledgementAsync(db, projectId, annotatorId, ct) is { } unacknowledged)
+        if (GuidelineGates.Acknowledgement(head.Guidelines, head.Acknowledged) is { } unacknowledged)
         {
             return unacknowledged;
         }
 
-        if (await GuidelineGates.QualificationAsync(db, projectId, annotatorId, now, ct) is { } unqualified)
+        if (head.HasTest && await GuidelineGates.QualificationAsync(db, projectId, annotatorId, now, ct) is { } unqualified)
         {
             return unqualified;
         }
 
+        // Whether this task is a self-consistency check or a gold item is decided once, from the standing read above.
+        var (tasksServed, repeatsServed, goldServed) = (standing?.TasksServed ?? 0, standing?.RepeatsServed ?? 0, standing?.GoldServed ?? 0);
+        var repeatDue = Due(project.Settings.Quality.SelfConsistencyRate, repeatsServed, tasksServed);
+        var goldDue = Due(project.Settings.Gold.Rate, goldServed, tasksServed);
+        var claims = repeatDue || goldDue ? null : ClaimStatements.For(db);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                var leased = await TryLeaseAsync(db, project, annotatorId, ct);
+                if (claims is not null && await ClaimAsync(db, claims, project, annotatorId, ct) is { } claimed)
+                {
+                    return Assigned(project, claimed.Item, claimed.Assignment);
+                }
+
+                var leased = await TryLeaseAsync(db, project, annotatorId, repeatDue, goldDue, ct);
                 if (leased is null)
                 {
                     return new NextTaskResult(NextTaskStatus.NothingLeft, null, "Nothing in this project needs you right now. Thank you!");
@@ -125,7 +153,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
                     return Assigned(project, leased.Value.Item!, assignment);
                 }
             }
-            catch (DbUpdateException)
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
             {
                 // Another request of the same annotator took the same item or created their standing first: look again.
             }
@@ -162,10 +190,27 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             db.ChangeTracker.Clear();
-            var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId && a.AnnotatorId == annotatorId, ct)
+
+            // One read for the assignment, its project and item, and the versions the answer is recorded under: the guideline
+            // version the annotator worked under (the one they acknowledged, as a task held while a newer one was published
+            // was done under the older; else the current one) and the project's attribute set.
+            var row = await (
+                    from a in db.Assignments.AsNoTracking()
+                    where a.Id == assignmentId && a.AnnotatorId == annotatorId
+                    join p in db.Projects.AsNoTracking() on a.ProjectId equals p.Id
+                    join i in db.Items.AsNoTracking() on a.ItemId equals i.Id
+                    select new
+                    {
+                        Assignment = a,
+                        Project = p,
+                        Item = i,
+                        Guidelines = db.GuidelineAcknowledgements.Where(g => g.ProjectId == a.ProjectId && g.AnnotatorId == annotatorId).Max(g => (int?)g.Version)
+                            ?? db.GuidelineVersions.Where(v => v.ProjectId == a.ProjectId).Max(v => (int?)v.Version),
+                        Attributes = db.AttributeSetVersions.Where(v => v.ProjectId == a.ProjectId).Max(v => (int?)v.Version) ?? 1,
+                    })
+                .FirstOrDefaultAsync(ct)
                 ?? throw new TaskNotFoundException();
-            var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == assignment.ProjectId, ct);
-            var item = await db.Items.AsNoTracking().FirstAsync(i => i.Id == assignment.ItemId, ct);
+            var (assignment, project, item) = (row.Assignment, row.Project, row.Item);
 
             switch (assignment.Status)
             {
@@ -181,14 +226,31 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
             }
 
             var annotation = Build(project, item, assignment, input);
+            annotation.TenantId = assignment.TenantId;
+            annotation.RepeatOf = assignment.RepeatOf;
+            annotation.GuidelineVersion = row.Guidelines;
+            annotation.AttributeVersion = row.Attributes;
             try
             {
+                if (assignment.Status == AssignmentStatus.Leased && !item.IsGold && ClaimStatements.For(db) is { } statements)
+                {
+                    // The common case on the server databases: close the lease and store the answer in one statement.
+                    annotation.CreatedAt = Now;
+                    if (await statements.SubmitAsync(db, assignment, annotation, input.Flags, annotation.CreatedAt, ct))
+                    {
+                        return new SubmitResult(annotation.Id, Replayed: false, null);
+                    }
+
+                    // Someone (a double click, a retry) changed it first; the next pass replays it or says why not.
+                    continue;
+                }
+
                 if (await TryStoreAsync(db, project, item, assignment, annotation, input.Flags, ct) is { } stored)
                 {
                     return stored;
                 }
             }
-            catch (DbUpdateException)
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
             {
                 // A concurrent submit of the same assignment stored first; the next pass replays it.
             }
@@ -268,11 +330,53 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
+    /// <summary>The annotator's oldest lease in the project that is still open (perhaps past its time), with its item.</summary>
+    private static async Task<(Assignment Assignment, Item Item)?> HeldAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct)
+    {
+        var held = await (
+                from a in db.Assignments.AsNoTracking()
+                where a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Status == AssignmentStatus.Leased
+                join i in db.Items.AsNoTracking() on a.ItemId equals i.Id
+                orderby a.LeasedAt
+                select new { Assignment = a, Item = i })
+            .FirstOrDefaultAsync(ct);
+        return held is null ? null : (held.Assignment, held.Item);
+    }
+
+    /// <summary>
+    /// A new lease on an ordinary item in one statement, skipping rows other annotators are claiming (PostgreSQL, SQL Server);
+    /// null when none could be claimed that way, and the portable path decides.
+    /// </summary>
+    private async Task<(Item Item, Assignment Assignment)?> ClaimAsync(PortalDbContext db, ClaimStatements claims, Project project, Guid annotatorId,
+        CancellationToken ct)
+    {
+        var now = Now;
+        var lease = new Assignment
+        {
+            TenantId = project.TenantId,
+            ProjectId = project.Id,
+            AnnotatorId = annotatorId,
+            LeasedAt = now,
+            LeaseExpiresAt = now.AddMinutes(project.LeaseMinutes),
+            LeftIsA = project.Kind == ProjectKind.Likert || Random.Shared.Next(2) == 0,
+        };
+        var standing = new ProjectAnnotator { TenantId = project.TenantId, ProjectId = project.Id, AnnotatorId = annotatorId, TasksServed = 1, CreatedAt = now };
+        var item = await claims.ClaimAsync(db, project, lease, standing, ct);
+        if (item is null)
+        {
+            return null;
+        }
+
+        lease.ItemId = item.Id;
+        return (item, lease);
+    }
+
     /// <summary>
     /// One attempt at a new lease, in one transaction: null when nothing is left for the annotator; an empty result when
     /// every candidate was claimed by others meanwhile (try again).
     /// </summary>
-    private async Task<(Item? Item, Assignment? Assignment)?> TryLeaseAsync(PortalDbContext db, Project project, Guid annotatorId, CancellationToken ct)
+    private async Task<(Item? Item, Assignment? Assignment)?> TryLeaseAsync(PortalDbContext db, Project project, Guid annotatorId,
+        bool repeatDue, bool goldDue, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var standing = await db.ProjectAnnotators.FirstOrDefaultAsync(s => s.ProjectId == project.Id && s.AnnotatorId == annotatorId, ct);
@@ -295,9 +399,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
 
         Item? chosen = null;
         Annotation? repeat = null;
-        var gold = project.Settings.Gold;
-        var repeats = project.Settings.Quality.SelfConsistencyRate;
-        if (Due(repeats, standing.RepeatsServed, standing.TasksServed))
+        if (repeatDue)
         {
             // Re-show one of the annotator's own earlier answers, sides swapped, that has not been checked yet.
             repeat = await db.Annotations
@@ -309,7 +411,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
             chosen = repeat is null ? null : await db.Items.FirstAsync(i => i.Id == repeat.ItemId, ct);
         }
 
-        if (chosen is null && Due(gold.Rate, standing.GoldServed, standing.TasksServed))
+        if (chosen is null && goldDue)
         {
             // Gold items are shown to every annotator and claim nothing against the overlap. The qualification test's
             // items are not: whoever took the test has seen their answers; nor are the current guidelines' examples,
@@ -425,11 +527,6 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         }
 
         annotation.CreatedAt = now;
-        annotation.RepeatOf = assignment.RepeatOf;
-        // The version the annotator worked under: the one they acknowledged (a task held while a newer one was published
-        // was done under the older), else the current one.
-        annotation.GuidelineVersion = await GuidelineGates.WorkingVersionAsync(db, project.Id, assignment.AnnotatorId, ct);
-        annotation.AttributeVersion = await AttributeVersions.CurrentAsync(db, project.Id, ct);
         db.Annotations.Add(annotation);
         GoldFeedback? feedback = null;
         if (item.IsGold && item.Gold is { } expected && assignment.RepeatOf is null)

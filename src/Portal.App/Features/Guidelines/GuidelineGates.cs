@@ -15,14 +15,15 @@ public static class GuidelineGates
     public static async Task<NextTaskResult?> AcknowledgementAsync(PortalDbContext db, Guid projectId, Guid annotatorId, CancellationToken ct)
     {
         var current = await CurrentVersionAsync(db, projectId, ct);
-        if (current is null || await AcknowledgedVersionAsync(db, projectId, annotatorId, ct) == current)
-        {
-            return null;
-        }
-
-        return new NextTaskResult(NextTaskStatus.NeedsAcknowledgement, null,
-            $"Version {current} of this project's guidelines has been published. Read it and acknowledge it before your next task.");
+        return current is null ? null : Acknowledgement(current, await AcknowledgedVersionAsync(db, projectId, annotatorId, ct));
     }
+
+    /// <summary>The same gate from versions already read: the current one (null when the project has no guidelines) and the annotator's latest acknowledged.</summary>
+    public static NextTaskResult? Acknowledgement(int? current, int? acknowledged) =>
+        current is null || acknowledged == current
+            ? null
+            : new NextTaskResult(NextTaskStatus.NeedsAcknowledgement, null,
+                $"Version {current} of this project's guidelines has been published. Read it and acknowledge it before your next task.");
 
     /// <summary>Stops the annotator until they pass the project's qualification test; null lets them through.</summary>
     public static async Task<NextTaskResult?> QualificationAsync(PortalDbContext db, Guid projectId, Guid annotatorId, DateTime now, CancellationToken ct)
