@@ -72,6 +72,32 @@ public class ParquetExportTests
         Assert.Equal(20, Read(first).Count);
     }
 
+    [Theory]
+    [InlineData(ExportFormat.TrlPlain)]
+    [InlineData(ExportFormat.TrlConversational)]
+    [InlineData(ExportFormat.HhRlhf)]
+    public async Task ReadParquet_ReleaseFile_ImportsBackToTheSamePairsAndMetadata(ExportFormat format)
+    {
+        var rows = ExportRows.PairRows().Where(r => r.Choice is Portal.Core.Aggregation.PreferenceChoice.A or Portal.Core.Aggregation.PreferenceChoice.B).ToList();
+        using var stream = new MemoryStream(await PairsAsync(rows, format));
+
+        var items = ItemFileReader.ReadParquet(stream, ItemShape.Pairwise).ToList();
+
+        Assert.Equal(rows.Count, items.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (chosen, rejected) = rows[i].Choice == Portal.Core.Aggregation.PreferenceChoice.A ? (rows[i].ResponseA, rows[i].ResponseB) : (rows[i].ResponseB, rows[i].ResponseA);
+            Assert.Equal((chosen, rejected), (items[i].ResponseA, items[i].ResponseB));
+            Assert.Equal(rows[i].Conversation, items[i].Conversation);
+            Assert.Equal(rows[i].ExternalId, items[i].ExternalId);
+            if (rows[i].Metadata is { } metadata)
+            {
+                // The metadata object travels as JSON text in Parquet and comes back as the object.
+                Assert.Equal(metadata.GetProperty("topic").GetString(), JsonDocument.Parse(items[i].MetadataJson!).RootElement.GetProperty("topic").GetString());
+            }
+        }
+    }
+
     [Fact]
     public async Task WriteAsync_NoRows_IsAValidEmptyParquetFile()
     {
