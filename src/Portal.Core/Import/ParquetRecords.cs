@@ -70,7 +70,7 @@ public static class ParquetRecords
             foreach (var values in rows)
             {
                 row++;
-                yield return new ParquetRecord(row, group + 1, ToJson(values, new Where(row, group + 1, limits.MaxLineChars)));
+                yield return new ParquetRecord(row, group + 1, ToJson(values, new Place(row, group + 1, limits.MaxLineChars)));
             }
         }
     }
@@ -127,9 +127,9 @@ public static class ParquetRecords
         }
     }
 
-    private readonly record struct Where(long Row, int RowGroup, int MaxChars);
+    private readonly record struct Place(long Row, int RowGroup, int MaxChars);
 
-    private static JsonElement ToJson(Dictionary<string, object> values, Where where)
+    private static JsonElement ToJson(Dictionary<string, object> values, Place where)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
@@ -141,7 +141,7 @@ public static class ParquetRecords
         return document.RootElement.Clone();
     }
 
-    private static void Write(Utf8JsonWriter json, object? value, Where where, string path)
+    private static void Write(Utf8JsonWriter json, object? value, Place where, string path)
     {
         switch (value)
         {
