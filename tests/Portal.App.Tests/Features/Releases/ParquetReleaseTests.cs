@@ -6,6 +6,7 @@ using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Quality;
 using Portal.App.Features.Releases;
+using Portal.Core.Aggregation;
 using Portal.Core.Export;
 using Portal.Core.Pairs;
 using Portal.TestSupport;
@@ -33,7 +34,7 @@ public class ParquetReleaseTests
 
     // Text that tests the exactness: a formula start (CSV guards it, Parquet must not), quotes, a line break, non-ASCII.
     // (HH-RLHF transcripts have no system turn, so only the Likert items get one.)
-    private static async Task DressItemsAsync(TestDatabase db, Guid tenantId, IReadOnlyList<Item> items, bool systemTurn)
+    private static async Task DressItemsAsync(TestDatabase db, Guid tenantId, List<Item> items, bool systemTurn)
     {
         var system = systemTurn ? """{"role":"system","content":"Be brief."},""" : "";
         var conversation = "[" + system + """{"role":"user","content":"=HYPERLINK(\"x\") \"quoted\"\nline two ✓"},{"role":"assistant","content":"Hello."},{"role":"user","content":"And?"}]""";
