@@ -26,11 +26,15 @@ public static class ReleaseBuilders
         return await ctx.Releases.AsNoTracking().FirstAsync(r => r.Id == release.Id);
     }
 
-    /// <summary>The bytes of a release in a format, as the exporter writes them.</summary>
+    /// <summary>The bytes of a release in a format (<c>trl-plain</c>, or <c>trl-plain-parquet</c> for its Parquet file), as the exporter writes them.</summary>
     public static async Task<byte[]> ExportTestReleaseAsync(this TestDatabase db, Guid tenantId, Release release, string format, bool keepTies = false)
     {
         using var buffer = new MemoryStream();
-        await new ReleaseExporter(db.Factory).WriteAsync(tenantId, release, ReleaseFormats.Find(format)!.Value, keepTies, buffer);
+        if (!ReleaseFormats.TryParse(format, out var known, out var parquet))
+        {
+            throw new ArgumentException($"'{format}' is not a release format.", nameof(format));
+        }
+        await new ReleaseExporter(db.Factory).WriteAsync(tenantId, release, known, keepTies, parquet, buffer);
         return buffer.ToArray();
     }
 

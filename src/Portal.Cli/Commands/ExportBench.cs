@@ -11,7 +11,11 @@ using Portal.Core.Export;
 namespace Portal.Cli.Commands;
 
 public sealed record ExportBenchResult(string Provider, string Format, int Pairs, long Bytes, double InsertSeconds, double Seconds, double PairsPerSecond,
-    double MegabytesPerSecond, double BaselineManagedMb, double PeakManagedMb, double ManagedGrowthMb, double PeakWorkingSetMb, string Sha256);
+    double MegabytesPerSecond, double BaselineManagedMb, double PeakManagedMb, double ManagedGrowthMb, double PeakWorkingSetMb, string Sha256)
+{
+    /// <summary>Bytes the export allocated on the managed heap (<see cref="GC.GetTotalAllocatedBytes"/>), all threads.</summary>
+    public double AllocatedMb { get; init; }
+}
 
 /// <summary>
 /// <c>portal bench export</c>: a release of N synthetic pairs (frozen rows with full provenance) in a scratch database, written
@@ -25,7 +29,7 @@ public static class ExportBench
     public static Command Command(CliContext cli)
     {
         var pairs = new Option<int>("--pairs") { Description = "Pairs in the release.", DefaultValueFactory = _ => 100_000 };
-        var format = new Option<string>("--format") { Description = "trl-plain, trl-messages or hh-rlhf.", DefaultValueFactory = _ => "trl-plain" };
+        var format = new Option<string>("--format") { Description = "trl-plain, trl-messages or hh-rlhf; with -parquet (trl-plain-parquet) for the Parquet file.", DefaultValueFactory = _ => "trl-plain" };
         var provider = new Option<string>("--provider") { Description = "sqlite (a temporary file) or postgres (a new database on the server).", DefaultValueFactory = _ => "sqlite" };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL: the server to create the scratch database on." };
         var command = new Command("export", "Streams a release of N synthetic pairs through the release exporter; prints pairs/s, MB/s and peak memory as JSON.")
@@ -40,18 +44,19 @@ public static class ExportBench
                 throw new CliUsageException($"--pairs must be at least 1, not {n}.");
             }
 
-            var f = ReleaseFormats.Find(parse.GetValue(format)) is { } found && found.IsPairwise()
-                ? found
-                : throw new CliUsageException($"--format: '{parse.GetValue(format)}' is not a pair format; use {ReleaseFormats.AllNames(pairwise: true)}.");
+            if (!ReleaseFormats.TryParse(parse.GetValue(format), out var f, out var parquet) || !f.IsPairwise())
+            {
+                throw new CliUsageException($"--format: '{parse.GetValue(format)}' is not a pair format; use {ReleaseFormats.AllNames(pairwise: true)}.");
+            }
             await using var scratch = await ScratchDatabase.CreateAsync(cli, parse.GetValue(provider)!, parse.GetValue(connection), ct);
-            var result = await RunAsync(cli, scratch, n, f, ct);
+            var result = await RunAsync(cli, scratch, n, f, parquet, ct);
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
             return PortalCli.Ok;
         });
         return command;
     }
 
-    internal static async Task<ExportBenchResult> RunAsync(CliContext cli, ScratchDatabase scratch, int pairs, ExportFormat format, CancellationToken ct)
+    internal static async Task<ExportBenchResult> RunAsync(CliContext cli, ScratchDatabase scratch, int pairs, ExportFormat format, bool parquet, CancellationToken ct)
     {
         await using var services = cli.Services(scratch.Settings);
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -88,18 +93,23 @@ public static class ExportBench
 
         using var progress = new ProgressLine(cli.Error, "bench export");
         await using var sink = new ContentHashStream(Stream.Null);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
-        await exporter.WriteAsync(tenantId, release, format, keepTies: false, sink, r => progress.Report((double)r / pairs), ct);
+        await exporter.WriteAsync(tenantId, release, format, keepTies: false, parquet, sink, r => progress.Report((double)r / pairs), ct);
         watch.Stop();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         await stop.CancelAsync();
         await sampler;
         progress.Done();
 
         const double Mb = 1024 * 1024;
         var seconds = watch.Elapsed.TotalSeconds;
-        return new ExportBenchResult(scratch.Provider, ReleaseFormats.NameOf(format), pairs, sink.BytesWritten, Math.Round(insert.Elapsed.TotalSeconds, 2),
+        return new ExportBenchResult(scratch.Provider, ReleaseFormats.NameOf(format, parquet), pairs, sink.BytesWritten, Math.Round(insert.Elapsed.TotalSeconds, 2),
             Math.Round(seconds, 3), Math.Round(pairs / seconds), Math.Round(sink.BytesWritten / Mb / seconds, 1), Math.Round(baseline / Mb, 1),
-            Math.Round(peakManaged / Mb, 1), Math.Round((peakManaged - baseline) / Mb, 1), Math.Round(peakWorkingSet / Mb, 1), sink.Finish());
+            Math.Round(peakManaged / Mb, 1), Math.Round((peakManaged - baseline) / Mb, 1), Math.Round(peakWorkingSet / Mb, 1), sink.Finish())
+        {
+            AllocatedMb = Math.Round(allocated / Mb, 1),
+        };
     }
 
     /// <summary>An organisation, a project and a ready release of <paramref name="pairs"/> frozen rows, inserted in batches.</summary>

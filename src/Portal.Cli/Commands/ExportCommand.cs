@@ -19,7 +19,7 @@ public static class ExportCommand
         var release = new Option<string>("--release") { Description = "The release's id.", Required = true };
         var format = new Option<string>("--format")
         {
-            Description = "trl-plain, trl-messages, hh-rlhf (pairwise); likert-items-jsonl, likert-ratings-jsonl, likert-items-csv, likert-ratings-csv (Likert); or card.",
+            Description = "trl-plain, trl-messages, hh-rlhf (pairwise); likert-items-jsonl, likert-ratings-jsonl, likert-items-csv, likert-ratings-csv (Likert); any of them with -parquet (trl-plain-parquet: the same rows as Apache Parquet); or card.",
             Required = true,
         };
         var output = new Option<string>("--output") { Description = "The file to write ('-' for standard output).", Required = true };
@@ -56,15 +56,16 @@ public static class ExportCommand
 
             var formatText = parse.GetValue(format)!;
             var isCard = string.Equals(formatText, ReleaseFormats.Card, StringComparison.OrdinalIgnoreCase);
-            var chosen = isCard ? ReleaseFormats.For(r.Pairwise)[0] : ReleaseFormats.Find(formatText);
-            if (chosen is not { } f || f.IsPairwise() != r.Pairwise)
+            var parquet = false;
+            var f = ReleaseFormats.For(r.Pairwise)[0];
+            if (!isCard && (!ReleaseFormats.TryParse(formatText, out f, out parquet) || f.IsPairwise() != r.Pairwise))
             {
                 throw new CliUsageException($"--format: '{formatText}' is not a format of release '{r.Name}'; use one of {ReleaseFormats.AllNames(r.Pairwise)} or card.");
             }
 
             var keep = parse.GetValue(ties) && r.Pairwise;
             var path = parse.GetValue(output)!;
-            var file = ReleaseExporter.Files(r).FirstOrDefault(x => x.Format == ReleaseFormats.NameOf(f) && x.KeepTies == keep);
+            var file = ReleaseExporter.Files(r).FirstOrDefault(x => x.Format == ReleaseFormats.NameOf(f, parquet) && x.KeepTies == keep);
             if (!isCard && file?.Error is { } error)
             {
                 throw new CliUsageException($"--format: release '{r.Name}' cannot be written as {formatText}: {error}");
@@ -82,12 +83,12 @@ public static class ExportCommand
             {
                 await using (var compressor = new GZipStream(counted, ReleaseExporter.GzipLevel, leaveOpen: true))
                 {
-                    await services.GetRequiredService<ReleaseExporter>().WriteAsync(r.TenantId, r, f, keep, new NoFlushStream(compressor), n => line.Report((double)n / Math.Max(1, r.Items)), ct);
+                    await services.GetRequiredService<ReleaseExporter>().WriteAsync(r.TenantId, r, f, keep, parquet, new NoFlushStream(compressor), n => line.Report((double)n / Math.Max(1, r.Items)), ct);
                 }
             }
             else
             {
-                await services.GetRequiredService<ReleaseExporter>().WriteAsync(r.TenantId, r, f, keep, counted, n => line.Report((double)n / Math.Max(1, r.Items)), ct);
+                await services.GetRequiredService<ReleaseExporter>().WriteAsync(r.TenantId, r, f, keep, parquet, counted, n => line.Report((double)n / Math.Max(1, r.Items)), ct);
             }
 
             line.Done();
@@ -97,7 +98,7 @@ public static class ExportCommand
                 db.DownloadLogs.Add(new DownloadLog
                 {
                     ReleaseId = r.Id,
-                    Format = isCard ? ReleaseFormats.Card : ReleaseFormats.NameOf(f),
+                    Format = isCard ? ReleaseFormats.Card : ReleaseFormats.NameOf(f, parquet),
                     Via = "cli",
                     Gzip = gz,
                     Bytes = counted.Written,
@@ -107,7 +108,7 @@ public static class ExportCommand
             }
 
             var expected = isCard ? null : gz ? file?.GzipSha256 : file?.Sha256;
-            cli.Error.WriteLine($"{counted.Written} bytes of release '{r.Name}' ({(isCard ? "card" : ReleaseFormats.NameOf(f))}{(gz ? ", gzip" : "")}) written to {(toStdout ? "standard output" : path)}"
+            cli.Error.WriteLine($"{counted.Written} bytes of release '{r.Name}' ({(isCard ? "card" : ReleaseFormats.NameOf(f, parquet))}{(gz ? ", gzip" : "")}) written to {(toStdout ? "standard output" : path)}"
                 + (expected is null ? "" : $"; SHA-256 {expected}"));
             return PortalCli.Ok;
         });

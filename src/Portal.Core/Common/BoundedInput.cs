@@ -14,8 +14,17 @@ public sealed record InputLimits(long MaxDecompressedBytes, int MaxLineChars, do
     /// <summary>Below this many decompressed bytes the ratio is not checked: small files of repeated text compress well and harm nobody.</summary>
     public const long RatioFloorBytes = 16L << 20;
 
+    /// <summary>256 MiB: the default of <see cref="MaxRowGroupBytes"/>.</summary>
+    public const long DefaultRowGroupBytes = 256L << 20;
+
     /// <summary>2 GiB decompressed, 8 Mi characters a line, 100 decompressed bytes per compressed byte.</summary>
     public static InputLimits Default { get; } = new(2L << 30, 8 << 20, 100);
+
+    /// <summary>
+    /// Parquet: the most uncompressed bytes one row group may declare. A row group is read whole, so this bounds the memory an
+    /// import holds; a string value may hold at most <see cref="MaxLineChars"/> characters.
+    /// </summary>
+    public long MaxRowGroupBytes { get; init; } = DefaultRowGroupBytes;
 }
 
 /// <summary>A file broke one of the <see cref="InputLimits"/>; the message says which and where, and nothing past it was read.</summary>

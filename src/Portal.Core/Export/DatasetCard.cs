@@ -19,6 +19,12 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
     /// <summary>For the Likert items CSV: the attributes, which name its columns.</summary>
     public IReadOnlyList<string>? Attributes { get; init; }
 
+    /// <summary>Whether the card describes the format's Parquet file (the same rows and columns, typed) rather than its JSON Lines or CSV file.</summary>
+    public bool Parquet { get; init; }
+
+    /// <summary>The release's Parquet files, listed on every card of the release.</summary>
+    public IReadOnlyList<string> ParquetFileNames { get; init; } = [];
+
     /// <summary>The file's name, as the client downloads it.</summary>
     public string? FileName { get; init; }
 
@@ -107,7 +113,9 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         Line(md, "| | |");
         Line(md, "| --- | --- |");
         Line(md, $"| created | {CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", inv)} |");
-        Line(md, $"| format | {Title(Format)} (`{Format.FileExtension()}`, UTF-8) |");
+        Line(md, Parquet
+            ? $"| format | {Title(Format)}, as Apache Parquet (`{ParquetExport.FileExtension}`) |"
+            : $"| format | {Title(Format)} (`{Format.FileExtension()}`, UTF-8) |");
         if (FileName is not null)
         {
             Line(md, $"| file | {Escape(FileName)} |");
@@ -192,11 +200,24 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         Line(md);
         Line(md, Format.Description());
         Line(md);
-        if (Format.IsCsv())
+        if (Parquet)
+        {
+            Line(md, "Parquet: the same rows and fields as the " + (Format.IsCsv() ? "CSV" : "JSON Lines") + " file, typed. Message lists are "
+                + "`list<struct<role, content>>`, `provenance` is a struct, annotators a list of strings, counts int64, measures double, "
+                + "flags boolean; `metadata` holds the item's metadata object as JSON text. Texts are exact: the CSV formula guard "
+                + "(a leading `'`) does not apply to Parquet. Load it with `datasets.load_dataset(\"parquet\", data_files=…)` or pandas.");
+            Line(md);
+        }
+        else if (Format.IsCsv())
         {
             Line(md, "Text cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return are written with one `'` in front, "
                 + "so that a spreadsheet shows them as text instead of running them as formulas (CSV injection); drop that first `'` "
-                + "to get the text back. Numbers are written as they are. The JSON Lines formats keep every text exactly.");
+                + "to get the text back. Numbers are written as they are. The JSON Lines formats and every Parquet file (no formula guard there) keep every text exactly.");
+            Line(md);
+        }
+        if (ParquetFileNames.Count > 0)
+        {
+            Line(md, "The same rows as Apache Parquet, one file per format: " + string.Join(", ", ParquetFileNames.Select(Code)) + ".");
             Line(md);
         }
         Line(md, "| field | meaning |");

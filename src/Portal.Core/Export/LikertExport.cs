@@ -50,7 +50,7 @@ public static class LikertExport
         return encoder.Summary();
     }
 
-    private sealed class LikertEncoder : IDisposable
+    internal sealed class LikertEncoder : IDisposable
     {
         private readonly ExportFormat _format;
         private readonly IReadOnlyList<string>? _attributes;

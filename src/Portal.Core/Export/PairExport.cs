@@ -68,7 +68,7 @@ public static class PairExport
         return encoder.Summary();
     }
 
-    private sealed class PairEncoder : IDisposable
+    internal sealed class PairEncoder : IDisposable
     {
         private readonly ExportFormat _format;
         private readonly bool _keep;

@@ -81,10 +81,11 @@ public static class ItemFileReader
     /// Reads items from a Parquet file (seekable), one row group in memory at a time; each row is read as the JSON object of a
     /// JSON Lines file would be, so every shape above is accepted, and errors name the row, its row group and the field.
     /// </summary>
-    public static IEnumerable<ImportedItem> ReadParquet(Stream stream, ItemShape shape, PairFileFormat format = PairFileFormat.Auto)
+    /// <param name="limits">The row group and value limits (see <see cref="ParquetRecords.Read"/>); <see cref="Common.InputLimits.Default"/> when null.</param>
+    public static IEnumerable<ImportedItem> ReadParquet(Stream stream, ItemShape shape, PairFileFormat format = PairFileFormat.Auto, Common.InputLimits? limits = null)
     {
         var pairs = new PairLineParser(format);
-        foreach (var record in ParquetRecords.Read(stream))
+        foreach (var record in ParquetRecords.Read(stream, limits))
         {
             ImportedItem item;
             try

@@ -131,7 +131,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         try
         {
             var items = ParquetRecords.IsParquet(fileName)
-                ? ItemFileReader.ReadParquet(file, shape, options.Format)
+                ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
                 : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
             foreach (var item in items)
             {

@@ -14,7 +14,8 @@ public sealed class UploadTooLargeException(long limit)
 
 /// <summary>
 /// The limits on uploaded and imported files, from configuration: <c>Limits:UploadBytes</c> (default 1 GiB),
-/// <c>Limits:DecompressedBytes</c> (2 GiB), <c>Limits:LineChars</c> (8 Mi characters) and <c>Limits:ExpansionRatio</c> (100).
+/// <c>Limits:DecompressedBytes</c> (2 GiB), <c>Limits:LineChars</c> (8 Mi characters; for Parquet, one string value),
+/// <c>Limits:ExpansionRatio</c> (100) and <c>Limits:RowGroupBytes</c> (256 MiB, the uncompressed size a Parquet row group may declare).
 /// </summary>
 /// <remarks>Every import opens its file through <see cref="OpenText"/>, so a decompression bomb or an endless line fails
 /// the import with a message naming the limit before the import holds more than the limits allow.</remarks>
@@ -27,7 +28,10 @@ public sealed class UploadLimits(IConfiguration configuration)
     public InputLimits Input => new(
         Positive("Limits:DecompressedBytes", InputLimits.Default.MaxDecompressedBytes),
         (int)Math.Min(int.MaxValue, Positive("Limits:LineChars", InputLimits.Default.MaxLineChars)),
-        configuration.GetValue("Limits:ExpansionRatio", InputLimits.Default.MaxExpansionRatio));
+        configuration.GetValue("Limits:ExpansionRatio", InputLimits.Default.MaxExpansionRatio))
+    {
+        MaxRowGroupBytes = Positive("Limits:RowGroupBytes", InputLimits.DefaultRowGroupBytes),
+    };
 
     /// <summary>Opens a stored upload as text (decompressed when its name ends in .gz) with the limits checked as it is read.</summary>
     /// <param name="file">The file itself, whose position tells how much has been read (for progress).</param>

@@ -16,6 +16,9 @@ namespace Portal.App.Features.Releases;
 /// </summary>
 public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, ReleaseExporter exporter, TimeProvider clock)
 {
+    private static readonly bool[] FalseTrue = [false, true];
+    private static readonly bool[] FalseOnly = [false];
+
     private const int Chunk = 500;
     private const int ChoiceClasses = 4;
 
@@ -264,13 +267,16 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         await db.SaveChangesAsync(ct);
 
         // Every file is written once now, so its length and hash are known (ETag, Content-Length, ranges) before anyone downloads it.
-        var variants = ReleaseFormats.For(pairwise).SelectMany(f => pairwise ? new[] { (f, false), (f, true) } : [(f, false)]).ToList();
+        var variants = (from parquet in FalseTrue
+                        from f in ReleaseFormats.For(pairwise)
+                        from keep in pairwise ? FalseTrue : FalseOnly
+                        select (f, keep, parquet)).ToList();
         var files = new List<ReleaseFile>();
         for (var i = 0; i < variants.Count; i++)
         {
-            var (format, keep) = variants[i];
-            await Report(progress, 70 + (29 * i / variants.Count), $"Writing {ReleaseFormats.NameOf(format)}{(keep ? " with ties" : "")} to hash it");
-            files.Add(await exporter.DigestAsync(tenantId, tracked, format, keep, ct));
+            var (format, keep, parquet) = variants[i];
+            await Report(progress, 70 + (29 * i / variants.Count), $"Writing {ReleaseFormats.NameOf(format, parquet)}{(keep ? " with ties" : "")} to hash it");
+            files.Add(await exporter.DigestAsync(tenantId, tracked, format, keep, parquet, ct));
         }
 
         tracked.FilesJson = JsonSerializer.Serialize(files, ProjectSettings.Json);

@@ -24,8 +24,15 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
 
     /// <summary>Writes the release in <paramref name="format"/> to <paramref name="destination"/> (left open).</summary>
     /// <param name="onRow">Called after each row is read, with the number read so far (progress).</param>
-    public async Task<(long Lines, long Ratings, int Annotators)> WriteAsync(Guid tenantId, Release release, ExportFormat format, bool keepTies, Stream destination,
-        Action<long>? onRow = null, CancellationToken ct = default)
+    public Task<(long Lines, long Ratings, int Annotators)> WriteAsync(Guid tenantId, Release release, ExportFormat format, bool keepTies, Stream destination,
+        Action<long>? onRow = null, CancellationToken ct = default) =>
+        WriteAsync(tenantId, release, format, keepTies, parquet: false, destination, onRow, ct);
+
+    /// <summary>Writes the release in <paramref name="format"/>, or as that format's Parquet file, to <paramref name="destination"/> (left open).</summary>
+    /// <param name="parquet">The same rows and columns as Apache Parquet (see <see cref="ParquetExport"/>).</param>
+    /// <param name="onRow">Called after each row is read, with the number read so far (progress).</param>
+    public async Task<(long Lines, long Ratings, int Annotators)> WriteAsync(Guid tenantId, Release release, ExportFormat format, bool keepTies, bool parquet,
+        Stream destination, Action<long>? onRow = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(release);
         if (format.IsPairwise() != release.Pairwise)
@@ -36,46 +43,54 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
 
         if (format.IsPairwise())
         {
-            var s = await PairExport.WriteAsync(destination, PairRowsAsync(tenantId, release.Id, onRow, ct), new PairExportOptions(format) { KeepTiesAndBothBad = keepTies }, ct);
+            var options = new PairExportOptions(format) { KeepTiesAndBothBad = keepTies };
+            var rows = PairRowsAsync(tenantId, release.Id, onRow, ct);
+            var s = parquet
+                ? await ParquetExport.WriteAsync(destination, rows, options, cancellationToken: ct)
+                : await PairExport.WriteAsync(destination, rows, options, ct);
             return (s.Pairs, s.Ratings, s.Annotators);
         }
 
         var stats = JsonSerializer.Deserialize<ReleaseStats>(release.StatsJson, ProjectSettings.Json) ?? new ReleaseStats();
-        var l = await LikertExport.WriteAsync(destination, LikertRowsAsync(tenantId, release.Id, onRow, ct),
-            new LikertExportOptions(format) { Attributes = stats.Attributes.Count > 0 ? stats.Attributes : null }, ct);
+        var likert = new LikertExportOptions(format) { Attributes = stats.Attributes.Count > 0 ? stats.Attributes : null };
+        var likertRows = LikertRowsAsync(tenantId, release.Id, onRow, ct);
+        var l = parquet
+            ? await ParquetExport.WriteAsync(destination, likertRows, likert, cancellationToken: ct)
+            : await LikertExport.WriteAsync(destination, likertRows, likert, ct);
         return (l.Lines, l.Ratings, l.Annotators);
     }
 
     /// <summary>Writes the file once to learn its length and SHA-256, plain and gzipped; a format the rows cannot take is recorded with why.</summary>
-    public async Task<ReleaseFile> DigestAsync(Guid tenantId, Release release, ExportFormat format, bool keepTies, CancellationToken ct)
+    public async Task<ReleaseFile> DigestAsync(Guid tenantId, Release release, ExportFormat format, bool keepTies, bool parquet, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(release);
+        var name = ReleaseFormats.NameOf(format, parquet);
         await using var gzipHash = new ContentHashStream(Stream.Null);
         var gzip = new GZipStream(gzipHash, GzipLevel, leaveOpen: true);
         await using var plain = new ContentHashStream(new NoFlushStream(gzip), leaveOpen: true);
         try
         {
-            await WriteAsync(tenantId, release, format, keepTies, plain, null, ct);
+            await WriteAsync(tenantId, release, format, keepTies, parquet, plain, null, ct);
         }
         catch (ExportException ex)
         {
-            return new ReleaseFile(ReleaseFormats.NameOf(format), keepTies, 0, "", 0, "", ex.Message);
+            return new ReleaseFile(name, keepTies, 0, "", 0, "", ex.Message);
         }
         finally
         {
             await gzip.DisposeAsync();
         }
 
-        return new ReleaseFile(ReleaseFormats.NameOf(format), keepTies, plain.BytesWritten, plain.Finish(), gzipHash.BytesWritten, gzipHash.Finish());
+        return new ReleaseFile(name, keepTies, plain.BytesWritten, plain.Finish(), gzipHash.BytesWritten, gzipHash.Finish());
     }
 
     /// <summary>The dataset card of the release, describing the file in <paramref name="format"/>: the same bytes every time.</summary>
-    public static byte[] Card(Release release, string projectName, ExportFormat format, bool keepTies)
+    public static byte[] Card(Release release, string projectName, ExportFormat format, bool keepTies, bool parquet = false)
     {
         ArgumentNullException.ThrowIfNull(release);
         var stats = JsonSerializer.Deserialize<ReleaseStats>(release.StatsJson, ProjectSettings.Json) ?? new ReleaseStats();
         var filters = ReleaseFilters.Parse(release.FiltersJson);
-        var file = Files(release).FirstOrDefault(f => f.Format == ReleaseFormats.NameOf(format) && f.KeepTies == (keepTies && release.Pairwise));
+        var file = Files(release).FirstOrDefault(f => f.Format == ReleaseFormats.NameOf(format, parquet) && f.KeepTies == (keepTies && release.Pairwise));
         var agreement = new List<KeyValuePair<string, double>>();
         if (stats.MeanItemAgreement is { } mean)
         {
@@ -86,8 +101,13 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
         var card = new DatasetCard(release.Name, new DateTimeOffset(release.CreatedAt, TimeSpan.Zero), format)
         {
             KeepsTiesAndBothBad = keepTies,
+            Parquet = parquet,
             Attributes = stats.Attributes.Count > 0 ? stats.Attributes : null,
-            FileName = FileName(release, format, keepTies),
+            FileName = FileName(release, format, keepTies, parquet),
+            ParquetFileNames = [.. Files(release)
+                .Where(f => f.Error is null && f.KeepTies == (keepTies && release.Pairwise))
+                .Select(f => ReleaseFormats.TryParse(f.Format, out var other, out var isParquet) && isParquet ? FileName(release, other, f.KeepTies, parquet: true) : null)
+                .OfType<string>()],
             ContentSha256 = file?.Error is null ? file?.Sha256 : null,
             Filters = filters.Describe(projectName),
             Items = release.Items,
@@ -108,12 +128,12 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
     public static IReadOnlyList<ReleaseFile> Files(Release release) =>
         JsonSerializer.Deserialize<List<ReleaseFile>>(release?.FilesJson ?? "[]", ProjectSettings.Json) ?? [];
 
-    /// <summary>e.g. <c>my-release.trl-plain.jsonl</c>: the release name made safe for a file name.</summary>
-    public static string FileName(Release release, ExportFormat format, bool keepTies)
+    /// <summary>e.g. <c>my-release.trl-plain.jsonl</c> (or <c>.parquet</c>): the release name made safe for a file name.</summary>
+    public static string FileName(Release release, ExportFormat format, bool keepTies, bool parquet = false)
     {
         ArgumentNullException.ThrowIfNull(release);
         var safe = new string([.. release.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]).Trim('-', '.');
-        return $"{(safe.Length == 0 ? "release" : safe)}.{ReleaseFormats.NameOf(format)}{(keepTies && format.IsPairwise() ? ".with-ties" : "")}{format.FileExtension()}";
+        return $"{(safe.Length == 0 ? "release" : safe)}.{ReleaseFormats.NameOf(format)}{(keepTies && format.IsPairwise() ? ".with-ties" : "")}{(parquet ? ParquetExport.FileExtension : format.FileExtension())}";
     }
 
     private async IAsyncEnumerable<CuratedPairRow> PairRowsAsync(Guid tenantId, Guid releaseId, Action<long>? onRow, [EnumeratorCancellation] CancellationToken ct)

@@ -198,14 +198,30 @@ public static class ReleaseFormats
         ("likert-ratings-csv", ExportFormat.LikertRatingsCsv),
     ];
 
-    public static string NameOf(ExportFormat format) => Names.First(n => n.Format == format).Name;
+    /// <summary>What a Parquet file's name adds to its format's: <c>trl-plain-parquet</c>.</summary>
+    public const string ParquetSuffix = "-parquet";
 
+    /// <summary>e.g. <c>trl-plain</c>, or <c>trl-plain-parquet</c> for the same rows as Parquet.</summary>
+    public static string NameOf(ExportFormat format, bool parquet = false) => Names.First(n => n.Format == format).Name + (parquet ? ParquetSuffix : "");
+
+    /// <summary>The format of a name without the Parquet suffix (see <see cref="TryParse"/> for both).</summary>
     public static ExportFormat? Find(string? name) =>
         Names.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } hit ? hit.Format : null;
+
+    /// <summary>A format name, or one with <see cref="ParquetSuffix"/> for its Parquet file.</summary>
+    public static bool TryParse(string? name, out ExportFormat format, out bool parquet)
+    {
+        parquet = name is not null && name.EndsWith(ParquetSuffix, StringComparison.OrdinalIgnoreCase);
+        var found = Find(parquet ? name![..^ParquetSuffix.Length] : name);
+        format = found ?? default;
+        return found is not null;
+    }
 
     /// <summary>The formats a release of this kind can be written in.</summary>
     public static IReadOnlyList<ExportFormat> For(bool pairwise) =>
         [.. Names.Select(n => n.Format).Where(f => f.IsPairwise() == pairwise)];
 
-    public static string AllNames(bool pairwise) => string.Join(", ", For(pairwise).Select(NameOf));
+    /// <summary>Every file name of a release of this kind: each format, then each format's Parquet file.</summary>
+    public static string AllNames(bool pairwise) =>
+        string.Join(", ", For(pairwise).Select(f => NameOf(f)).Concat(For(pairwise).Select(f => NameOf(f, parquet: true))));
 }

@@ -38,10 +38,10 @@ internal static class ReleaseDownload
 
         var keepTies = tiesText == "keep" && release.Pairwise;
         var isCard = string.Equals(formatName, ReleaseFormats.Card, StringComparison.OrdinalIgnoreCase);
-        var format = isCard
-            ? ReleaseFormats.Find(query["of"].ToString() is { Length: > 0 } of ? of : ReleaseFormats.NameOf(ReleaseFormats.For(release.Pairwise)[0]))
-            : ReleaseFormats.Find(formatName);
-        if (format is not { } f || f.IsPairwise() != release.Pairwise)
+        var known = ReleaseFormats.TryParse(
+            isCard ? (query["of"].ToString() is { Length: > 0 } of ? of : ReleaseFormats.NameOf(ReleaseFormats.For(release.Pairwise)[0])) : formatName,
+            out var f, out var parquet);
+        if (!known || f.IsPairwise() != release.Pairwise)
         {
             await ProblemAsync(http, 400, isCard ? "of" : "format",
                 $"'{(isCard ? query["of"].ToString() : formatName)}' is not a format of release '{release.Name}'; use one of {ReleaseFormats.AllNames(release.Pairwise)} (or card).");
@@ -49,17 +49,18 @@ internal static class ReleaseDownload
         }
 
         var via = ApiTokenAuthenticationHandler.TryGetBearer(http.Request, out _) ? "api" : "page";
-        var logName = isCard ? ReleaseFormats.Card : ReleaseFormats.NameOf(f);
+        var fileName = ReleaseFormats.NameOf(f, parquet);
+        var logName = isCard ? ReleaseFormats.Card : fileName;
         byte[]? card = null;
         long length;
         string etag;
         bool gzip;
         if (isCard)
         {
-            card = ReleaseExporter.Card(release, found.ProjectName, f, keepTies);
+            card = ReleaseExporter.Card(release, found.ProjectName, f, keepTies, parquet);
             (length, etag, gzip) = (card.Length, ContentHash.Of(card), false);
             http.Response.ContentType = "text/markdown; charset=utf-8";
-            SetFileName(http, Path.ChangeExtension(ReleaseExporter.FileName(release, f, keepTies), ".card.md"));
+            SetFileName(http, Path.ChangeExtension(ReleaseExporter.FileName(release, f, keepTies, parquet), ".card.md"));
         }
         else
         {
@@ -74,8 +75,8 @@ internal static class ReleaseDownload
 
             gzip = WantsGzip(http.Request);
             (length, etag) = gzip ? (file.GzipBytes, file.GzipSha256 + "-gzip") : (file.Bytes, file.Sha256);
-            http.Response.ContentType = f.MediaType();
-            SetFileName(http, ReleaseExporter.FileName(release, f, keepTies));
+            http.Response.ContentType = parquet ? ParquetExport.MediaType : f.MediaType();
+            SetFileName(http, ReleaseExporter.FileName(release, f, keepTies, parquet));
             if (gzip)
             {
                 http.Response.Headers.ContentEncoding = "gzip";
@@ -130,7 +131,7 @@ internal static class ReleaseDownload
                 var compressor = new GZipStream(slice, ReleaseExporter.GzipLevel, leaveOpen: true);
                 try
                 {
-                    await exporter.WriteAsync(orgId, release, f, keepTies, new NoFlushStream(compressor), null, ct);
+                    await exporter.WriteAsync(orgId, release, f, keepTies, parquet, new NoFlushStream(compressor), null, ct);
                 }
                 finally
                 {
@@ -145,7 +146,7 @@ internal static class ReleaseDownload
             }
             else
             {
-                await exporter.WriteAsync(orgId, release, f, keepTies, slice, null, ct);
+                await exporter.WriteAsync(orgId, release, f, keepTies, parquet, slice, null, ct);
             }
         }
         catch (SliceStream.SliceCompleteException)

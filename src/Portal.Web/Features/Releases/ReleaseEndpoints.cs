@@ -66,7 +66,7 @@ internal static class ReleaseEndpoints
             .WithName("Releases_GetGranted").WithSummary("A release you may download: its card, counts and files.");
         client.MapGet("/{releaseId:guid}/download", ReleaseDownload.HandleAsync)
             .WithName("Releases_Download")
-            .WithSummary("Streams the release in a format (?format=trl-plain (the default for pairwise; likert-items-jsonl for Likert), trl-messages, hh-rlhf, likert-…, card; ?ties=keep), gzipped on request "
+            .WithSummary("Streams the release in a format (?format=trl-plain (the default for pairwise; likert-items-jsonl for Likert), trl-messages, hh-rlhf, likert-…, each with -parquet for its Apache Parquet file, card; ?ties=keep), gzipped on request "
                 + "(Accept-Encoding: gzip or ?gzip=true), resumable with Range; the ETag is the file's SHA-256.");
         return org;
     }

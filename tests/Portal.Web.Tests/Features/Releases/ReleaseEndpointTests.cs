@@ -104,6 +104,39 @@ public class ReleaseEndpointTests
         Assert.All(log, d => Assert.Equal(client.Id, d.UserId));
     }
 
+    [Fact]
+    public async Task Download_ParquetChoice_StreamsTheStoredParquetFileWithItsHashAndARangeOfIt()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var f = await ArrangeAsync(db);
+        await using var app = new PortalFactory(db);
+        var api = await TokenClientAsync(db, app, f.A.Member(OrgRoles.Client));
+
+        var response = await api.GetAsync(f.Download("format=trl-messages-parquet"));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.apache.parquet", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("alpha-v1.trl-messages.parquet", response.Content.Headers.ContentDisposition!.FileNameStar);
+        Assert.Equal("PAR1"u8.ToArray(), bytes[..4]);
+        Assert.Equal("PAR1"u8.ToArray(), bytes[^4..]);
+        Assert.Equal($"\"{ContentHash.Of(bytes)}\"", response.Headers.ETag!.Tag);
+        Assert.Equal(await db.ExportTestReleaseAsync(f.A.Id, f.Release, "trl-messages-parquet"), bytes);
+
+        using var range = new HttpRequestMessage(HttpMethod.Get, f.Download("format=trl-messages-parquet"));
+        range.Headers.Range = RangeHeaderValue.Parse("bytes=100-");
+        var tail = await api.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, tail.StatusCode);
+        Assert.Equal(bytes[100..], await tail.Content.ReadAsByteArrayAsync());
+
+        var card = await api.GetStringAsync(f.Download("format=card&of=trl-messages-parquet"));
+        Assert.Contains("as Apache Parquet", card, StringComparison.Ordinal);
+        Assert.Contains(ContentHash.Of(bytes), card, StringComparison.Ordinal);
+        Assert.Contains("`alpha-v1.hh-rlhf.parquet`", card, StringComparison.Ordinal);
+        Assert.Contains("hh-rlhf-parquet", await (await api.GetAsync(f.Download("format=nope-parquet"))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("trl-messages-parquet:api:" + bytes.Length, (await LogAsync(db, f)).Select(d => $"{d.Format}:{d.Via}:{d.Bytes}"));
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Range_ResumedDownloads_PlainAndGzip_ConcatenateToTheFullFile(TestProvider provider)
