@@ -16,6 +16,12 @@ namespace Portal.Core.Rlthf;
 /// </remarks>
 public sealed class HashedFeaturizer
 {
+    /// <summary>The featurizer's name in a model's metadata.</summary>
+    public const string Name = "portal-hashed";
+
+    /// <summary>Changes whenever the same options give different features; a model made for another version is refused.</summary>
+    public const int Version = 1;
+
     private const float NumericScale = 0.1f;
     private const uint UnigramSpace = 0x1111_1111, BigramSpace = 0x2222_2222, CharSpace = 0x3333_3333, NumericSpace = 0x4444_4444;
 
