@@ -178,7 +178,7 @@ public static class RlthfSimulator
             var answers = plan.Selection.Selected.ToDictionary(i => i, i => truth[i]);
             var wrong = plan.Selection.Selected.Count(i => state.Labels[i] != truth[i]);
             state = RlthfRound.Apply(state, plan, answers, round);
-            double? oof = plan.Margins.All(float.IsFinite) ? TrainedRewardModel.Accuracy([.. plan.Margins], truth) : null;
+            double? oof = options.Strategy != SelectionStrategy.Random && plan.Margins.All(float.IsFinite) ? TrainedRewardModel.Accuracy([.. plan.Margins], truth) : null;
             rounds.Add(new SimulationRound(answers.Count, wrong, Accuracy(state.Labels, truth), oof));
         }
         var humans = state.HumanLabels;
