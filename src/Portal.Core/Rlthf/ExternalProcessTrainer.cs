@@ -14,9 +14,18 @@ public sealed record ExternalTrainerOptions
 
     /// <summary>
     /// Arguments, one list entry per argument (no quoting needed). Placeholders replaced in each: <c>{train}</c>, <c>{score}</c>,
-    /// <c>{out}</c> (paths), <c>{dir}</c> (the temporary folder holding them), <c>{l2}</c>, <c>{max_iterations}</c>, <c>{seed}</c>.
+    /// <c>{out}</c>, <c>{model}</c> (paths), <c>{dir}</c> (the temporary folder holding them), <c>{l2}</c>, <c>{max_iterations}</c>, <c>{seed}</c>.
     /// </summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>
+    /// The command writes an ONNX model to <c>{model}</c> (docs/external-trainer.md): then the round's final model is trained by
+    /// the command too and stored as the round's artifact. A model in <c>{model}</c> is used for scoring whether or not this is set.
+    /// </summary>
+    public bool ReturnsModel { get; init; }
+
+    /// <summary>Where ONNX Runtime scores a model the command returns.</summary>
+    public OnnxScoringOptions Scoring { get; init; } = new();
 
     public string? WorkingDirectory { get; init; }
 
@@ -80,13 +89,24 @@ public sealed class ExternalProcessTrainer(ExternalTrainerOptions options) : IRe
         return Task.FromResult<TrainedRewardModel>(new ExternalRewardModel(this, [.. pairs], options));
     }
 
-    /// <summary>Writes the files, runs the command, reads and checks its margins: r(A) − r(B) per pair of <paramref name="score"/>.</summary>
+    /// <summary>
+    /// Writes the files, runs the command, reads and checks its margins: r(A) − r(B) per pair of <paramref name="score"/>, from
+    /// the ONNX model in <c>{model}</c> through ONNX Runtime when the command wrote one, else from <c>{out}</c>.
+    /// </summary>
     public async Task<float[]> TrainAndScoreAsync(
         IReadOnlyList<TrainingPair> train,
         IReadOnlyList<PreferencePair> score,
         TrainOptions trainOptions,
         IProgress<double>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await RunOnceAsync(train, score, trainOptions, progress, cancellationToken)).Margins;
+
+    private async Task<(float[] Margins, byte[]? Artifact)> RunOnceAsync(
+        IReadOnlyList<TrainingPair> train,
+        IReadOnlyList<PreferencePair> score,
+        TrainOptions trainOptions,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(score);
@@ -97,6 +117,7 @@ public sealed class ExternalProcessTrainer(ExternalTrainerOptions options) : IRe
             var trainPath = Path.Combine(dir.FullName, "train.jsonl");
             var scorePath = Path.Combine(dir.FullName, "score.jsonl");
             var outPath = Path.Combine(dir.FullName, "margins.jsonl");
+            var modelPath = Path.Combine(dir.FullName, "model.onnx");
             await WriteAsync(trainPath, train.Count, (json, i) => WritePair(json, i, train[i].Pair, train[i].Label, train[i].Weight), cancellationToken);
             await WriteAsync(scorePath, score.Count, (json, i) => WritePair(json, i, score[i], Preference.A, null), cancellationToken);
 
@@ -105,13 +126,34 @@ public sealed class ExternalProcessTrainer(ExternalTrainerOptions options) : IRe
                 ["{train}"] = trainPath,
                 ["{score}"] = scorePath,
                 ["{out}"] = outPath,
+                ["{model}"] = modelPath,
                 ["{dir}"] = dir.FullName,
                 ["{l2}"] = trainOptions.L2.ToString("R", CultureInfo.InvariantCulture),
                 ["{max_iterations}"] = trainOptions.MaxIterations.ToString(CultureInfo.InvariantCulture),
                 ["{seed}"] = trainOptions.Seed.ToString(CultureInfo.InvariantCulture),
             };
             await RunAsync(values, progress, cancellationToken);
-            return await ReadMarginsAsync(outPath, score.Count, cancellationToken);
+            if (File.Exists(modelPath))
+            {
+                var bytes = await File.ReadAllBytesAsync(modelPath, cancellationToken);
+                try
+                {
+                    using var model = OnnxRewardModel.Load(bytes, null, Options.Scoring);
+                    var margins = model.Score(score, cancellationToken);
+                    using var artifact = new MemoryStream();
+                    await model.SaveAsync(artifact, cancellationToken);
+                    return (margins, artifact.ToArray());
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new ExternalTrainerException($"{{model}}: {ex.Message}", ex);
+                }
+            }
+            if (score.Count == 0)
+            {
+                return ([], null);
+            }
+            return (await ReadMarginsAsync(outPath, score.Count, cancellationToken), null);
         }
         finally
         {
@@ -345,7 +387,28 @@ public sealed class ExternalProcessTrainer(ExternalTrainerOptions options) : IRe
         public override Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default) =>
             trainer.TrainAndScoreAsync(train, pairs, options, null, cancellationToken);
 
-        public override Task SaveAsync(Stream stream, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("An external trainer's model lives in the external trainer; Portal keeps only its margins.");
+        /// <summary>With <see cref="ExternalTrainerOptions.ReturnsModel"/>, runs the command on the training pairs alone and saves the ONNX model it writes.</summary>
+        public override async Task SaveAsync(Stream stream, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            if (!trainer.Options.ReturnsModel)
+            {
+                throw new NotSupportedException("An external trainer's model lives in the external trainer; Portal keeps only its margins.");
+            }
+            var (_, artifact) = await trainer.RunOnceAsync(train, [], options, null, cancellationToken);
+            if (artifact is null)
+            {
+                throw new ExternalTrainerException("The trainer is configured to return a model (ReturnsModel), but it wrote nothing to {model}.");
+            }
+            if (Provenance is not null)
+            {
+                var model = await RewardModelArtifact.LoadAsync(new MemoryStream(artifact), trainer.Options.Scoring, cancellationToken);
+                model.Provenance = Provenance;
+                await model.SaveAsync(stream, cancellationToken);
+                (model as IDisposable)?.Dispose();
+                return;
+            }
+            await stream.WriteAsync(artifact, cancellationToken);
+        }
     }
 }

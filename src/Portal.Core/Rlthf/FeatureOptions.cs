@@ -29,11 +29,21 @@ public sealed record FeatureOptions
     /// <summary>Share of the response's words found in the last user message, the whole conversation and the previous assistant turn.</summary>
     public bool PromptOverlap { get; init; } = true;
 
+    /// <summary>Counts of refusal, apology, hedging, harm, clarifying-question and redirection phrases (a fixed list, <see cref="HashedFeaturizer.MarkerGroups"/>).</summary>
+    public bool Markers { get; init; }
+
+    /// <summary>Scale of the structure, overlap and marker features relative to the unit-length n-gram part.</summary>
+    public float NumericScale { get; init; } = 0.1f;
+
     internal void Validate()
     {
         if (HashBits is < 10 or > 24)
         {
             throw new ArgumentOutOfRangeException(nameof(HashBits), HashBits, "HashBits must be between 10 and 24.");
+        }
+        if (!(NumericScale >= 0) || float.IsInfinity(NumericScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NumericScale), NumericScale, "NumericScale must be finite and 0 or more.");
         }
         if (CharNgramMin < 0 || (CharNgramMin > 0 && (CharNgramMax < CharNgramMin || CharNgramMax > 8)))
         {

@@ -16,7 +16,23 @@ namespace Portal.Core.Rlthf;
 /// </remarks>
 public sealed class HashedFeaturizer
 {
-    private const float NumericScale = 0.1f;
+    /// <summary>The featurizer's name in a model's metadata.</summary>
+    public const string Name = "portal-hashed";
+
+    /// <summary>Changes whenever the same options give different features; a model made for another version is refused.</summary>
+    public const int Version = 1;
+
+    /// <summary>Phrase groups counted by <see cref="FeatureOptions.Markers"/>, each at its own slot (matched in the lower-cased response, white space collapsed).</summary>
+    public static readonly IReadOnlyList<string[]> MarkerGroups =
+    [
+        ["sorry", "apolog"],
+        ["i can't", "i cannot", "i won't", "i will not", "i'm not able", "i am not able", "unable to", "i don't want to", "i'd rather not"],
+        ["not sure", "i don't know", "maybe", "might", "perhaps", "i think", "i guess", "probably"],
+        ["illegal", "dangerous", "harm", "hurt", "violen", "crime", "criminal", "unsafe", "against the law", "unethical", "wrong"],
+        ["what do you mean", "can you explain", "could you explain", "clarify", "why do you", "are you asking", "do you mean", "tell me more"],
+        ["instead", "recommend", "suggest", "professional", "therapist", "police", "talk to"],
+    ];
+
     private const uint UnigramSpace = 0x1111_1111, BigramSpace = 0x2222_2222, CharSpace = 0x3333_3333, NumericSpace = 0x4444_4444;
 
     private readonly FeatureOptions _options;
@@ -179,6 +195,18 @@ public sealed class HashedFeaturizer
             AddNumeric(9, sign * (response.AsSpan().TrimEnd().EndsWith('?') ? 1f : 0f));
             AddNumeric(10, sign * (_words.Count == 0 ? 1f : 0f));
         }
+        if (_options.Markers)
+        {
+            for (var g = 0; g < MarkerGroups.Count; g++)
+            {
+                var count = 0;
+                foreach (var phrase in MarkerGroups[g])
+                {
+                    count += Occurrences(text, phrase);
+                }
+                AddNumeric(30 + (uint)g, sign * MathF.Log(1 + count));
+            }
+        }
         if (_options.PromptOverlap)
         {
             var types = CollectionsMarshal.AsSpan(_types)[..typeCount];
@@ -204,7 +232,7 @@ public sealed class HashedFeaturizer
 
     private void AddNumeric(uint slot, float value)
     {
-        value *= NumericScale;
+        value *= _options.NumericScale;
         if (value != 0f)
         {
             _builder.Add((int)(Mix(slot ^ NumericSpace) & (uint)_mask), value);
@@ -302,6 +330,18 @@ public sealed class HashedFeaturizer
             }
         }
         return shared;
+    }
+
+    private static int Occurrences(ReadOnlySpan<char> text, string phrase)
+    {
+        var count = 0;
+        int at;
+        while ((at = text.IndexOf(phrase, StringComparison.Ordinal)) >= 0)
+        {
+            count++;
+            text = text[(at + phrase.Length)..];
+        }
+        return count;
     }
 
     private static float Ratio(int part, int whole) => whole == 0 ? 0f : (float)part / whole;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Portal.Core.Pairs;
 
@@ -30,10 +29,34 @@ public sealed class LinearRewardModel : TrainedRewardModel
 
     public ReadOnlySpan<float> Weights => _weights;
 
-    public override Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Score(pairs, cancellationToken));
+    /// <summary>Where ONNX Runtime scores this model.</summary>
+    public OnnxScoringOptions Scoring { get; init; } = new();
 
-    /// <summary>Margins r(A) − r(B), on all cores for large lists (each margin is independent, so the result is the same).</summary>
+    /// <summary>Margins r(A) − r(B) from ONNX Runtime: the model is exported (<see cref="ToOnnx"/>) and run by an InferenceSession.</summary>
+    public override Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default)
+    {
+        using var onnx = ToOnnx();
+        return Task.FromResult(onnx.Score(pairs, cancellationToken));
+    }
+
+    /// <summary>The metadata its ONNX export carries: featurizer, options, training summary and <see cref="TrainedRewardModel.Provenance"/>.</summary>
+    public RewardModelMetadata Metadata => new()
+    {
+        Features = Features,
+        Summary = Summary,
+        Trainer = Provenance?.Trainer ?? "built-in linear Bradley–Terry (hashed n-grams)",
+        Training = Provenance?.Training,
+        OutOfFoldAccuracy = Provenance?.OutOfFoldAccuracy,
+    };
+
+    /// <summary>The model as an ONNX graph (<see cref="OnnxRewardModel.LinearGraph"/>) in an InferenceSession; dispose it.</summary>
+    public OnnxRewardModel ToOnnx()
+    {
+        var metadata = Metadata;
+        return OnnxRewardModel.Load(OnnxRewardModel.LinearGraph(_weights, metadata), metadata, Scoring);
+    }
+
+    /// <summary>Margins computed in this process, without ONNX Runtime: the reference the ONNX path is checked against.</summary>
     public float[] Score(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
@@ -48,39 +71,18 @@ public sealed class LinearRewardModel : TrainedRewardModel
         return margins;
     }
 
-
     /// <summary>The reward of one response: w·φ(conversation, response). Only differences between responses to the same conversation mean anything.</summary>
     public float Reward(IReadOnlyList<Turn> conversation, string response) => new HashedFeaturizer(Features).Features(conversation, response).Dot(_weights);
 
+    /// <summary>Saves the model as an ONNX artifact (kind <c>onnx</c>, see <see cref="RewardModelArtifact"/>).</summary>
     public override async Task SaveAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            RewardModelArtifact.WriteHeader(writer, Kind);
-            writer.Write(JsonSerializer.Serialize(Features, RewardModelArtifact.Json));
-            writer.Write(JsonSerializer.Serialize(Summary, RewardModelArtifact.Json));
-            var nonZero = 0;
-            foreach (var w in _weights)
-            {
-                nonZero += w != 0f ? 1 : 0;
-            }
-            writer.Write(nonZero);
-            for (var i = 0; i < _weights.Length; i++)
-            {
-                if (_weights[i] != 0f)
-                {
-                    writer.Write(i);
-                    writer.Write(_weights[i]);
-                }
-            }
-        }
-        buffer.Position = 0;
-        await buffer.CopyToAsync(stream, cancellationToken);
+        using var onnx = ToOnnx();
+        await onnx.SaveAsync(stream, cancellationToken);
     }
 
-    internal static LinearRewardModel Read(BinaryReader reader)
+    internal static LinearRewardModel Read(BinaryReader reader, OnnxScoringOptions? scoring)
     {
         var features = JsonSerializer.Deserialize<FeatureOptions>(reader.ReadString(), RewardModelArtifact.Json)
             ?? throw new InvalidDataException("The reward model artifact has no feature options.");
@@ -100,6 +102,6 @@ public sealed class LinearRewardModel : TrainedRewardModel
             weights[index] = reader.ReadSingle();
             previous = index;
         }
-        return new LinearRewardModel(features, weights, summary);
+        return new LinearRewardModel(features, weights, summary) { Scoring = scoring ?? new() };
     }
 }

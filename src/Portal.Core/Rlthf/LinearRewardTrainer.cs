@@ -11,9 +11,12 @@ namespace Portal.Core.Rlthf;
 /// <c>L(w) = Σᵢ cᵢ·log(1 + exp(−w·xᵢ)) / Σᵢ cᵢ + λ/2·‖w‖²</c>, with <c>xᵢ = φ(chosenᵢ) − φ(rejectedᵢ)</c> and cᵢ the pair's weight.
 /// The objective is strictly convex, so the result does not depend on a seed; it runs on the calling thread.
 /// </remarks>
-public sealed class LinearRewardTrainer(FeatureOptions? features = null) : IRewardTrainer
+public sealed class LinearRewardTrainer(FeatureOptions? features = null, OnnxScoringOptions? scoring = null) : IRewardTrainer
 {
     public FeatureOptions Features { get; } = features ?? new FeatureOptions();
+
+    /// <summary>Where ONNX Runtime scores the models this trainer returns.</summary>
+    public OnnxScoringOptions Scoring { get; } = scoring ?? new OnnxScoringOptions();
 
     public Task<TrainedRewardModel> TrainAsync(IReadOnlyList<TrainingPair> pairs, TrainOptions options, IProgress<double>? progress, CancellationToken cancellationToken) =>
         Task.FromResult<TrainedRewardModel>(Train(pairs, options, progress, cancellationToken));
@@ -42,7 +45,7 @@ public sealed class LinearRewardTrainer(FeatureOptions? features = null) : IRewa
             cancellationToken,
             progress);
         progress?.Report(1.0);
-        return new LinearRewardModel(Features, result.X, new TrainingSummary(pairs.Count, result.Iterations, result.Value));
+        return new LinearRewardModel(Features, result.X, new TrainingSummary(pairs.Count, result.Iterations, result.Value)) { Scoring = Scoring };
     }
 }
 

@@ -6,7 +6,9 @@ namespace Portal.Core.Rlthf;
 /// <summary>
 /// The stored form of a reward model: the bytes <c>PRM1</c>, a format version, the model kind, then the kind's own content.
 /// </summary>
-/// <remarks>Format version 1, kind <c>hashed-linear</c>: feature options (JSON), training summary (JSON), then the non-zero
+/// <remarks>Kind <c>onnx</c> (what every model is saved as now): the metadata JSON (<see cref="RewardModelMetadata"/>: featurizer name,
+/// version and options, trainer, training-set composition, out-of-fold accuracy), then the ONNX file as an int32 length and its
+/// bytes. Format version 1, kind <c>hashed-linear</c> (older artifacts, still read): feature options (JSON), training summary (JSON), then the non-zero
 /// weights as (int32 index, float32 value) in increasing index order. Little-endian, strings length-prefixed as by BinaryWriter.</remarks>
 public static class RewardModelArtifact
 {
@@ -17,7 +19,13 @@ public static class RewardModelArtifact
 
     /// <summary>Reads a model written by <see cref="TrainedRewardModel.SaveAsync"/>.</summary>
     /// <exception cref="InvalidDataException">Not an artifact, a newer format version, or an unknown kind.</exception>
-    public static async Task<TrainedRewardModel> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
+    public static Task<TrainedRewardModel> LoadAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        LoadAsync(stream, null, cancellationToken);
+
+    /// <summary>Reads a model, scoring with ONNX Runtime on <paramref name="scoring"/>'s provider.</summary>
+    /// <exception cref="InvalidDataException">Not an artifact, a newer format version, an unknown kind, a corrupt ONNX file, or an
+    /// unknown featurizer version.</exception>
+    public static async Task<TrainedRewardModel> LoadAsync(Stream stream, OnnxScoringOptions? scoring, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
@@ -38,7 +46,8 @@ public static class RewardModelArtifact
             var kind = reader.ReadString();
             return kind switch
             {
-                LinearRewardModel.Kind => LinearRewardModel.Read(reader),
+                LinearRewardModel.Kind => LinearRewardModel.Read(reader, scoring),
+                OnnxRewardModel.Kind => OnnxRewardModel.Read(reader, scoring),
                 _ => throw new InvalidDataException($"The reward model artifact is of kind '{kind}', which this build cannot load."),
             };
         }

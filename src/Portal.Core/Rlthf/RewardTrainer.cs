@@ -30,9 +30,15 @@ public interface IPairScorer
     Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Provenance of a trained model, stored in its artifact's metadata.</summary>
+public sealed record RewardModelProvenance(string? Trainer, TrainingComposition? Training, double? OutOfFoldAccuracy);
+
 /// <summary>What a trainer returns: a scorer that can say how well it agrees with labels, and be saved.</summary>
 public abstract class TrainedRewardModel : IPairScorer
 {
+    /// <summary>What the caller knows about the model beyond its parameters (trainer, training set, out-of-fold accuracy); <see cref="SaveAsync"/> writes it into the artifact's metadata.</summary>
+    public RewardModelProvenance? Provenance { get; set; }
+
     public abstract Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default);
 
     /// <summary>Writes a versioned artifact that <see cref="RewardModelArtifact.LoadAsync"/> reads back.</summary>

@@ -44,6 +44,18 @@ public sealed record RoundOptions
 
     public TrainOptions Train { get; init; } = new();
 
+    /// <summary>
+    /// Fold splits whose out-of-fold margins are averaged (an ensemble of the folds' models over differently seeded splits); each
+    /// pair's margin still comes only from models that never saw it. 1 = one split. Costs that many cross-fittings per L2 value.
+    /// </summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>
+    /// Divides each fold's out-of-fold margins by their root mean square, so the margins of the k fold models, each on its own
+    /// scale, rank together (a crude calibration; the sign is kept).
+    /// </summary>
+    public bool CalibrateFolds { get; init; }
+
     /// <summary>L2 penalties to choose from each round by out-of-fold log-loss; empty uses <see cref="TrainOptions.L2"/> of <see cref="Train"/>.</summary>
     public IReadOnlyList<double> L2Grid { get; init; } = [1e-4, 1e-3, 1e-2];
 }
@@ -147,17 +159,36 @@ public static class RlthfRound
         var bestLoss = double.PositiveInfinity;
         for (var g = 0; g < grid.Count; g++)
         {
-            var margins = await CrossFitting.OutOfFoldMarginsAsync(
-                trainer,
-                pairs,
-                state.Labels,
-                state.Weights,
-                null,
-                options.Folds,
-                options.Seed,
-                options.Train with { L2 = grid[g] },
-                progress is null ? null : new ScaledProgress(progress, (double)g / grid.Count, 1.0 / grid.Count),
-                cancellationToken);
+            var repeats = Math.Max(1, options.Repeats);
+            float[] margins = new float[pairs.Count];
+            for (var r = 0; r < repeats; r++)
+            {
+                var part = (double)((g * repeats) + r) / (grid.Count * repeats);
+                var split = await CrossFitting.OutOfFoldMarginsAsync(
+                    trainer,
+                    pairs,
+                    state.Labels,
+                    state.Weights,
+                    null,
+                    options.Folds,
+                    options.Seed + (r * 7919),
+                    options.Train with { L2 = grid[g] },
+                    progress is null ? null : new ScaledProgress(progress, part, 1.0 / (grid.Count * repeats)),
+                    cancellationToken);
+                if (options.CalibrateFolds)
+                {
+                    Calibrate(split, CrossFitting.FoldOf(pairs.Count, options.Folds, options.Seed + (r * 7919)), options.Folds);
+                }
+                if (repeats == 1)
+                {
+                    margins = split;
+                    break;
+                }
+                for (var i = 0; i < margins.Length; i++)
+                {
+                    margins[i] += split[i] / repeats;
+                }
+            }
             var loss = grid.Count == 1 ? 0 : LogLoss(margins, state.Labels, candidate);
             if (best is null || loss < bestLoss)
             {
@@ -165,6 +196,28 @@ public static class RlthfRound
             }
         }
         return best!;
+    }
+
+    private static void Calibrate(float[] margins, int[] fold, int folds)
+    {
+        var sum = new double[folds];
+        var count = new int[folds];
+        for (var i = 0; i < margins.Length; i++)
+        {
+            if (float.IsFinite(margins[i]))
+            {
+                sum[fold[i]] += (double)margins[i] * margins[i];
+                count[fold[i]]++;
+            }
+        }
+        for (var i = 0; i < margins.Length; i++)
+        {
+            var rms = count[fold[i]] == 0 ? 0 : Math.Sqrt(sum[fold[i]] / count[fold[i]]);
+            if (rms > 0)
+            {
+                margins[i] = (float)(margins[i] / rms);
+            }
+        }
     }
 
     // Mean Bradley–Terry loss log(1 + exp(−m)) over the candidates, m the margin in favour of the current label.

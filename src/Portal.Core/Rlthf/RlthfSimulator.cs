@@ -56,11 +56,20 @@ public sealed record SimulationResult(
     double RandomFinalLabelAccuracy,
     IReadOnlyList<SimulationRound> Iterations)
 {
+    /// <summary>
+    /// Out-of-fold pairwise accuracy against the truth of the first round's reward model, trained on the AI labels alone (every
+    /// pair's margin from a model that did not see it); null for the random strategy, which trains none.
+    /// </summary>
+    public double? RewardModelOofAccuracy => Iterations.Count == 0 ? null : Iterations[0].RewardModelOofAccuracy;
+
+
     public string ToJson() => JsonSerializer.Serialize(this, RlthfJson.Options);
 }
 
 /// <summary>One simulated round: pairs sent to humans, how many of them the AI had wrong, label accuracy after the answers.</summary>
-public sealed record SimulationRound(int Selected, int AiWrongAmongSelected, double LabelAccuracy);
+/// <param name="RewardModelOofAccuracy">Share of all pairs whose out-of-fold margin this round agrees with the truth (a margin of
+/// 0 counts one half); null for the random strategy.</param>
+public sealed record SimulationRound(int Selected, int AiWrongAmongSelected, double LabelAccuracy, double? RewardModelOofAccuracy = null);
 
 /// <summary>JSON settings for RLTHF records: snake_case names and enum values.</summary>
 public static class RlthfJson
@@ -169,7 +178,8 @@ public static class RlthfSimulator
             var answers = plan.Selection.Selected.ToDictionary(i => i, i => truth[i]);
             var wrong = plan.Selection.Selected.Count(i => state.Labels[i] != truth[i]);
             state = RlthfRound.Apply(state, plan, answers, round);
-            rounds.Add(new SimulationRound(answers.Count, wrong, Accuracy(state.Labels, truth)));
+            double? oof = options.Strategy != SelectionStrategy.Random && plan.Margins.All(float.IsFinite) ? TrainedRewardModel.Accuracy([.. plan.Margins], truth) : null;
+            rounds.Add(new SimulationRound(answers.Count, wrong, Accuracy(state.Labels, truth), oof));
         }
         var humans = state.HumanLabels;
         return new SimulationResult(

@@ -128,6 +128,8 @@ public sealed class RlthfCommandsTests : IDisposable
         Assert.InRange(initial, 0.70, 0.80);
         Assert.True(final > initial, $"final {final} is not above initial {initial}");
         Assert.InRange(root.GetProperty("random_final_label_accuracy").GetDouble(), initial, 1);
+        // The reward model's out-of-fold pairwise accuracy against the truth; synthetic pairs are learnable.
+        Assert.InRange(root.GetProperty("reward_model_oof_accuracy").GetDouble(), 0.6, 1);
         var rounds = root.GetProperty("iterations").EnumerateArray().ToList();
         Assert.Equal(2, rounds.Count);
         Assert.Equal(120, rounds.Sum(r => r.GetProperty("selected").GetInt32()));

@@ -97,4 +97,26 @@ public class HashedFeaturizerTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new HashedFeaturizer(new FeatureOptions { HashBits = bits }));
     }
+
+    [Fact]
+    public void Markers_CountPhraseGroupsAtTheirSlot()
+    {
+        var only = new FeatureOptions { WordUnigrams = false, WordBigrams = false, Structure = false, PromptOverlap = false, Markers = true };
+        var featurizer = new HashedFeaturizer(only);
+
+        // Two apologies (group 0) and one refusal (group 1); nothing else is on.
+        var x = featurizer.Features([new Turn("user", "Help me steal.")], "Sorry, I  CAN'T. So sorry.");
+        var none = featurizer.Features([new Turn("user", "Hi")], "Hello there.");
+
+        Assert.Equal(2, x.Count);
+        Assert.Equal(new[] { 0.1f * MathF.Log(3), 0.1f * MathF.Log(2) }.Order(), x.Values.Order(), new FloatTolerance(1e-6f));
+        Assert.Equal(0, none.Count);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
 }

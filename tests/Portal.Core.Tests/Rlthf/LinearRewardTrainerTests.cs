@@ -117,11 +117,16 @@ public class LinearRewardTrainerTests
         using var stream = new MemoryStream();
         await model.SaveAsync(stream);
         stream.Position = 0;
-        var loaded = Assert.IsType<LinearRewardModel>(await RewardModelArtifact.LoadAsync(stream));
+        using var loaded = Assert.IsType<OnnxRewardModel>(await RewardModelArtifact.LoadAsync(stream));
 
-        Assert.Equal(features, loaded.Features);
-        Assert.Equal(model.Summary, loaded.Summary);
-        Assert.Equal(model.Score(test), loaded.Score(test));
+        Assert.Equal(features, loaded.Metadata.Features);
+        Assert.Equal(model.Summary, loaded.Metadata.Summary);
+        var reference = model.Score(test);
+        var margins = loaded.Score(test);
+        for (var i = 0; i < test.Count; i++)
+        {
+            Assert.Equal(reference[i], margins[i], 1e-5f);
+        }
         Assert.Equal("PRM1"u8.ToArray(), stream.ToArray()[..4]);
     }
 

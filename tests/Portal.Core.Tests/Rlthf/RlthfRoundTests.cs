@@ -70,4 +70,41 @@ public class RlthfRoundTests
         Assert.Equal(agree / 60.0, plan.HumanAccuracy, 10);
         Assert.InRange(plan.HumanAccuracy, 0.5, 1.0); // better than chance on 120 pairs of learnable synthetic data
     }
+
+    [Fact]
+    public async Task PlanAsync_Repeats_AverageTheSplitsOutOfFoldMargins()
+    {
+        var pairs = TestPairs.Synthetic(120, seed: 3).Select(p => p with { Label = null }).ToList();
+        var labels = TestPairs.Synthetic(120, seed: 3).Select(p => p.Label!.Value).ToList();
+        var trainer = new LinearRewardTrainer(new FeatureOptions { HashBits = 12 });
+        var options = new RoundOptions { Folds = 3, Seed = 5, L2Grid = [1e-2], Repeats = 2 };
+        var weights = Enumerable.Repeat(1f, 120).ToList();
+
+        var plan = await RlthfRound.PlanAsync(trainer, pairs, RlthfState.Start(labels), 10, options);
+
+        var first = await CrossFitting.OutOfFoldMarginsAsync(trainer, pairs, labels, weights, null, 3, 5, new TrainOptions { L2 = 1e-2 });
+        var second = await CrossFitting.OutOfFoldMarginsAsync(trainer, pairs, labels, weights, null, 3, 5 + 7919, new TrainOptions { L2 = 1e-2 });
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            Assert.Equal((first[i] / 2) + (second[i] / 2), plan.Margins[i], 1e-5f);
+        }
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task PlanAsync_CalibrateFolds_EachFoldHasUnitRootMeanSquare()
+    {
+        var pairs = TestPairs.Synthetic(90, seed: 4).Select(p => p with { Label = null }).ToList();
+        var labels = TestPairs.Synthetic(90, seed: 4).Select(p => p.Label!.Value).ToList();
+        var options = new RoundOptions { Folds = 3, Seed = 2, L2Grid = [1e-2], CalibrateFolds = true };
+
+        var plan = await RlthfRound.PlanAsync(new LinearRewardTrainer(new FeatureOptions { HashBits = 12 }), pairs, RlthfState.Start(labels), 10, options);
+
+        var fold = CrossFitting.FoldOf(90, 3, 2);
+        for (var f = 0; f < 3; f++)
+        {
+            var inFold = plan.Margins.Where((_, i) => fold[i] == f).ToList();
+            Assert.Equal(1.0, Math.Sqrt(inFold.Average(m => (double)m * m)), 1e-4);
+        }
+    }
 }

@@ -30,13 +30,13 @@ public class RlthfSimulatorTests
         using var json = JsonDocument.Parse(result.ToJson());
         var root = json.RootElement;
         Assert.Equal(
-            ["pairs", "strategy", "budget", "human_labels", "human_fraction", "initial_label_accuracy", "final_label_accuracy", "random_final_label_accuracy", "iterations"],
+            ["pairs", "strategy", "budget", "human_labels", "human_fraction", "initial_label_accuracy", "final_label_accuracy", "random_final_label_accuracy", "iterations", "reward_model_oof_accuracy"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("rlthf", root.GetProperty("strategy").GetString());
         Assert.Equal(200, root.GetProperty("pairs").GetInt32());
         Assert.Equal(14, root.GetProperty("human_labels").GetInt32());
         var round = root.GetProperty("iterations")[0];
-        Assert.Equal(["selected", "ai_wrong_among_selected", "label_accuracy"], round.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["selected", "ai_wrong_among_selected", "label_accuracy", "reward_model_oof_accuracy"], round.EnumerateObject().Select(p => p.Name));
         Assert.Equal(7, round.GetProperty("selected").GetInt32());
     }
 
@@ -53,6 +53,38 @@ public class RlthfSimulatorTests
         Assert.True((double)wrong / selected > 0.4, $"precision {(double)wrong / selected}");
         Assert.True(result.FinalLabelAccuracy > result.RandomFinalLabelAccuracy);
         Assert.Equal(result.InitialLabelAccuracy + ((double)wrong / 1500), result.FinalLabelAccuracy, 1e-9);
+    }
+
+    [Fact]
+    public async Task RunAsync_OofAccuracy_IsTheFirstRoundMarginsAgainstTheTruth()
+    {
+        // A trainer whose margin is +1 for every pair whose A response is longer: its accuracy against the truth is countable by hand.
+        var pairs = TestPairs.Synthetic(300, seed: 2);
+        var result = await RlthfSimulator.RunAsync(pairs, new SimulationOptions { Iterations = 2, Round = Quick }, new LongerIsBetter());
+
+        // The simulator shuffles sides, which does not change whether the truth's response is the longer one.
+        var hand = pairs.Average(p =>
+        {
+            var (chosen, rejected) = p.Label == Preference.A ? (p.ResponseA, p.ResponseB) : (p.ResponseB, p.ResponseA);
+            return chosen.Length > rejected.Length ? 1.0 : chosen.Length == rejected.Length ? 0.5 : 0.0;
+        });
+        Assert.Equal(hand, result.RewardModelOofAccuracy!.Value, 1e-9);
+        Assert.Equal(result.RewardModelOofAccuracy, result.Iterations[0].RewardModelOofAccuracy);
+        Assert.Null(RlthfSimulator.Run(pairs, new SimulationOptions { Strategy = SelectionStrategy.Random, Round = Quick }).RewardModelOofAccuracy);
+    }
+
+    private sealed class LongerIsBetter : IRewardTrainer
+    {
+        public Task<TrainedRewardModel> TrainAsync(IReadOnlyList<TrainingPair> pairs, TrainOptions options, IProgress<double>? progress, CancellationToken cancellationToken) =>
+            Task.FromResult<TrainedRewardModel>(new Model());
+
+        private sealed class Model : TrainedRewardModel
+        {
+            public override Task<float[]> ScoreAsync(IReadOnlyList<PreferencePair> pairs, CancellationToken cancellationToken = default) =>
+                Task.FromResult(pairs.Select(p => (float)Math.Sign(p.ResponseA.Length - p.ResponseB.Length)).ToArray());
+
+            public override Task SaveAsync(Stream stream, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        }
     }
 
     [Fact]

@@ -272,6 +272,14 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
         var final = new JobProgressAdapter(progress, 76, 14, "Training the round's reward model");
         var model = await trainer.TrainAsync(training, options.Train, final, ct);
         await final.FlushAsync();
+        model.Provenance = new RewardModelProvenance(
+            TrainerName(trainer),
+            new TrainingComposition(
+                inTraining.Count,
+                inTraining.Count(i => loop.Sources[i] == LabelSource.Ai),
+                inTraining.Count(i => loop.Sources[i] == LabelSource.Human),
+                inTraining.Count(i => loop.Sources[i] == LabelSource.AutoFlip)),
+            double.IsNaN(plan.HumanAccuracy) ? null : plan.HumanAccuracy);
         byte[]? artifact;
         try
         {
@@ -288,6 +296,9 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
         await StoreAsync(db, round, loop, plan, inTraining, artifact, ct);
         await Report(progress, 100, $"Round {round.Number}: {plan.Selection.Selected.Count} of {loop.Pairs.Count} pairs sent to humans");
     }
+
+    private static string TrainerName(IRewardTrainer trainer) =>
+        trainer is ExternalProcessTrainer external ? $"external: {external.Options.FileName}" : "built-in linear Bradley–Terry (hashed n-grams)";
 
     /// <summary>Marks a round whose job failed, with the reason, so the loop can start it again.</summary>
     public async Task FailAsync(Guid tenantId, Guid roundId, string error, CancellationToken ct)
@@ -565,7 +576,7 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
             ProjectId = round.ProjectId,
             RoundId = round.Id,
             Version = version,
-            Trainer = trainer is ExternalProcessTrainer external ? $"external: {external.Options.FileName}" : "built-in linear Bradley–Terry (hashed n-grams)",
+            Trainer = TrainerName(trainer),
             TrainingPairs = training.Count,
             AiPairs = training.Count(i => loop.Sources[i] == LabelSource.Ai),
             HumanPairs = training.Count(i => loop.Sources[i] == LabelSource.Human),
