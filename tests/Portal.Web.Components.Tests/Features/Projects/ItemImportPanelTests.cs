@@ -49,7 +49,7 @@ public class ItemImportPanelTests : PortalComponentTest
         await cut.InvokeAsync(() => cut.FindComponent<MudSelect<FileLabels>>().Instance.ValueChanged.InvokeAsync(FileLabels.External));
         Assert.Equal(FileLabels.External, sent?.Labels);
         cut.Render(p => p.Add(x => x.Options, sent!));
-        Assert.Contains("the raters' source", cut.Find("[data-testid=import-source]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Dataset name (the raters' source)", cut.FindComponent<MudTextField<string>>().Instance.Label);
 
         await cut.InvokeAsync(() => cut.FindComponent<MudCheckBox<bool>>().Instance.ValueChanged.InvokeAsync(true));
         Assert.Equal(new ImportOptions(Labels: FileLabels.External, ReplaceAttributes: true), sent);
