@@ -256,7 +256,7 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<Guid>("AnnotatorId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("AssignmentId")
+                    b.Property<Guid?>("AssignmentId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("AttributeChoices")
@@ -274,6 +274,9 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ExternalRaterId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool?>("GoldCorrect")
                         .HasColumnType("boolean");
@@ -327,6 +330,8 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasIndex("AssignmentId")
                         .IsUnique();
+
+                    b.HasIndex("ExternalRaterId");
 
                     b.HasIndex("ItemId", "AnnotatorId");
 
@@ -790,6 +795,44 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasIndex("ReleaseId", "At");
 
                     b.ToTable("DownloadLogs");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RaterKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "Source", "RaterKey")
+                        .IsUnique();
+
+                    b.ToTable("ExternalRaters");
                 });
 
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
@@ -1974,8 +2017,12 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasOne("Portal.App.Data.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Portal.App.Data.ExternalRater", null)
+                        .WithMany()
+                        .HasForeignKey("ExternalRaterId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
@@ -2070,6 +2117,15 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasOne("Portal.App.Data.Release", null)
                         .WithMany()
                         .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -247,7 +247,7 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("AnnotatorId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("AssignmentId")
+                    b.Property<Guid?>("AssignmentId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AttributeChoices")
@@ -264,6 +264,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ExternalRaterId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool?>("GoldCorrect")
@@ -318,6 +321,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssignmentId")
                         .IsUnique();
+
+                    b.HasIndex("ExternalRaterId");
 
                     b.HasIndex("ItemId", "AnnotatorId");
 
@@ -779,6 +784,44 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("ReleaseId", "At");
 
                     b.ToTable("DownloadLogs");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaterKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "Source", "RaterKey")
+                        .IsUnique();
+
+                    b.ToTable("ExternalRaters");
                 });
 
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
@@ -1963,8 +2006,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.App.Data.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Portal.App.Data.ExternalRater", null)
+                        .WithMany()
+                        .HasForeignKey("ExternalRaterId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
@@ -2059,6 +2106,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.App.Data.Release", null)
                         .WithMany()
                         .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -103,6 +103,7 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.Property(a => a.AttributeChoices).HasConversion(JsonColumns.DictionaryConverter<Portal.Core.Aggregation.PreferenceChoice>(),
             JsonColumns.Comparer<Dictionary<string, Portal.Core.Aggregation.PreferenceChoice>?>());
         b.HasOne<Assignment>().WithMany().HasForeignKey(a => a.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ExternalRater>().WithMany().HasForeignKey(a => a.ExternalRaterId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

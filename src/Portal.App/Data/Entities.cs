@@ -210,8 +210,18 @@ public sealed class Annotation : ITenantOwned
     public Guid TenantId { get; set; }
     public Guid ProjectId { get; set; }
     public Guid ItemId { get; set; }
-    public Guid AssignmentId { get; set; }
+
+    /// <summary>The assignment this was made through; null for an external rater's label, which no task preceded.</summary>
+    public Guid? AssignmentId { get; set; }
+
+    /// <summary>The annotator's user id, or for an external rater its <see cref="ExternalRater.Id"/> (so per-rater counts need no join).</summary>
     public Guid AnnotatorId { get; set; }
+
+    /// <summary>
+    /// Set when the label came with an imported file: the <see cref="ExternalRater"/> who gave it. Such annotations count in
+    /// agreement and aggregation but not towards an item's overlap, progress or any annotator's workload.
+    /// </summary>
+    public Guid? ExternalRaterId { get; set; }
 
     /// <summary>The client's key for this submit: a retry with the same key gets the stored annotation back.</summary>
     public string IdempotencyKey { get; set; } = "";

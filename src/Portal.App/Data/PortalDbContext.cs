@@ -30,6 +30,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Item> Items => Set<Item>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
     public DbSet<Annotation> Annotations => Set<Annotation>();
+    public DbSet<ExternalRater> ExternalRaters => Set<ExternalRater>();
     public DbSet<AnnotationRevision> AnnotationRevisions => Set<AnnotationRevision>();
     public DbSet<ProjectAnnotator> ProjectAnnotators => Set<ProjectAnnotator>();
     public DbSet<ProjectNotice> ProjectNotices => Set<ProjectNotice>();

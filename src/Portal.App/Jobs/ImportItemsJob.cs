@@ -16,6 +16,7 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
     public const string FormatKey = "format";
     public const string LabelsKey = "labels";
     public const string SourceKey = "source";
+    public const string AttributesKey = "attributes";
 
     /// <summary>The job arguments that carry <paramref name="options"/>.</summary>
     public static void AddOptions(Dictionary<string, string> args, ImportOptions options)
@@ -27,6 +28,11 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
         if (options.Source is { } source)
         {
             args[SourceKey] = source;
+        }
+
+        if (options.ReplaceAttributes)
+        {
+            args[AttributesKey] = options.AttributesName;
         }
     }
 
@@ -42,7 +48,7 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
                 Guid.Parse(args.Required(ProjectIdKey)),
                 path,
                 args.Required(FileNameKey),
-                ImportOptions.Parse(args.GetString(FormatKey), args.GetString(LabelsKey), args.GetString(SourceKey)),
+                ImportOptions.Parse(args.GetString(FormatKey), args.GetString(LabelsKey), args.GetString(SourceKey), args.GetString(AttributesKey)),
                 progress,
                 ct);
         }

@@ -17,11 +17,15 @@ public static class ImportCommand
         var project = new Option<string>("--project") { Description = "Project id or exact name within the organisation.", Required = true };
         var file = new Option<string>("--file") { Description = "JSONL, CSV (.gz allowed) or Parquet; see README, Import.", Required = true };
         var format = new Option<string>("--format") { Description = "A pair file's shape: auto (from the first record), trl, ultrafeedback, chatbot-arena, shp." };
-        var labels = new Option<string>("--labels") { Description = "The file's labels: ignore (default) or ai (AI labels of the items)." };
-        var source = new Option<string>("--source") { Description = "The dataset's name, the AI labels' model when the file names no judge (default: the file's name)." };
+        var labels = new Option<string>("--labels")
+        {
+            Description = "The file's labels: ignore (default), ai (AI labels of the items) or external (annotations of external raters, one per rater id the file names, else one for the dataset).",
+        };
+        var source = new Option<string>("--source") { Description = "The dataset's name: the AI labels' model when the file names no judge, the external raters' source (default: the file's name)." };
+        var attributes = new Option<string>("--attributes") { Description = "A HelpSteer2 file into a Likert project: keep (default; an error if the project rates other attributes) or helpsteer2 (replace them with HelpSteer2's five 0–4 attributes)." };
         var command = new Command("import", "Imports items into a project. A bad line imports nothing and names the line; items whose id the project has are skipped.")
         {
-            org, project, file, format, labels, source,
+            org, project, file, format, labels, source, attributes,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,7 +38,7 @@ public static class ImportCommand
             ImportOptions options;
             try
             {
-                options = ImportOptions.Parse(parse.GetValue(format), parse.GetValue(labels), parse.GetValue(source));
+                options = ImportOptions.Parse(parse.GetValue(format), parse.GetValue(labels), parse.GetValue(source), parse.GetValue(attributes));
             }
             catch (PortalValidationException ex)
             {

@@ -61,6 +61,12 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
     /// <summary>The guideline versions the ratings were given under.</summary>
     public IReadOnlyList<int> GuidelineVersions { get; init; } = [];
 
+    /// <summary>Labels that came with imported datasets, per source: its external raters and their ratings behind the written items.</summary>
+    public IReadOnlyList<ExternalLabelSource> ExternalSources { get; init; } = [];
+
+    /// <summary>AI labels behind the written items, per model: how many items' labels it gave.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> AiModels { get; init; } = [];
+
     /// <summary>A card with the counts a pair export reported.</summary>
     public static DatasetCard ForPairs(string name, DateTimeOffset createdAt, PairExportOptions options, PairExportSummary summary)
     {
@@ -175,6 +181,26 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
             }
         }
 
+        if (ExternalSources.Count > 0 || AiModels.Count > 0)
+        {
+            Line(md);
+            Line(md, "## Where the labels came from");
+            Line(md);
+            Line(md, "Annotators written `ext-…` are external raters: labels that came with an imported dataset, not the portal's annotators.");
+            Line(md);
+            Line(md, "| source | kind | raters | ratings or items |");
+            Line(md, "| --- | --- | ---: | ---: |");
+            foreach (var source in ExternalSources)
+            {
+                Line(md, $"| {Escape(source.Source)} | external raters | {source.Raters.ToString(inv)} | {source.Ratings.ToString(inv)} |");
+            }
+
+            foreach (var (model, count) in AiModels)
+            {
+                Line(md, $"| {Escape(model)} | AI model | – | {count.ToString(inv)} |");
+            }
+        }
+
         if (Format.IsPairwise())
         {
             Line(md);
@@ -240,13 +266,7 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         _ => "Likert, one row per rating, CSV",
     };
 
-    private static string SourceName(CuratedLabelSource source) => source switch
-    {
-        CuratedLabelSource.Human => "human",
-        CuratedLabelSource.Ai => "AI",
-        CuratedLabelSource.AiConfirmedByHumans => "AI, confirmed by humans",
-        _ => "AI, overturned by humans",
-    };
+    private static string SourceName(CuratedLabelSource source) => source.ToCardName();
 
     private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
 
@@ -290,3 +310,9 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         return escaped.ToString();
     }
 }
+
+/// <summary>An imported dataset whose labels are in a release as external raters' ratings.</summary>
+/// <param name="Source">The dataset's name.</param>
+/// <param name="Raters">Its distinct external raters behind the written items.</param>
+/// <param name="Ratings">Their ratings behind the written items.</param>
+public sealed record ExternalLabelSource(string Source, int Raters, long Ratings);

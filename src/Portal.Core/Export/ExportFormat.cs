@@ -131,7 +131,7 @@ public static class ExportFormats
         }
         fields.Add(new("id", "the item's external id, or null"));
         fields.Add(new("metadata", "the item's metadata object, or null"));
-        fields.Add(new("provenance.label_source", "human, ai, ai_confirmed_by_humans or ai_overturned_by_humans"));
+        fields.Add(new("provenance.label_source", "human, ai, ai_confirmed_by_humans, ai_overturned_by_humans, external (labels imported with a dataset, annotators ext-…) or human_and_external"));
         fields.Add(new("provenance.ratings", "the number of human ratings of the item"));
         fields.Add(new("provenance.agreement", "agreement among the item's ratings, or null"));
         fields.Add(new("provenance.aggregation", "how the ratings were aggregated (majority_vote, trust_weighted_vote, dawid_skene), or null"));

@@ -195,13 +195,7 @@ public static class PairExport
         {
             var json = Buffer.Json;
             json.WriteStartObject("provenance");
-            json.WriteString("label_source", row.LabelSource switch
-            {
-                CuratedLabelSource.Human => "human",
-                CuratedLabelSource.Ai => "ai",
-                CuratedLabelSource.AiConfirmedByHumans => "ai_confirmed_by_humans",
-                _ => "ai_overturned_by_humans",
-            });
+            json.WriteString("label_source", row.LabelSource.ToExportName());
             json.WriteNumber("ratings", row.Ratings);
             Buffer.WriteNumberOrNull("agreement", row.Agreement);
             json.WriteString("aggregation", row.Aggregation);

@@ -5,7 +5,9 @@ using System.Text.RegularExpressions;
 namespace Portal.Core.Export;
 
 /// <summary>
-/// An annotator's id in one release, <c>ann-</c> and 12 hex digits: the only way an annotator can appear in an export.
+/// An annotator's id in one release, <c>ann-</c> and 12 hex digits: the only way an annotator can appear in an export. An
+/// external rater (labels that came with an imported dataset) is <c>ext-</c> and 12 hex digits, so every format says which
+/// ratings were not the portal's own.
 /// Made by <see cref="Pseudonyms.For"/>, or read back from a stored release by <see cref="Parse"/>.
 /// </summary>
 /// <remarks>
@@ -20,21 +22,24 @@ public sealed partial record Pseudonym
     public string Value { get; }
 
     /// <summary>Reads a pseudonym that <see cref="Pseudonyms.For"/> made earlier.</summary>
-    /// <exception cref="FormatException">The text is not <c>ann-</c> followed by 12 lowercase hex digits.</exception>
+    /// <summary>True for an external rater's pseudonym (<c>ext-</c>).</summary>
+    public bool IsExternal => Value.StartsWith(Pseudonyms.ExternalPrefix, StringComparison.Ordinal);
+
+    /// <exception cref="FormatException">The text is not <c>ann-</c> or <c>ext-</c> followed by 12 lowercase hex digits.</exception>
     public static Pseudonym Parse(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return Shape().IsMatch(value)
             ? new Pseudonym(value)
-            : throw new FormatException("An annotator pseudonym is 'ann-' followed by 12 lowercase hex digits; the text given is not one.");
+            : throw new FormatException("An annotator pseudonym is 'ann-' (or 'ext-' for an external rater) followed by 12 lowercase hex digits; the text given is not one.");
     }
 
-    internal static Pseudonym FromHash(ReadOnlySpan<byte> hash) =>
-        new(string.Concat(Pseudonyms.Prefix, Convert.ToHexStringLower(hash[..(Pseudonyms.HexDigits / 2)])));
+    internal static Pseudonym FromHash(ReadOnlySpan<byte> hash, string prefix = Pseudonyms.Prefix) =>
+        new(string.Concat(prefix, Convert.ToHexStringLower(hash[..(Pseudonyms.HexDigits / 2)])));
 
     public override string ToString() => Value;
 
-    [GeneratedRegex("^ann-[0-9a-f]{12}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(ann|ext)-[0-9a-f]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }
 
@@ -42,6 +47,7 @@ public sealed partial record Pseudonym
 public static class Pseudonyms
 {
     internal const string Prefix = "ann-";
+    internal const string ExternalPrefix = "ext-";
     internal const int HexDigits = 12;
 
     /// <summary>The shortest salt <see cref="For"/> accepts, in bytes.</summary>
@@ -60,7 +66,13 @@ public static class Pseudonyms
     /// where the 32 bits of 8 digits would merge two people about once in 100 releases of that size.
     /// </remarks>
     /// <exception cref="ArgumentException">The salt is shorter than <see cref="MinimumSaltLength"/> bytes, or the id is empty.</exception>
-    public static Pseudonym For(ReadOnlySpan<byte> releaseSalt, string annotatorId)
+    public static Pseudonym For(ReadOnlySpan<byte> releaseSalt, string annotatorId) => Make(releaseSalt, annotatorId, Prefix);
+
+    /// <summary>An external rater's pseudonym in the release: as <see cref="For"/>, with <c>ext-</c> in place of <c>ann-</c>.</summary>
+    /// <exception cref="ArgumentException">The salt is shorter than <see cref="MinimumSaltLength"/> bytes, or the id is empty.</exception>
+    public static Pseudonym ForExternal(ReadOnlySpan<byte> releaseSalt, string raterId) => Make(releaseSalt, raterId, ExternalPrefix);
+
+    private static Pseudonym Make(ReadOnlySpan<byte> releaseSalt, string annotatorId, string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(annotatorId);
         if (releaseSalt.Length < MinimumSaltLength)
@@ -70,6 +82,6 @@ public static class Pseudonyms
 
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(releaseSalt, Encoding.UTF8.GetBytes(annotatorId), hash);
-        return Pseudonym.FromHash(hash);
+        return Pseudonym.FromHash(hash, prefix);
     }
 }

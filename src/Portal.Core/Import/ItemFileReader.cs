@@ -20,6 +20,9 @@ public sealed record ImportedItem(long LineNumber, string? ExternalId, IReadOnly
     /// <summary>Response B's turns when it has several; null when it is one turn.</summary>
     public IReadOnlyList<Turn>? ResponseTurnsB { get; init; }
 
+    /// <summary>Likert scores the file gave the response (HelpSteer2's five 0–4 attributes), by attribute key; null when it gave none.</summary>
+    public IReadOnlyDictionary<string, int>? FileScores { get; init; }
+
     /// <summary>The pair as the file had it, with its label; null for Likert items.</summary>
     public PreferencePair? Pair { get; init; }
 
@@ -157,8 +160,10 @@ public static class ItemFileReader
         var response = Text(root, "response", lineNumber)
             ?? throw new ItemFormatException(lineNumber, "response", $"is missing: a Likert item needs one response; {KnownLikertShapes}.");
         var helpSteer = HelpSteerAttributes.Any(a => root.TryGetProperty(a, out _));
+        Dictionary<string, int>? scores = null;
         if (helpSteer)
         {
+            scores = new Dictionary<string, int>(HelpSteerAttributes.Count, StringComparer.Ordinal);
             foreach (var attribute in HelpSteerAttributes)
             {
                 if (!root.TryGetProperty(attribute, out var score) || score.ValueKind != JsonValueKind.Number
@@ -166,11 +171,16 @@ public static class ItemFileReader
                 {
                     throw new ItemFormatException(lineNumber, attribute, "must be a whole number from 0 to 4 (HelpSteer2 rates helpfulness, correctness, coherence, complexity and verbosity).");
                 }
+
+                scores[attribute] = value;
             }
         }
 
         return new ImportedItem(lineNumber, Id(root, lineNumber), Conversation(root, lineNumber), response, null,
-            helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null);
+            helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null)
+        {
+            FileScores = scores,
+        };
     }
 
     /// <summary>What a Likert line that is none of them is told.</summary>

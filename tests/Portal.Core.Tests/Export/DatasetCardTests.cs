@@ -72,6 +72,8 @@ public class DatasetCardTests
             | AI | 0 | 0.0 % |
             | AI, confirmed by humans | 1 | 50.0 % |
             | AI, overturned by humans | 0 | 0.0 % |
+            | external raters (labels imported with the dataset) | 0 | 0.0 % |
+            | human and external raters | 0 | 0.0 % |
 
             ## Guideline versions
 
@@ -88,7 +90,7 @@ public class DatasetCardTests
             | `rejected` | the other response |
             | `id` | the item's external id, or null |
             | `metadata` | the item's metadata object, or null |
-            | `provenance.label_source` | human, ai, ai_confirmed_by_humans or ai_overturned_by_humans |
+            | `provenance.label_source` | human, ai, ai_confirmed_by_humans, ai_overturned_by_humans, external (labels imported with a dataset, annotators ext-…) or human_and_external |
             | `provenance.ratings` | the number of human ratings of the item |
             | `provenance.agreement` | agreement among the item's ratings, or null |
             | `provenance.aggregation` | how the ratings were aggregated (majority_vote, trust_weighted_vote, dawid_skene), or null |

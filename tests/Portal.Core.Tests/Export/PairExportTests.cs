@@ -71,7 +71,8 @@ public class PairExportTests
         Assert.Equal(2, summary.Annotators);
         Assert.Equal([2, 3], summary.GuidelineVersions);
         Assert.Equal(
-            [KeyValuePair.Create(CuratedLabelSource.Human, 1L), KeyValuePair.Create(CuratedLabelSource.Ai, 0L), KeyValuePair.Create(CuratedLabelSource.AiConfirmedByHumans, 1L), KeyValuePair.Create(CuratedLabelSource.AiOverturnedByHumans, 0L)],
+            [KeyValuePair.Create(CuratedLabelSource.Human, 1L), KeyValuePair.Create(CuratedLabelSource.Ai, 0L), KeyValuePair.Create(CuratedLabelSource.AiConfirmedByHumans, 1L), KeyValuePair.Create(CuratedLabelSource.AiOverturnedByHumans, 0L),
+                KeyValuePair.Create(CuratedLabelSource.External, 0L), KeyValuePair.Create(CuratedLabelSource.HumanAndExternal, 0L)],
             summary.LabelSources);
     }
 

@@ -16,6 +16,19 @@ public class PseudonymsTests
     }
 
     [Fact]
+    public void ForExternal_SameHmacAsAnAnnotatorsButMarkedExt_AndReadsBack()
+    {
+        var annotator = Pseudonyms.For(SaltA, "rater-1");
+        var external = Pseudonyms.ForExternal(SaltA, "rater-1");
+
+        Assert.Equal("ext-" + annotator.Value[4..], external.Value);
+        Assert.True(external.IsExternal);
+        Assert.False(annotator.IsExternal);
+        Assert.Equal(external, Pseudonym.Parse(external.Value));
+        Assert.Throws<FormatException>(() => Pseudonym.Parse("xyz-0123456789ab"));
+    }
+
+    [Fact]
     public void For_OtherSalt_OtherPseudonym()
     {
         var ids = Enumerable.Range(0, 200).Select(i => $"user-{i}").ToArray();

@@ -22,6 +22,7 @@ public class LikertFormatTests
         Assert.StartsWith("C# is", item.ResponseA, StringComparison.Ordinal);
         using var metadata = JsonDocument.Parse(item.MetadataJson!);
         Assert.Equal([3, 4, 4, 2, 1], ItemFileReader.HelpSteerAttributes.Select(a => metadata.RootElement.GetProperty(a).GetInt32()));
+        Assert.Equal([3, 4, 4, 2, 1], ItemFileReader.HelpSteerAttributes.Select(a => item.FileScores![a]));
     }
 
     [Theory]

@@ -84,6 +84,14 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         }
 
         var (project, standing) = (head.Project, head.Standing);
+
+        // An external rater (labels imported with a dataset) never gets a task, even if its id reached this call: it has no
+        // standing, so only a first lease looks (docs/decisions/0009).
+        if (standing is null && await db.ExternalRaters.AnyAsync(r => r.Id == annotatorId, ct))
+        {
+            return null;
+        }
+
         if (standing?.PausedAt is not null)
         {
             return new NextTaskResult(NextTaskStatus.Paused, null,

@@ -127,8 +127,10 @@ public sealed class ItemBrowser(IDbContextFactory<PortalDbContext> dbFactory)
                 from a in db.Annotations.Where(a => a.ItemId == itemId && a.RepeatOf == null)
                 join u in db.Users on a.AnnotatorId equals u.Id into users
                 from u in users.DefaultIfEmpty()
+                join r in db.ExternalRaters on a.ExternalRaterId equals (Guid?)r.Id into raters
+                from r in raters.DefaultIfEmpty()
                 orderby a.CreatedAt
-                select new ItemRating(a.Id, u == null ? "(removed)" : u.DisplayName, a.Choice, a.Strength, a.Scores, a.ScoresB, a.Rationale, a.Comment,
+                select new ItemRating(a.Id, r != null ? r.Name + " (external)" : u == null ? "(removed)" : u.DisplayName, a.Choice, a.Strength, a.Scores, a.ScoresB, a.Rationale, a.Comment,
                     a.GuidelineVersion, a.GoldCorrect, a.TimeOnTaskMs, a.CreatedAt))
             .ToListAsync(ct);
         var ai = await db.AiLabels.Where(l => l.ItemId == itemId).OrderByDescending(l => l.CreatedAt)

@@ -34,6 +34,9 @@ public sealed record AnnotatorStanding(
 /// </summary>
 public sealed record ChosenAnnotators(bool ChosenOnly, IReadOnlyList<Guid> AnnotatorIds);
 
+/// <summary>An external rater of the project (labels imported with a dataset) and how many of its labels the project holds.</summary>
+public sealed record ExternalRaterRow(Guid Id, string Name, string Source, int Labels, DateTime CreatedAt);
+
 /// <summary>Something the project's admins should know, until one of them dismisses it.</summary>
 public sealed record NoticeRow(Guid Id, string Message, Guid? AnnotatorId, DateTime CreatedAt);
 
@@ -43,6 +46,16 @@ public sealed record NoticeRow(Guid Id, string Message, Guid? AnnotatorId, DateT
 /// </summary>
 public sealed class ProjectAnnotatorService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
+    /// <summary>The project's external raters, most labels first: not members, never given tasks (docs/decisions/0009).</summary>
+    public async Task<IReadOnlyList<ExternalRaterRow>> ExternalRatersAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var rows = await db.ExternalRaters.AsNoTracking().Where(r => r.ProjectId == projectId)
+            .Select(r => new ExternalRaterRow(r.Id, r.Name, r.Source, db.Annotations.Count(a => a.ExternalRaterId == r.Id), r.CreatedAt))
+            .ToListAsync(ct);
+        return [.. rows.OrderByDescending(r => r.Labels).ThenBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
     /// <summary>Every annotator of the organisation with their standing in the project; null when the project is not in the organisation.</summary>
     public async Task<IReadOnlyList<AnnotatorStanding>?> ListAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
     {

@@ -212,7 +212,7 @@ public sealed class QualificationService(IDbContextFactory<PortalDbContext> dbFa
             return new QualificationGrandfathering(test.CreatedAt, ended, []);
         }
 
-        var rows = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt < test.CreatedAt)
+        var rows = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt < test.CreatedAt && a.ExternalRaterId == null)
             .GroupBy(a => a.AnnotatorId)
             .Select(g => new { AnnotatorId = g.Key, First = g.Min(a => a.CreatedAt) })
             .ToListAsync(ct);

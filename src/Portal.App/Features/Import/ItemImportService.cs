@@ -13,8 +13,11 @@ namespace Portal.App.Features.Import;
 
 /// <summary>What an import did.</summary>
 /// <param name="SplitEarly">Pairs whose two sides parted before their last turn, split as TRL's <c>extract_prompt</c> does.</param>
-/// <param name="Labels">Labels the file carried that were stored as the import's options asked (AI labels).</param>
-public sealed record ImportResult(long Lines, int Added, int AlreadyPresent, int SplitEarly = 0, int Labels = 0);
+/// <param name="Labels">Labels the file carried that were stored as the import's options asked (AI labels or external raters' annotations).</param>
+/// <param name="ExternalRaters">External raters the file's labels were given to (new or already in the project).</param>
+/// <param name="AttributesCreated">True when the import gave the project HelpSteer2's five attributes.</param>
+public sealed record ImportResult(long Lines, int Added, int AlreadyPresent, int SplitEarly = 0, int Labels = 0, FileLabels LabelsAs = FileLabels.Ignore,
+    int ExternalRaters = 0, bool AttributesCreated = false);
 
 /// <summary>What to do with the labels a file carries (a chosen response, a winner, a preferred comment).</summary>
 public enum FileLabels
@@ -24,13 +27,22 @@ public enum FileLabels
 
     /// <summary>Store them as AI labels of the items (for the targeted-feedback loop), the model named by the file's judge or the dataset.</summary>
     AiLabels,
+
+    /// <summary>
+    /// Store them as annotations of external raters (one per rater id the file names, else one for the dataset): counted in
+    /// agreement and aggregation, shown as external, never given tasks, not towards an item's overlap.
+    /// </summary>
+    External,
 }
 
 /// <summary>How to read an import file.</summary>
 /// <param name="Format">The pair file's shape; <see cref="PairFileFormat.Auto"/> detects it from the first record.</param>
 /// <param name="Labels">What the file's labels become.</param>
-/// <param name="Source">The dataset's name, used as the AI labels' model when the file names no judge; default the file's name.</param>
-public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, FileLabels Labels = FileLabels.Ignore, string? Source = null)
+/// <param name="Source">The dataset's name: the AI labels' model when the file names no judge, the external raters' source; default the file's name.</param>
+/// <param name="ReplaceAttributes">A HelpSteer2 file into a Likert project whose attributes are not HelpSteer2's: replace them with HelpSteer2's
+/// five 0–4 attributes (otherwise that is an error, unless the project still has the default set and no ratings).</param>
+public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, FileLabels Labels = FileLabels.Ignore, string? Source = null,
+    bool ReplaceAttributes = false)
 {
     public static readonly ImportOptions Default = new();
 
@@ -48,11 +60,19 @@ public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, 
     {
         ["ignore"] = FileLabels.Ignore,
         ["ai"] = FileLabels.AiLabels,
+        ["external"] = FileLabels.External,
     };
 
     /// <summary>Reads the options from their names; a bad name is an error naming the field and the names it takes.</summary>
-    public static ImportOptions Parse(string? format, string? labels, string? source)
+    public static ImportOptions Parse(string? format, string? labels, string? source, string? attributes = null)
     {
+        var replace = attributes?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "keep" => false,
+            "helpsteer2" => true,
+            _ => throw new PortalValidationException("attributes", $"'{attributes}' is not a choice for the project's attributes; use keep or helpsteer2."),
+        };
+
         var f = PairFileFormat.Auto;
         if (!string.IsNullOrWhiteSpace(format) && !FormatNames.TryGetValue(format.Trim(), out f))
         {
@@ -65,12 +85,15 @@ public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, 
             throw new PortalValidationException("labels", $"'{labels}' is not a choice for the file's labels; use one of {string.Join(", ", LabelNames.Keys)}.");
         }
 
-        return new ImportOptions(f, l, string.IsNullOrWhiteSpace(source) ? null : source.Trim());
+        return new ImportOptions(f, l, string.IsNullOrWhiteSpace(source) ? null : source.Trim(), replace);
     }
 
     public string FormatName => FormatNames.First(n => n.Value == Format).Key;
 
     public string LabelsName => LabelNames.First(n => n.Value == Labels).Key;
+
+    /// <summary>keep or helpsteer2, as <see cref="Parse"/> reads it.</summary>
+    public string AttributesName => ReplaceAttributes ? "helpsteer2" : "keep";
 }
 
 /// <summary>
@@ -113,9 +136,10 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         }
 
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
-        var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise
-            ? new LabelSink(options.Source is { } source ? Clip(source) : LabelModel(fileName))
-            : null;
+        var dataset = options.Source is { } source ? Clip(source) : LabelModel(fileName);
+        var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise ? new LabelSink(dataset) : null;
+        var external = options.Labels == FileLabels.External ? new ExternalLabelSink(db, project, dataset) : null;
+        var attributes = new HelpSteerAttributesStep(db, project, options.ReplaceAttributes);
 
         using var reader = limits.OpenText(path, fileName, out var file);
         var length = Math.Max(1, file.Length);
@@ -140,13 +164,13 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 batch.Add(item);
                 if (batch.Count == BatchSize)
                 {
-                    (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, now, ct), (added, present));
+                    (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, external, attributes, now, ct), (added, present));
                     batch.Clear();
                     await progress.ReportAsync((int)(95.0 * file.Position / length), $"{added} items read");
                 }
             }
 
-            (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, now, ct), (added, present));
+            (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, external, attributes, now, ct), (added, present));
         }
         catch (ItemFormatException ex)
         {
@@ -158,8 +182,14 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             await transaction.RollbackAsync(CancellationToken.None);
             throw UploadLimits.Explain(ex, fileName);
         }
+        catch (PortalValidationException)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw;
+        }
 
-        var result = new ImportResult(lines, added, present, split, labels?.Stored ?? 0);
+        var result = new ImportResult(lines, added, present, split, labels?.Stored ?? external?.Stored ?? 0, options.Labels,
+            external?.Raters ?? 0, attributes.Created);
         await progress.CompleteWithinAsync(db, Describe(result), ct);
         await transaction.CommitAsync(ct);
         await hold.DisposeAsync();
@@ -178,7 +208,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     public static string Describe(ImportResult r) =>
         $"Imported {r.Added} item(s)" + (r.AlreadyPresent > 0 ? $"; {r.AlreadyPresent} already in the project were skipped" : "")
         + (r.SplitEarly > 0 ? $"; {r.SplitEarly} pair(s) whose sides parted before their last turn were split at the last shared turn" : "")
-        + (r.Labels > 0 ? $"; the file's labels of {r.Labels} item(s) became AI labels" : "") + ".";
+        + (r.AttributesCreated ? "; the project's attributes are now HelpSteer2's five, rated 0–4" : "")
+        + (r.Labels > 0 && r.LabelsAs == FileLabels.External ? $"; the file's labels of {r.Labels} item(s) became annotations of {r.ExternalRaters} external rater(s)"
+            : r.Labels > 0 ? $"; the file's labels of {r.Labels} item(s) became AI labels" : "") + ".";
 
     private static string LabelModel(string source)
     {
@@ -232,8 +264,14 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     private static (int, int) Add((int Added, int Present) batch, (int Added, int Present) total) =>
         (total.Added + batch.Added, total.Present + batch.Present);
 
-    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch, LabelSink? labels, DateTime now, CancellationToken ct)
+    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch, LabelSink? labels,
+        ExternalLabelSink? external, HelpSteerAttributesStep attributes, DateTime now, CancellationToken ct)
     {
+        if (batch.Any(i => i.FileScores is not null))
+        {
+            await attributes.EnsureAsync(now, ct);
+        }
+
         var ids = batch.Where(i => i.ExternalId is not null).Select(i => i.ExternalId!).Distinct().ToList();
         var existing = ids.Count == 0
             ? []
@@ -262,6 +300,11 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             if (labels?.For(item, projectId, entity.Id, now) is { } label)
             {
                 db.AiLabels.Add(label);
+            }
+
+            if (external is not null && await external.ForAsync(item, entity.Id, attributes.Version, now, ct) is { } annotation)
+            {
+                db.Annotations.Add(annotation);
             }
 
             added++;

@@ -17,7 +17,8 @@ public sealed record ProjectProgress(
     int Skips,
     IReadOnlyList<ReasonCount> SkipReasons,
     FlagCounts Flags,
-    DateTime AsOf);
+    DateTime AsOf,
+    int ExternalLabels = 0);
 
 /// <summary>
 /// The project's items. <see cref="FullyRated"/>, <see cref="InProgress"/> and <see cref="Untouched"/> split the items that
@@ -28,7 +29,8 @@ public sealed record ProjectProgress(
 public sealed record ItemProgress(int Total, int Gold, int FullyRated, int InProgress, int Untouched, int AiOnly = 0);
 
 /// <summary>One annotator's work in the project: annotations (gold included), skips, and the median time on a task.</summary>
-public sealed record AnnotatorProgress(Guid AnnotatorId, string Name, int Annotations, int Skips, double? MedianSeconds);
+/// <param name="External">An external rater: labels that came with an imported file (no tasks, no skips, no time on task).</param>
+public sealed record AnnotatorProgress(Guid AnnotatorId, string Name, int Annotations, int Skips, double? MedianSeconds, bool External = false);
 
 /// <summary>Annotations one annotator submitted in the project on one day (UTC).</summary>
 public sealed record DailyAnnotations(DateOnly Day, Guid AnnotatorId, string Name, int Annotations);
@@ -60,7 +62,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         var now = clock.GetUtcNow().UtcDateTime;
         var items = await ItemsAsync(db, projectId, project.Overlap, now, ct);
 
-        var annotationsBy = await db.Annotations.Where(a => a.ProjectId == projectId)
+        var annotationsBy = await db.Annotations.Where(a => a.ProjectId == projectId && a.ExternalRaterId == null)
             .GroupBy(a => a.AnnotatorId)
             .Select(g => new { AnnotatorId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.AnnotatorId, x => x.Count, ct);
@@ -75,7 +77,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             .ToListAsync(ct);
 
         var since = now.Date.AddDays(1 - Days);
-        var perDay = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt >= since)
+        var perDay = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt >= since && a.ExternalRaterId == null)
             .GroupBy(a => new { a.AnnotatorId, Day = a.CreatedAt.Date })
             .Select(g => new { g.Key.AnnotatorId, g.Key.Day, Count = g.Count() })
             .ToListAsync(ct);
@@ -100,6 +102,13 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             .OrderByDescending(a => a.Annotations).ThenBy(a => a.Name, StringComparer.Ordinal)
             .ToList();
 
+        // External raters are listed after the project's annotators, marked, with the labels their file gave.
+        var external = await db.ExternalRaters.Where(r => r.ProjectId == projectId)
+            .Select(r => new { r.Id, r.Name, Count = db.Annotations.Count(a => a.ExternalRaterId == r.Id) })
+            .ToListAsync(ct);
+        annotators.AddRange(external.OrderByDescending(r => r.Count).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => new AnnotatorProgress(r.Id, r.Name, r.Count, 0, null, External: true)));
+
         return new ProjectProgress(
             projectId,
             project.Name,
@@ -113,7 +122,8 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             skipsBy.Values.Sum(),
             [.. reasons.Select(r => new ReasonCount(r.Reason, r.Count))],
             new FlagCounts(Flagged(ContentFlags.Unsafe), Flagged(ContentFlags.Broken), Flagged(ContentFlags.WrongLanguage)),
-            now);
+            now,
+            external.Sum(r => r.Count));
     }
 
     private static async Task<ItemProgress> ItemsAsync(PortalDbContext db, Guid projectId, int overlap, DateTime now, CancellationToken ct)
@@ -121,11 +131,13 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         var items = db.Items.Where(i => i.ProjectId == projectId);
         var total = await items.CountAsync(ct);
         var gold = await items.CountAsync(i => i.IsGold, ct);
-        var aiOnly = await items.CountAsync(i => !i.IsGold && i.Overlap == 0 && !db.Annotations.Any(a => a.ItemId == i.Id), ct);
-        var rated = items.Where(i => !i.IsGold && !(i.Overlap == 0 && !db.Annotations.Any(a => a.ItemId == i.Id)));
-        var fully = await rated.CountAsync(i => db.Annotations.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= (i.Overlap ?? overlap), ct);
+        // External raters' labels do not count towards an item's overlap (docs/decisions/0009): only the portal's own annotations here.
+        var own = db.Annotations.Where(a => a.ExternalRaterId == null);
+        var aiOnly = await items.CountAsync(i => !i.IsGold && i.Overlap == 0 && !own.Any(a => a.ItemId == i.Id), ct);
+        var rated = items.Where(i => !i.IsGold && !(i.Overlap == 0 && !own.Any(a => a.ItemId == i.Id)));
+        var fully = await rated.CountAsync(i => own.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= (i.Overlap ?? overlap), ct);
         var touched = await rated.CountAsync(i =>
-            db.Annotations.Any(a => a.ItemId == i.Id)
+            own.Any(a => a.ItemId == i.Id)
             || db.Assignments.Any(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now), ct);
         return new ItemProgress(total, gold, fully, touched - fully, total - gold - aiOnly - touched, aiOnly);
     }
@@ -147,7 +159,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
                        ROW_NUMBER() OVER (PARTITION BY "AnnotatorId" ORDER BY "TimeOnTaskMs") AS rn,
                        COUNT(*) OVER (PARTITION BY "AnnotatorId") AS n
                 FROM "Annotations"
-                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId}
+                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId} AND "ExternalRaterId" IS NULL
             ) r
             WHERE r.rn IN ((r.n + 1) / 2, (r.n + 2) / 2)
             """).ToListAsync(ct);
@@ -158,7 +170,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
                        ROW_NUMBER() OVER (ORDER BY "TimeOnTaskMs") AS rn,
                        COUNT(*) OVER () AS n
                 FROM "Annotations"
-                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId}
+                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId} AND "ExternalRaterId" IS NULL
             ) r
             WHERE r.rn IN ((r.n + 1) / 2, (r.n + 2) / 2)
             """).ToListAsync(ct);

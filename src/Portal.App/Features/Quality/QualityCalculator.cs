@@ -23,7 +23,8 @@ public sealed record RatingRow(
     Guid? RepeatOf = null);
 
 /// <summary>An annotator's name and gold record, for the report.</summary>
-public sealed record AnnotatorInfo(string Name, int GoldAnswered, int GoldCorrect, bool Paused);
+/// <param name="External">An external rater (labels imported with a dataset): no time on task or sides shown to measure.</param>
+public sealed record AnnotatorInfo(string Name, int GoldAnswered, int GoldCorrect, bool Paused, bool External = false);
 
 /// <summary>
 /// Turns a project's annotations into its quality report and curated labels: pure, over rows in memory, with the
@@ -328,12 +329,15 @@ public static class QualityCalculator
             }
 
             var answerCodes = mine.Select(AnswerCode).ToArray();
+            var info = annotators.GetValueOrDefault(group.Key);
+
+            // An external rater's labels came with a file: no time was measured and no sides were shown, so neither is judged.
+            var external = info?.External ?? false;
             var fast = mine.Count(r => r.TimeOnTaskMs < settings.Quality.MinSecondsPerTask * 1000);
             var left = mine.Count(r => (r.Choice == PreferenceChoice.A && r.LeftIsA) || (r.Choice == PreferenceChoice.B && !r.LeftIsA));
             var right = mine.Count(r => (r.Choice == PreferenceChoice.B && r.LeftIsA) || (r.Choice == PreferenceChoice.A && !r.LeftIsA));
             var (leftShare, p) = AnnotatorSignals.PositionBias(left, right);
             var repeat = AnnotatorSignals.RepeatShare(answerCodes);
-            var info = annotators.GetValueOrDefault(group.Key);
             var gold = info is { GoldAnswered: > 0 } ? (double)info.GoldCorrect / info.GoldAnswered : (double?)null;
             var seconds = mine.Select(r => r.TimeOnTaskMs / 1000.0).Order().ToList();
             var (sameAgain, checks) = repeats.GetValueOrDefault(group.Key);
@@ -346,16 +350,17 @@ public static class QualityCalculator
                 compared,
                 offsets == 0 ? null : offsetSum / offsets,
                 double.IsNaN(repeat) ? null : repeat,
-                (double)fast / mine.Count,
-                seconds.Count == 0 ? null : Median(seconds),
-                pairwise && !double.IsNaN(leftShare) ? leftShare : null,
-                pairwise && left + right > 0 ? p : null,
+                external ? null : (double)fast / mine.Count,
+                external || seconds.Count == 0 ? null : Median(seconds),
+                pairwise && !external && !double.IsNaN(leftShare) ? leftShare : null,
+                pairwise && !external && left + right > 0 ? p : null,
                 gold,
                 info?.GoldAnswered ?? 0,
                 checks == 0 ? null : (double)sameAgain / checks,
                 checks,
                 info?.Paused ?? false,
-                []);
+                [],
+                external);
             result.Add(q with { Flags = Flags(q, settings) });
         }
 

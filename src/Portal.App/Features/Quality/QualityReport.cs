@@ -54,7 +54,8 @@ public sealed record AnnotatorQuality(
     double? SelfConsistency,
     int SelfChecks,
     bool Paused,
-    IReadOnlyList<string> Flags);
+    IReadOnlyList<string> Flags,
+    bool External = false);
 
 /// <summary>One annotator's signals as their page and <c>GET …/annotators/{userId}/quality</c> show them.</summary>
 /// <param name="ComputedAt">When the report was computed; null before the first report.</param>

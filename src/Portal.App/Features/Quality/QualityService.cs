@@ -86,10 +86,12 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         var originals = rows.Count(r => r.RepeatOf is null);
         var standings = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId).ToDictionaryAsync(s => s.AnnotatorId, ct);
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var external = await ExternalNamesAsync(db, projectId, ct);
         var annotators = ids.ToDictionary(id => id, id =>
         {
             var s = standings.GetValueOrDefault(id);
-            return new AnnotatorInfo(names.GetValueOrDefault(id) ?? "", s?.GoldAnswered ?? 0, s?.GoldCorrect ?? 0, s?.PausedAt is not null);
+            return external.TryGetValue(id, out var rater) ? new AnnotatorInfo(rater, 0, 0, false, External: true)
+                : new AnnotatorInfo(names.GetValueOrDefault(id) ?? "", s?.GoldAnswered ?? 0, s?.GoldCorrect ?? 0, s?.PausedAt is not null);
         });
         await Report(progress, 30, $"Computing agreement over {originals} annotations");
 
@@ -206,11 +208,17 @@ public sealed class QualityService(IDbContextFactory<PortalDbContext> dbFactory,
         var ids = rows.Select(r => r.AnnotatorId).Concat(gold.Keys).Distinct().ToList();
         var paused = await db.ProjectAnnotators.AsNoTracking().Where(s => s.ProjectId == projectId && s.PausedAt != null).Select(s => s.AnnotatorId).ToListAsync(ct);
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var annotators = ids.ToDictionary(id => id, id => new AnnotatorInfo(names.GetValueOrDefault(id) ?? "",
-            gold.GetValueOrDefault(id)?.Answered ?? 0, gold.GetValueOrDefault(id)?.Correct ?? 0, paused.Contains(id)));
+        var external = await ExternalNamesAsync(db, projectId, ct);
+        var annotators = ids.ToDictionary(id => id, id => external.TryGetValue(id, out var rater) ? new AnnotatorInfo(rater, 0, 0, false, External: true)
+            : new AnnotatorInfo(names.GetValueOrDefault(id) ?? "",
+                gold.GetValueOrDefault(id)?.Answered ?? 0, gold.GetValueOrDefault(id)?.Correct ?? 0, paused.Contains(id)));
         var (report, _) = QualityCalculator.Compute(project, rows, annotators, clock.GetUtcNow().UtcDateTime);
         return report;
     }
+
+    /// <summary>The project's external raters (labels imported with a dataset) by id, with the names pages show.</summary>
+    private static Task<Dictionary<Guid, string>> ExternalNamesAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
+        db.ExternalRaters.AsNoTracking().Where(r => r.ProjectId == projectId).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
 
     /// <summary>The guideline versions that annotations of the project were made under, ascending; empty when there are none.</summary>
     public async Task<IReadOnlyList<int>> GuidelineVersionsAsync(Guid orgId, Guid projectId, CancellationToken ct = default)

@@ -95,6 +95,13 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         var relabelled = new List<string>();
         int addedCount = 0, relabelledCount = 0, unchanged = 0;
 
+        // Labels that came with imported datasets: their raters are written ext-… and counted per source.
+        var externals = await db.ExternalRaters.AsNoTracking().Where(r => r.ProjectId == project.Id)
+            .ToDictionaryAsync(r => r.Id, r => r.Source, ct);
+        var externalRaters = new Dictionary<string, HashSet<Guid>>(StringComparer.Ordinal);
+        var externalRatings = new Dictionary<string, int>(StringComparer.Ordinal);
+        var aiModels = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
         var salt = Pseudonyms.NewSalt();
         var pseudonyms = new Dictionary<Guid, string>();
         var allAnnotators = new HashSet<Guid>();
@@ -162,10 +169,30 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
                     continue;
                 }
 
-                var raters = kept.Where(a => pairwise ? a.Choice is not null : a.Scores is not null).Select(a => a.AnnotatorId).Distinct().ToList();
+                var rated = kept.Where(a => pairwise ? a.Choice is not null : a.Scores is not null).ToList();
+                var raters = rated.Select(a => a.AnnotatorId).Distinct().ToList();
                 foreach (var annotator in raters)
                 {
                     allAnnotators.Add(annotator);
+                }
+
+                var external = rated.Where(a => externals.ContainsKey(a.AnnotatorId)).ToList();
+                if (row.LabelSource == CuratedLabelSource.Human && external.Count > 0)
+                {
+                    row.LabelSource = external.Count == rated.Count ? CuratedLabelSource.External : CuratedLabelSource.HumanAndExternal;
+                }
+
+                foreach (var rating in external)
+                {
+                    var source = externals[rating.AnnotatorId];
+                    externalRatings[source] = externalRatings.GetValueOrDefault(source) + 1;
+                    (externalRaters.TryGetValue(source, out var set) ? set : externalRaters[source] = []).Add(rating.AnnotatorId);
+                }
+
+                if (row.LabelSource is CuratedLabelSource.Ai or CuratedLabelSource.AiConfirmedByHumans or CuratedLabelSource.AiOverturnedByHumans
+                    && ai.GetValueOrDefault(id) is { } aiLabel)
+                {
+                    aiModels[aiLabel.Model] = aiModels.GetValueOrDefault(aiLabel.Model) + 1;
                 }
 
                 row.AnnotatorsJson = JsonSerializer.Serialize(raters.Select(a => Pseudonym(a)).Order(StringComparer.Ordinal));
@@ -227,7 +254,7 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         {
             if (!pseudonyms.TryGetValue(annotator, out var p))
             {
-                p = Pseudonyms.For(salt, annotator.ToString()).Value;
+                p = (externals.ContainsKey(annotator) ? Pseudonyms.ForExternal(salt, annotator.ToString()) : Pseudonyms.For(salt, annotator.ToString())).Value;
                 pseudonyms[annotator] = p;
             }
 
@@ -255,6 +282,9 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
             GuidelineVersions = [.. versions],
             Attributes = pairwise ? [] : attributes,
             LeftOut = new Dictionary<string, int>(leftOut),
+            ExternalSources = externalRatings.Keys.Order(StringComparer.Ordinal)
+                .Select(source => new ExternalSourceStats(source, externalRaters[source].Count, externalRatings[source])).ToList(),
+            AiModels = new Dictionary<string, int>(aiModels),
         }, ProjectSettings.Json);
         if (previous is not null && before is not null)
         {
@@ -416,13 +446,7 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         hash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
     }
 
-    public static string SourceName(CuratedLabelSource source) => source switch
-    {
-        CuratedLabelSource.Human => "human",
-        CuratedLabelSource.Ai => "ai",
-        CuratedLabelSource.AiConfirmedByHumans => "ai_confirmed_by_humans",
-        _ => "ai_overturned_by_humans",
-    };
+    public static string SourceName(CuratedLabelSource source) => source.ToExportName();
 
     private static ValueTask Report(IJobProgress? progress, int percent, string message) =>
         progress?.ReportAsync(percent, message) ?? ValueTask.CompletedTask;

@@ -121,6 +121,8 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
                 ? [.. Enum.GetValues<CuratedLabelSource>().Select(s => KeyValuePair.Create(s, (long)stats.LabelSources.GetValueOrDefault(ReleaseCutter.SourceName(s))))]
                 : [],
             GuidelineVersions = stats.GuidelineVersions,
+            ExternalSources = [.. stats.ExternalSources.Select(e => new ExternalLabelSource(e.Source, e.Raters, e.Ratings))],
+            AiModels = [.. stats.AiModels.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => KeyValuePair.Create(m.Key, (long)m.Value))],
         };
         return Encoding.UTF8.GetBytes(card.ToMarkdown());
     }

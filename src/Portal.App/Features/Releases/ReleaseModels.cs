@@ -167,7 +167,16 @@ public sealed record ReleaseStats
 
     /// <summary>Candidate items the filters left out, by reason.</summary>
     public Dictionary<string, int> LeftOut { get; init; } = [];
+
+    /// <summary>Imported datasets whose labels are in the release as external raters' ratings, by source name.</summary>
+    public List<ExternalSourceStats> ExternalSources { get; init; } = [];
+
+    /// <summary>Rows whose label an AI label gave or that humans checked, by the AI label's model.</summary>
+    public Dictionary<string, int> AiModels { get; init; } = [];
 }
+
+/// <summary>An imported dataset's labels in a release: its external raters and their ratings behind the rows.</summary>
+public sealed record ExternalSourceStats(string Source, int Raters, int Ratings);
 
 /// <summary>One downloadable file of a release, as the cut wrote and hashed it.</summary>
 /// <param name="Format">The format's name (see <see cref="ReleaseFormats"/>).</param>

@@ -213,7 +213,7 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
         round.AutoUntilRound = null;
         // Selected items nobody answered leave the queue with the round.
         var unanswered = db.RlthfRoundItems.Where(r => r.RoundId == round.Id && r.Role == RoundItemRole.Selected && r.HumanChoice == null).Select(r => r.ItemId);
-        await db.Items.Where(i => unanswered.Contains(i.Id) && !db.Annotations.Any(a => a.ItemId == i.Id))
+        await db.Items.Where(i => unanswered.Contains(i.Id) && !db.Annotations.Any(a => a.ItemId == i.Id && a.ExternalRaterId == null))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Overlap, 0).SetProperty(i => i.Priority, 0), ct);
         await db.SaveChangesAsync(ct);
         return true;
@@ -537,7 +537,7 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
 
         // Not selected, no human rating, nobody holding it: the AI label stands and the item leaves the queue.
         var candidateIds = db.RlthfRoundItems.Where(r => r.RoundId == round.Id && r.Role != RoundItemRole.Selected).Select(r => r.ItemId);
-        await db.Items.Where(i => candidateIds.Contains(i.Id) && i.Claimed == 0 && !db.Annotations.Any(a => a.ItemId == i.Id))
+        await db.Items.Where(i => candidateIds.Contains(i.Id) && i.Claimed == 0 && !db.Annotations.Any(a => a.ItemId == i.Id && a.ExternalRaterId == null))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Overlap, 0).SetProperty(i => i.Priority, 0), ct);
         for (var k = 0; k < selected.Count; k++)
         {

@@ -15,7 +15,7 @@ internal static class ImportEndpoints
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder org)
     {
         org.MapPost("/projects/{projectId:guid}/items", async Task<Results<Accepted<JobStartedResponse>, NotFound, ValidationProblem, ProblemHttpResult>> (
-                Guid orgId, Guid projectId, string? fileName, string? format, string? labels, string? source, HttpRequest request, ClaimsPrincipal user,
+                Guid orgId, Guid projectId, string? fileName, string? format, string? labels, string? source, string? attributes, HttpRequest request, ClaimsPrincipal user,
                 ProjectQueries projects, ItemImportService imports, UploadLimits limits, JobLauncher launcher, CancellationToken ct) =>
             {
                 if (await projects.GetAsync(orgId, projectId, ct) is not { } project)
@@ -31,7 +31,7 @@ internal static class ImportEndpoints
                 ImportOptions options;
                 try
                 {
-                    options = ImportOptions.Parse(format, labels, source);
+                    options = ImportOptions.Parse(format, labels, source, attributes);
                 }
                 catch (PortalValidationException ex)
                 {
@@ -74,7 +74,8 @@ internal static class ImportEndpoints
             .WithName("Items_Import")
             .WithSummary("Imports items from the request body (JSONL, CSV or Parquet) as a background job; all or nothing, existing external ids skipped; "
                 + "413 over Limits:UploadBytes. ?format= forces a pair file's shape (else detected from the first record); ?labels=ai stores the file's "
-                + "labels as AI labels (default ignore), named by ?source=.");
+                + "labels as AI labels, ?labels=external as annotations of external raters (default ignore), named by ?source=; "
+                + "?attributes=helpsteer2 gives a Likert project HelpSteer2's five attributes for a HelpSteer2 file.");
         return org;
     }
 }

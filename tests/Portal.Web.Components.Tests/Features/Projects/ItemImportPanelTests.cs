@@ -39,12 +39,38 @@ public class ItemImportPanelTests : PortalComponentTest
     }
 
     [Fact]
-    public void Options_LikertProject_AreNotOffered()
+    public async Task Options_LikertProject_OffersTheLabelsAndHelpSteerAttributesButNoPairShape()
     {
-        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Likert));
+        ImportOptions? sent = null;
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Likert).Add(x => x.OptionsChanged, (ImportOptions o) => sent = o));
 
-        Assert.Empty(cut.FindAll("[data-testid=import-options]"));
+        Assert.Empty(cut.FindComponents<MudSelect<PairFileFormat>>());
         Assert.Contains("HelpSteer2", cut.Markup, StringComparison.Ordinal);
+        await cut.InvokeAsync(() => cut.FindComponent<MudSelect<FileLabels>>().Instance.ValueChanged.InvokeAsync(FileLabels.External));
+        Assert.Equal(FileLabels.External, sent?.Labels);
+        cut.Render(p => p.Add(x => x.Options, sent!));
+        Assert.Equal("Dataset name (the raters' source)", cut.FindComponent<MudTextField<string>>().Instance.Label);
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudCheckBox<bool>>().Instance.ValueChanged.InvokeAsync(true));
+        Assert.Equal(new ImportOptions(Labels: FileLabels.External, ReplaceAttributes: true), sent);
+    }
+
+    [Fact]
+    public async Task Options_PairwiseProject_ExternalRatersAreAChoice()
+    {
+        ImportOptions? sent = null;
+        var cut = Render<ItemImportPanel>(p => p.Add(x => x.Kind, ProjectKind.Pairwise).Add(x => x.OptionsChanged, (ImportOptions o) => sent = o));
+        var labels = cut.FindComponent<MudSelect<FileLabels>>();
+
+        // The select's items are in its popover: open it and pick the external choice as a user would.
+        RenderProviders();
+        await cut.InvokeAsync(() => labels.Instance.OpenMenu());
+        var external = cut.FindComponents<MudSelectItem<FileLabels>>().Select(i => i.Instance.Value).ToList();
+        Assert.Equal([FileLabels.Ignore, FileLabels.AiLabels, FileLabels.External], external);
+        Assert.Empty(cut.FindComponents<MudCheckBox<bool>>());
+
+        await cut.InvokeAsync(() => labels.Instance.ValueChanged.InvokeAsync(FileLabels.External));
+        Assert.Equal(new ImportOptions(Labels: FileLabels.External), sent);
     }
 
     [Fact]
