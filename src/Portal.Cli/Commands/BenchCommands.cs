@@ -33,10 +33,15 @@ public static class BenchCommands
         var annotators = new Option<int>("--annotators") { Description = "Simulated annotators working at once.", DefaultValueFactory = _ => 10 };
         var items = new Option<int>("--items") { Description = "Items in the project.", DefaultValueFactory = _ => 100 };
         var overlap = new Option<int>("--overlap") { Description = "Distinct annotators per item.", DefaultValueFactory = _ => 3 };
-        var provider = new Option<string>("--provider") { Description = "sqlite (a temporary file) or postgres (a new database on the server).", DefaultValueFactory = _ => "sqlite" };
+        var provider = new Option<string>("--provider")
+        {
+            Description = "sqlite (a temporary file), postgres or sqlserver (a new database on the server).",
+            DefaultValueFactory = _ => "sqlite",
+        };
         var connection = new Option<string?>("--connection")
         {
-            Description = "PostgreSQL: the server to create the scratch database on (default: ConnectionStrings:Postgres). Not used with sqlite.",
+            Description = "PostgreSQL or SQL Server: the server to create the scratch database on (default: ConnectionStrings:Postgres "
+                + "or ConnectionStrings:SqlServer). Not used with sqlite.",
         };
         var seed = new Option<int>("--seed") { Description = "Seeds the simulated answers.", DefaultValueFactory = _ => 1 };
         var command = new Command("tasks",
@@ -226,11 +231,12 @@ internal static class TaskBench
         }
 
         await db.SaveChangesAsync(ct);
-        if (db.Database.IsNpgsql())
+        if (!db.Database.IsSqlite())
         {
             // A working database has planner statistics; a scratch one has none until autovacuum comes by, and without
-            // them PostgreSQL picks a nested-loop plan for the next-task query that is 100 times slower.
-            await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
+            // them PostgreSQL picks a nested-loop plan for the next-task query that is 100 times slower. SQL Server: the same
+            // statistics refresh, so both servers start alike.
+            await DatabaseStatistics.RefreshAllAsync(db.Database, ct);
         }
 
         return (org.Id, project.Id, annotators);
@@ -268,15 +274,21 @@ internal static class TaskBench
     }
 }
 
-/// <summary>A database that exists for one command: a temporary SQLite file, or a new PostgreSQL database, dropped on dispose.</summary>
+/// <summary>
+/// A database that exists for one command: a temporary SQLite file, or a new PostgreSQL or SQL Server database, dropped on
+/// dispose.
+/// </summary>
 internal sealed class ScratchDatabase : IAsyncDisposable
 {
     private readonly string? _folder;
     private readonly string? _server;
     private readonly string? _name;
+    private readonly bool _sqlServer;
 
-    private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name)
+    private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name,
+        bool sqlServer = false)
     {
+        _sqlServer = sqlServer;
         Provider = provider;
         Settings = settings;
         _folder = folder;
@@ -289,7 +301,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     /// <summary>The scratch database is left in place, to look at afterwards.</summary>
     public bool Keep { get; set; }
 
-    /// <summary>The SQLite file, or the PostgreSQL database's name.</summary>
+    /// <summary>The SQLite file, or the PostgreSQL or SQL Server database's name.</summary>
     public string Location => _folder is not null ? Path.Combine(_folder, "bench.db") : _name!;
 
     /// <summary>The configuration that points the portal's services at this database.</summary>
@@ -302,7 +314,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             case "sqlite":
                 if (connection is not null)
                 {
-                    throw new CliUsageException("--connection is for postgres; sqlite always uses a temporary file.");
+                    throw new CliUsageException("--connection is for postgres and sqlserver; sqlite always uses a temporary file.");
                 }
 
                 var folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
@@ -327,8 +339,18 @@ internal sealed class ScratchDatabase : IAsyncDisposable
                     ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
                     ["ConnectionStrings:Postgres"] = builder.ConnectionString,
                 }, null, server, name);
+            case "sqlserver":
+                var sqlServer = connection ?? cli.Configuration()["ConnectionStrings:SqlServer"]
+                    ?? throw new CliUsageException("--connection: give the SQL Server's connection string.");
+                var sqlName = "portal_bench_" + Guid.NewGuid().ToString("N");
+                await SqlServerDatabases.CreateAsync(sqlServer, sqlName, ct);
+                return new ScratchDatabase("sqlserver", new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = nameof(DatabaseProvider.SqlServer),
+                    ["ConnectionStrings:SqlServer"] = SqlServerDatabases.For(sqlServer, sqlName),
+                }, null, sqlServer, sqlName, sqlServer: true);
             default:
-                throw new CliUsageException($"--provider: '{provider}' is not sqlite or postgres.");
+                throw new CliUsageException($"--provider: '{provider}' is not sqlite, postgres or sqlserver.");
         }
     }
 
@@ -341,7 +363,11 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_name is not null && !Keep)
+        if (_name is not null && !Keep && _sqlServer)
+        {
+            await SqlServerDatabases.DropAsync(_server!, _name);
+        }
+        else if (_name is not null && !Keep)
         {
             NpgsqlConnection.ClearAllPools();
             await using var admin = await OpenMaintenanceAsync(_server!, CancellationToken.None);

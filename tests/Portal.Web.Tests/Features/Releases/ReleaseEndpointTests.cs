@@ -67,6 +67,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Download_TwiceByPageAndByToken_GivesIdenticalBytesWithTheHashAsETagAndLogsBoth(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -106,6 +107,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Range_ResumedDownloads_PlainAndGzip_ConcatenateToTheFullFile(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -170,6 +172,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Clients_OfAnotherOrganisationOrWithoutAGrant_CannotListOpenOrDownload(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -216,6 +219,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task AdminApi_CutsAsAJobThenGrantsAndRevokes(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
