@@ -1,12 +1,22 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Portal.App.Data;
 
 /// <summary>
-/// What the model says differently on SQL Server. The configurations write filtered indexes' filters in standard SQL
-/// (<c>"Status" IN (1, 2, 4)</c>), which SQLite and PostgreSQL read as they are; SQL Server gets them with its own
-/// bracketed identifiers, so they do not depend on the session's QUOTED_IDENTIFIER setting.
+/// What the model says differently on SQL Server (SqlServerModelTests check each):
+/// <list type="bullet">
+/// <item>Filtered indexes: the configurations write their filters in standard SQL (<c>"Status" IN (1, 2, 4)</c>), which
+/// SQLite and PostgreSQL read as they are; SQL Server gets them with its own bracketed identifiers, so they do not depend
+/// on the session's QUOTED_IDENTIFIER setting.</item>
+/// <item>Cascade paths: SQL Server refuses a foreign key whose ON DELETE CASCADE reaches a table by a second path (error
+/// 1785). A round's items are reached from a project through the round and through the item, so the item → round item
+/// keys cascade in EF only (<see cref="DeleteBehavior.ClientCascade"/>: NO ACTION in the database). Deleting a project or
+/// an organisation still removes them through the round; the portal deletes no single item.</item>
+/// <item>Identity's external-login and token keys: two <c>nvarchar(450)</c> columns make a 1,800-byte primary key, over
+/// SQL Server's 900; they get 128 characters, as ASP.NET Core's SQL Server templates give them.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// The rest needs no branch: EF's SQL Server mapping already gives keys and indexed strings <c>nvarchar(450)</c>, a unique
@@ -24,6 +34,25 @@ internal static partial class SqlServerModel
                 index.SetFilter(BracketIdentifiers(filter));
             }
         }
+
+        foreach (var roundItem in new[] { typeof(CalibrationRoundItem), typeof(RlthfRoundItem) })
+        {
+            foreach (var fk in builder.Model.FindEntityType(roundItem)!.GetForeignKeys().Where(fk => fk.PrincipalEntityType.ClrType == typeof(Item)))
+            {
+                fk.DeleteBehavior = DeleteBehavior.ClientCascade;
+            }
+        }
+
+        builder.Entity<IdentityUserLogin<Guid>>(b =>
+        {
+            b.Property(l => l.LoginProvider).HasMaxLength(128);
+            b.Property(l => l.ProviderKey).HasMaxLength(128);
+        });
+        builder.Entity<IdentityUserToken<Guid>>(b =>
+        {
+            b.Property(t => t.LoginProvider).HasMaxLength(128);
+            b.Property(t => t.Name).HasMaxLength(128);
+        });
     }
 
     /// <summary><c>"Status" IN (1, 2)</c> → <c>[Status] IN (1, 2)</c>.</summary>
