@@ -71,7 +71,7 @@ public sealed class SqlServerTranslationCheck : IQueryExpressionInterceptor
     public static void CompileForSqlServer(Expression queryExpression)
     {
         using var sqlServer = new PortalDbContext(SqlServerOptions.Value);
-        var rooted = new ReRoot(sqlServer.Model).Visit(queryExpression);
+        var rooted = new ReRoot(sqlServer.Model, sqlServer.GetService<IAdHocMapper>()).Visit(queryExpression);
         var result = rooted.Type.IsGenericType && typeof(IQueryable).IsAssignableFrom(rooted.Type)
             ? typeof(IEnumerable<>).MakeGenericType(rooted.Type.GetGenericArguments()[0])
             : rooted.Type;
@@ -88,15 +88,17 @@ public sealed class SqlServerTranslationCheck : IQueryExpressionInterceptor
         }
     }
 
-    /// <summary>Points the query's roots at the SQL Server model's entity types (the same CLR types and names).</summary>
-    private sealed class ReRoot(IModel model) : ExpressionVisitor
+    /// <summary>
+    /// Points the query's roots at the SQL Server model's entity types (the same CLR types and names); the row types of
+    /// <c>Database.SqlQuery&lt;T&gt;</c>, which EF maps ad hoc when first used, are mapped the same way there.
+    /// </summary>
+    private sealed class ReRoot(IModel model, IAdHocMapper adHoc) : ExpressionVisitor
     {
         protected override Expression VisitExtension(Expression node)
         {
             if (node is EntityQueryRootExpression root)
             {
-                var entityType = model.FindEntityType(root.EntityType.Name)
-                    ?? throw new InvalidOperationException($"{root.EntityType.Name} is not in the SQL Server model.");
+                var entityType = model.FindEntityType(root.EntityType.Name) ?? adHoc.GetOrAddEntityType(root.EntityType.ClrType);
                 return root.UpdateEntityType(entityType);
             }
 
