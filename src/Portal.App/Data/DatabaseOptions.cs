@@ -9,16 +9,25 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+    SqlServer,
 }
 
 /// <summary>
-/// Which database, read from configuration: <c>Database:Provider</c> (Sqlite, the default, or Postgres) and
-/// <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c>. The one place that knows the providers.
+/// Which database, read from configuration: <c>Database:Provider</c> (Sqlite, the default, Postgres or SqlServer) and
+/// <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c> / <c>ConnectionStrings:SqlServer</c>. The one place
+/// that knows the providers.
 /// </summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
 {
     public const string SqliteMigrationsAssembly = "Portal.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "Portal.Migrations.Postgres";
+    public const string SqlServerMigrationsAssembly = "Portal.Migrations.SqlServer";
+
+    /// <summary>
+    /// For building the SQL Server model without a server (<c>dotnet ef</c>, the translation tests): never opened.
+    /// </summary>
+    public const string SqlServerDesignTimeConnectionString =
+        "Server=127.0.0.1,1433;Database=portal_design_time;User Id=sa;Password=unused;TrustServerCertificate=True";
 
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
     {
@@ -26,7 +35,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         if (!Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var provider))
         {
             throw new InvalidOperationException(
-                $"Database:Provider is '{providerName}'; it must be Sqlite or Postgres.");
+                $"Database:Provider is '{providerName}'; it must be Sqlite, Postgres or SqlServer.");
         }
 
         var connectionString = configuration.GetConnectionString(provider.ToString());
@@ -48,6 +57,9 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly));
                 break;
         }
 

@@ -72,6 +72,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
         }
 
         builder.Entity<JobRun>().HasQueryFilter(r => r.TenantId == CurrentTenantId);
+
+        if (Database.IsSqlServer())
+        {
+            SqlServerModel.Apply(builder);
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,7 +1,9 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
+using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,8 +43,8 @@ public sealed record JobsOptions(string NodeName, IReadOnlyList<string> Queues, 
 }
 
 /// <summary>
-/// Hangfire's storage follows the portal's database. PostgreSQL: the <c>hangfire</c> schema of the portal's database, shared
-/// by every node. SQLite: a sibling file (<c>portal.db</c> → <c>portal.hangfire.db</c>) rather than the portal's own file,
+/// Hangfire's storage follows the portal's database. PostgreSQL and SQL Server: the <c>hangfire</c> schema of the portal's
+/// database, shared by every node. SQLite: a sibling file (<c>portal.db</c> → <c>portal.hangfire.db</c>) rather than the portal's own file,
 /// so Hangfire's polling, heartbeats and locks never wait for (or hold) the portal's single SQLite writer.
 /// </summary>
 /// <remarks>
@@ -64,8 +66,15 @@ public sealed class JobStorageSetup(DatabaseOptions database, JobsOptions option
         return Path.Combine(Path.GetDirectoryName(portalFile)!, Path.GetFileNameWithoutExtension(portalFile) + ".hangfire" + Path.GetExtension(portalFile));
     }
 
-    private static JobStorage Create(DatabaseOptions database, JobsOptions options) =>
-        database.Provider == DatabaseProvider.Postgres ? CreatePostgres(database, options) : CreateSqlite(database, options);
+    /// <summary>The schema Hangfire's tables live in on the server databases.</summary>
+    public const string Schema = "hangfire";
+
+    private static JobStorage Create(DatabaseOptions database, JobsOptions options) => database.Provider switch
+    {
+        DatabaseProvider.Postgres => CreatePostgres(database, options),
+        DatabaseProvider.SqlServer => CreateSqlServer(database, options),
+        _ => CreateSqlite(database, options),
+    };
 
     private static PostgreSqlStorage CreatePostgres(DatabaseOptions database, JobsOptions options)
     {
@@ -81,6 +90,23 @@ public sealed class JobStorageSetup(DatabaseOptions database, JobsOptions option
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, pg, null), pg);
     }
 
+    private static SqlServerStorage CreateSqlServer(DatabaseOptions database, JobsOptions options) =>
+        new(() => new SqlConnection(database.ConnectionString), SqlServerOptions(options));
+
+    /// <summary>Hangfire 1.8's recommended SQL Server settings, with this node's poll interval and invisibility timeout.</summary>
+    public static SqlServerStorageOptions SqlServerOptions(JobsOptions options) => new()
+    {
+        SchemaName = Schema,
+        QueuePollInterval = options.PollInterval,
+        // A running job keeps its fetch fresh, so a short timeout only re-runs jobs whose node died.
+        SlidingInvisibilityTimeout = options.InvisibilityTimeout ?? TimeSpan.FromMinutes(5),
+        CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+        UseRecommendedIsolationLevel = true,
+        DisableGlobalLocks = true,
+        // Installed once by InstallAsync, before any server fetches.
+        PrepareSchemaIfNecessary = false,
+    };
+
     private static SQLiteStorage CreateSqlite(DatabaseOptions database, JobsOptions options)
     {
         var file = SqliteFile(database.ConnectionString);
@@ -95,7 +121,8 @@ public sealed class JobStorageSetup(DatabaseOptions database, JobsOptions option
 
     /// <summary>
     /// Installs or upgrades Hangfire's schema once: on PostgreSQL under an advisory lock, so nodes starting together on an
-    /// empty database do not race (the probe saw CREATE SCHEMA fail on one of two). SQLite's storage creates its tables itself.
+    /// empty database do not race (the probe saw CREATE SCHEMA fail on one of two); on SQL Server Hangfire's install script
+    /// takes an exclusive application lock itself (<c>sp_getapplock</c>). SQLite's storage creates its tables itself.
     /// </summary>
     public async Task InstallAsync(CancellationToken ct)
     {
@@ -117,6 +144,12 @@ public sealed class JobStorageSetup(DatabaseOptions database, JobsOptions option
                 await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('portal-hangfire-schema'))", connection);
                 await unlock.ExecuteNonQueryAsync(CancellationToken.None);
             }
+        }
+        else if (database.Provider == DatabaseProvider.SqlServer)
+        {
+            await using var connection = new SqlConnection(database.ConnectionString);
+            await connection.OpenAsync(ct);
+            SqlServerObjectsInstaller.Install(connection, Schema, enableHeavyMigrations: true);
         }
 
         _ = Storage;

@@ -253,11 +253,12 @@ internal static class TaskBench
         }
 
         await db.SaveChangesAsync(ct);
-        if (db.Database.IsNpgsql())
+        if (!db.Database.IsSqlite())
         {
             // A working database has planner statistics; a scratch one has none until autovacuum comes by, and without
-            // them PostgreSQL picks a nested-loop plan for the next-task query that is 100 times slower.
-            await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
+            // them PostgreSQL picks a nested-loop plan for the next-task query that is 100 times slower. SQL Server: the same
+            // statistics refresh, so both servers start alike.
+            await DatabaseStatistics.RefreshAllAsync(db.Database, ct);
         }
 
         return (org.Id, project.Id, annotators);
@@ -382,10 +383,12 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     private readonly string? _folder;
     private readonly string? _server;
     private readonly string? _name;
-    private CliContext? _efDrop;
+    private readonly bool _sqlServer;
 
-    private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name)
+    private ScratchDatabase(string provider, IReadOnlyDictionary<string, string?> settings, string? folder, string? server, string? name,
+        bool sqlServer = false)
     {
+        _sqlServer = sqlServer;
         Provider = provider;
         Settings = settings;
         _folder = folder;
@@ -398,7 +401,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     /// <summary>The scratch database is left in place, to look at afterwards.</summary>
     public bool Keep { get; set; }
 
-    /// <summary>The SQLite file, or the PostgreSQL database's name.</summary>
+    /// <summary>The SQLite file, or the PostgreSQL or SQL Server database's name.</summary>
     public string Location => _folder is not null ? Path.Combine(_folder, "bench.db") : _name!;
 
     /// <summary>The configuration that points the portal's services at this database.</summary>
@@ -437,36 +440,18 @@ internal sealed class ScratchDatabase : IAsyncDisposable
                     ["ConnectionStrings:Postgres"] = builder.ConnectionString,
                 }, null, server, name);
             case "sqlserver":
-                return SqlServer(cli, connection);
+                var sqlServer = connection ?? cli.Configuration()["ConnectionStrings:SqlServer"]
+                    ?? throw new CliUsageException("--connection: give the SQL Server's connection string.");
+                var sqlName = "portal_bench_" + Guid.NewGuid().ToString("N");
+                await SqlServerDatabases.CreateAsync(sqlServer, sqlName, ct);
+                return new ScratchDatabase("sqlserver", new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = nameof(DatabaseProvider.SqlServer),
+                    ["ConnectionStrings:SqlServer"] = SqlServerDatabases.For(sqlServer, sqlName),
+                }, null, sqlServer, sqlName, sqlServer: true);
             default:
                 throw new CliUsageException($"--provider: '{provider}' is not sqlite, postgres or sqlserver.");
         }
-    }
-
-    /// <summary>
-    /// A new database on the SQL Server that <paramref name="connection"/> names. The migrations create it and EF drops it, so
-    /// no SQL Server client is needed here; only a build with the SQL Server provider (<c>Database:Provider=SqlServer</c>) has one.
-    /// </summary>
-    private static ScratchDatabase SqlServer(CliContext cli, string? connection)
-    {
-        if (!Enum.TryParse<DatabaseProvider>("SqlServer", ignoreCase: true, out var sqlServer))
-        {
-            throw new CliUsageException(
-                "--provider sqlserver: this build of the portal has no SQL Server provider (Database:Provider=SqlServer); use sqlite or postgres.");
-        }
-
-        var server = connection ?? cli.Configuration()["ConnectionStrings:SqlServer"]
-            ?? throw new CliUsageException("--connection: give the SQL Server's connection string.");
-        var name = "portal_bench_" + Guid.NewGuid().ToString("N");
-        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = server };
-        builder.Remove("Database");
-        builder["Initial Catalog"] = name;
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = sqlServer.ToString(),
-            ["ConnectionStrings:SqlServer"] = builder.ConnectionString,
-        };
-        return new ScratchDatabase("sqlserver", settings, null, null, name) { _efDrop = cli };
     }
 
     private static async Task<NpgsqlConnection> OpenMaintenanceAsync(string server, CancellationToken ct)
@@ -478,14 +463,11 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_efDrop is not null && !Keep)
+        if (_name is not null && !Keep && _sqlServer)
         {
-            await using var services = _efDrop.Services(Settings);
-            await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            await db.Database.EnsureDeletedAsync();
+            await SqlServerDatabases.DropAsync(_server!, _name);
         }
-
-        if (_server is not null && !Keep)
+        else if (_name is not null && !Keep)
         {
             NpgsqlConnection.ClearAllPools();
             await using var admin = await OpenMaintenanceAsync(_server!, CancellationToken.None);

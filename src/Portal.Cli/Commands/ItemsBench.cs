@@ -186,7 +186,7 @@ public static class ItemsBench
         await using (var db = factory.CreateForTenant(org.Id))
         {
             // What an import does at its end (ItemImportService), and nothing more: the annotations get no statistics.
-            await db.Database.ExecuteSqlRawAsync("ANALYZE \"Items\"", ct);
+            await DatabaseStatistics.RefreshAsync(db.Database, "Items", ct);
         }
 
         return (org.Id, project.Id, annotations);

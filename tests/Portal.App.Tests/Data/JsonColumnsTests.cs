@@ -8,6 +8,7 @@ public class JsonColumnsTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SaveChanges_ScoresChangedInPlace_WritesTheChange(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

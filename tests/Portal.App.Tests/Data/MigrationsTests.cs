@@ -8,6 +8,7 @@ public class MigrationsTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Migrate_EmptyDatabase_AppliesAllAndLeavesNoPendingModelChanges(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);

@@ -8,6 +8,7 @@ public class TenantIsolationTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Query_ScopedToOneTenant_SeesOnlyItsOwnRows(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -24,6 +25,7 @@ public class TenantIsolationTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Query_WithoutTenant_SeesNoTenantRows(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -38,6 +40,7 @@ public class TenantIsolationTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Save_RowOfAnotherTenant_IsRefusedAndNothingChanges(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -57,6 +60,7 @@ public class TenantIsolationTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Save_NewRow_TakesTheContextsTenant(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -75,6 +79,7 @@ public class TenantIsolationTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Save_SameProjectNameInTwoTenants_IsAllowedButNotTwiceInOne(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -12,6 +12,7 @@ public class DemoSeederTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Seed_DemoProjects_HaveThreeValidGoldItemsEachAndTheLikertProjectRatesThreeAttributes(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -40,6 +41,7 @@ public class DemoSeederTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Seed_PairwiseProject_HasAnAiLabelOnEveryRegularItemSomeOfThemWrong(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

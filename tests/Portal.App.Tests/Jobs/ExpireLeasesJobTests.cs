@@ -30,6 +30,7 @@ public class ExpireLeasesJobTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Expire_OneTenant_ReturnsOnlyItsExpiredLeases(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

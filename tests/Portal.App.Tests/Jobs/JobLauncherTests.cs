@@ -16,6 +16,7 @@ public class JobLauncherTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task StartForProject_RunsOfOneProject_AreListedForItOnlyAndNeverForAnotherOrganisation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -43,6 +44,7 @@ public class JobLauncherTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Page_MoreRunsThanAPage_ReadsOnePageNewestFirstWithTheTotal(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -64,6 +66,7 @@ public class JobLauncherTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Page_Search_MatchesJobMessageOrErrorIgnoringCase(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -34,6 +34,7 @@ public sealed class ExportCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Export_Release_WritesTheDownloadBytesWithProgressAndLogsItAsCli(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -29,6 +29,7 @@ public class PortalCommandsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task DbMigrate_EmptyDatabase_AppliesThenSaysUpToDate(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
@@ -63,6 +64,7 @@ public class PortalCommandsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task OrgCreate_NewName_PrintsIdAndName(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -78,6 +80,7 @@ public class PortalCommandsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task OrgCreate_DuplicateName_ExitsTwoAndCreatesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -91,6 +94,7 @@ public class PortalCommandsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task UserCreate_OrgAndRoles_GrantsThoseRoles(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

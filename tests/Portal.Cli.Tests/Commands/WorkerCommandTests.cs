@@ -12,6 +12,7 @@ public class WorkerCommandTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Worker_GpuQueueOnly_RunsTheRoundAndLeavesDefaultJobsQueued(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

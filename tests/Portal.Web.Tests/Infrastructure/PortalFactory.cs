@@ -19,6 +19,8 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
             builder.UseSetting(key, value);
         }
 
+        // Every query the app compiles on SQLite is compiled for SQL Server too (no engine needed).
+        builder.ConfigureServices(s => SqlServerTranslationCheck.AddTo(s, db.Options.Provider));
         builder.UseSetting("Demo:SeedOnStart", "false");
         builder.UseSetting("Jobs:Enabled", jobs ? "true" : "false");
 

@@ -14,6 +14,7 @@ public class JobRunTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ExpireLeases_StartedThroughApi_RunsOnHangfireAndRecordsTheRun(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -58,6 +59,7 @@ public class JobRunTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Schedules_OnOrOff_DefineOrRemoveTheRecurringJobs(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -153,6 +153,7 @@ public class TenancyMatrixTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task EveryTenantRoute_CalledByEachRoleAndAnotherTenant_OnlyAllowedRolesGetThrough(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

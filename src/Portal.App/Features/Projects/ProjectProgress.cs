@@ -148,7 +148,8 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
     /// nothing grows with the project but the sort the database does.
     /// </summary>
     /// <remarks>
-    /// Raw SQL (the same on SQLite and PostgreSQL: LINQ has no window functions), so the tenant filter is written out.
+    /// Raw SQL (the same on SQLite, PostgreSQL and SQL Server, whose connections quote identifiers with double quotes by
+    /// default: LINQ has no window functions), so the tenant filter is written out.
     /// </remarks>
     private static async Task<Dictionary<Guid, double>> MedianSecondsAsync(PortalDbContext db, Guid orgId, Guid projectId, CancellationToken ct)
     {

@@ -52,6 +52,7 @@ public sealed class AiLabelServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_GoodFileByExternalIdAndGuid_AddsEveryLabel(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -76,6 +77,7 @@ public sealed class AiLabelServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_Again_ReplacesTheLabelsOfTheSameItemsAndKeepsTheOthers(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -129,6 +131,7 @@ public sealed class AiLabelServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_LikertProject_IsRefusedAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -156,6 +159,7 @@ public sealed class AiLabelServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ItemOfAnotherTenantsProject_IsUnknown(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -174,6 +178,7 @@ public sealed class AiLabelServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task List_PagesNewestFirstWithTheHumanCuratedLabel(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -41,6 +41,7 @@ public sealed class LlmLabelerServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SaveSettings_TemplateChange_BumpsTheVersionAndTheKeyIsNeverShownOrStoredPlain(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -66,6 +67,7 @@ public sealed class LlmLabelerServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SaveSettings_BadFields_NameEachAndSaveNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -83,6 +85,7 @@ public sealed class LlmLabelerServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Label_AgainstALocalEndpoint_StoresLabelsWithThePromptVersionAndMalformedAnswersAsErrors(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -144,6 +147,7 @@ public sealed class LlmLabelerServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Label_WithoutSettings_SaysSoAndAsksNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -46,6 +46,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Revise_LastAnswer_ReplacesTheSameRowAndCountsNothingTwice(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -85,6 +86,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Revise_SameKeyTwice_StoresOneRevisionAndReplays(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -105,6 +107,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Revise_AfterTheLeaseLength_IsRefusedAndNothingChanges(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, leaseMinutes: 10);
@@ -125,6 +128,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Revise_BadAnswerOrSomeoneElsesAnnotation_NamesTheFieldOrIsNotFound(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -142,6 +146,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task LastAnswer_PausedProjectOrGoldItem_IsNotRevisable(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -165,6 +170,7 @@ public class RevisionTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Revise_TwoRevisionsAtOnce_BothAuditedAndCountedOnce(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

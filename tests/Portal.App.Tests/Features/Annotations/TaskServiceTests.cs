@@ -65,6 +65,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ItemsWithPriorities_LeasesTheHighestPriorityFirst(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -82,6 +83,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_AnnotatorHoldsLiveLease_GetsTheSameTaskWithItsDraft(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -101,6 +103,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ItemRatedByOverlapAnnotators_IsOfferedToNoOneElse(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -125,6 +128,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ProjectOfAnotherOrganisation_ReturnsNull(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -136,6 +140,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_SameKeyTwice_StoresOneAnnotationAndReplays(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -158,6 +163,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_TwoAtOnce_StoresOneAnnotation(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -176,6 +182,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_AfterLeaseExpiredAndItemReleased_IsRefusedAndStoresNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -197,6 +204,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_AfterLeaseExpiredWithRoomLeft_IsStored(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -216,6 +224,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_ShownChoice_IsStoredInTheItemsTermsWithTheSideShown(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -243,6 +252,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_LikertWithBadScores_NamesTheFieldAndStoresNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -278,6 +288,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_PairwiseOptions_AreEnforced(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -312,6 +323,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Skip_ReturnsTheItemToOthersButNotToTheSkipper(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -335,6 +347,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Task_OfAnotherAnnotator_IsNotFound(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -351,6 +364,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Gold_MixedInAtTheRate_WrongAnswersPauseTheAnnotatorAndTellTheAdmin(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -401,6 +415,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ManyAnnotatorsAtOnce_NoItemExceedsItsOverlap(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -427,6 +442,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ExpireLeases_ExpiredLease_ReturnsItsClaimSoTheItemIsOfferedAgain(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -443,6 +459,7 @@ public class TaskServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Gold_AtARate_StaysWithinOneItemOfItAndIsNotAlwaysFirst(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

@@ -61,6 +61,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Open_BadInput_NamesEveryFieldAndOpensNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -82,6 +83,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Open_ProjectOfChosenAnnotatorsOnly_TakesOnlyTheChosenWhoAreNotPaused(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -99,6 +101,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Round_FourAnnotatorsAnswerAndTheAdminCloses_ConsensusAndDisagreementAsCountedByHand(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -168,6 +171,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Answer_SameTwiceOrBad_OneRowAndFieldErrors(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -195,6 +199,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Promote_ClosedRoundWithConsensusAndExplanation_MakesTheItemGoldOnce(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -229,6 +234,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Likert_EveryAttributeOnItsScale_PromotedGoldTakesTheRoundedMedians(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, ProjectKind.Likert, items: 2);
@@ -263,6 +269,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task TaskStream_ItemRatedInCalibration_IsNotServedToThatAnnotatorAgain(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, items: 1);
@@ -280,6 +287,7 @@ public class CalibrationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task EveryCall_AnotherOrganisation_SeesAndChangesNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

@@ -38,6 +38,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Mark_FromConsensus_EveryItemGetsTheCuratedChoiceAndAnExplanation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -58,6 +59,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Mark_OneItemWithoutConsensus_NamesItAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -77,6 +79,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Mark_FromAiLabelsWithExplanation_UsesTheLabelsAndKeepsExistingGold(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -102,6 +105,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Mark_LikertFromConsensus_RoundsTheCentres(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -121,6 +125,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Unmark_GoldItemsWithLiveLeases_BecomeRegularWithTheirClaimsCounted(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -149,6 +154,7 @@ public class BulkGoldTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Bulk_ArchivedProject_IsRefused(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -33,6 +33,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_PairwiseChoice_MarksTheItemAndClearGoldUnmarksIt(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -55,6 +56,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_LikertScoresWithTolerance_StoresThemPerAttribute(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -74,6 +76,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_AnswerThatDoesNotFitThePairwiseProject_NamesEachFieldAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -99,6 +102,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_AnswerThatDoesNotFitTheLikertAttributes_NamesEachScore(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -118,6 +122,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_ItemWithRegularAnnotations_IsAllowedAndKeepsThem(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -134,6 +139,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetGold_ItemOfAnotherOrganisationOrProject_ReturnsNullAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -151,6 +157,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ListItems_PagedAndGoldOnly_CountsTheFilterAndShowsAnnotationsAndPrompt(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -195,6 +202,7 @@ public class GoldServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ClearGold_ItemAnsweredAsGold_CountsThoseAnswersAgainstItsOverlap(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

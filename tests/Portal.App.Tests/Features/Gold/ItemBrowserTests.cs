@@ -52,6 +52,7 @@ public class ItemBrowserTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Search_EverySortPagedInPages_ReadsTheSameOrderAsOnePage(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -93,6 +94,7 @@ public class ItemBrowserTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Search_FiltersAndText_CountWhatMatchesAndShowRatings(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -12,6 +12,7 @@ public class ProjectAnnotatorPagingTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Page_MoreAnnotatorsThanAPage_ReadsOnePageSortedAndSearchedInTheDatabase(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

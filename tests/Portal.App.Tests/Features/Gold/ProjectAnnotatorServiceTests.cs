@@ -49,6 +49,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task List_EveryAnnotatorOfTheOrganisation_WithTheirCountersOrZeros(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -75,6 +76,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Pause_AnnotatorWithoutARow_CreatesThePausedRowWithReasonAndAdmin(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -93,6 +95,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Pause_NoReasonOrNotAnAnnotator_RefusedAndNothingWritten(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -115,6 +118,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Reinstate_AfterAnAutomaticPause_ClearsThePauseAndStartsTheThresholdAfresh(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -145,6 +149,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Reinstate_AnnotatorWithoutARow_CreatesAnUnpausedRow(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -160,6 +165,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task DismissNotice_OfTheProject_HidesItAndAnotherProjectsNoticeIsNotFound(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -181,6 +187,7 @@ public class ProjectAnnotatorServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Reinstate_AfterTheEnginePausedThem_TheyGetTasksAgainAndOnlyNewGoldAnswersCount(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

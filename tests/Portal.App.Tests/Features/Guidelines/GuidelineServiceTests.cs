@@ -39,6 +39,7 @@ public class GuidelineServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Publish_ThreeTimes_NumbersImmutableVersionsWithAuthorAndDiffsAnyTwo(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -67,6 +68,7 @@ public class GuidelineServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Publish_BadInputOrAnotherOrganisation_NamesEachFieldAndStoresNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -84,6 +86,7 @@ public class GuidelineServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_NewVersionPublished_StopsTheAnnotatorUntilTheyAcknowledgeAndSubmitStampsTheVersion(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -126,6 +129,7 @@ public class GuidelineServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task QualityForGuidelineVersion_TwoVersions_CountsOnlyThatVersionsAnnotationsAndGold(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

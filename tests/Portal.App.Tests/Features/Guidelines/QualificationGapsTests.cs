@@ -102,6 +102,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_AnnotatedBeforeTheTest_NotRequiredUntilAMajorChangePublishedAfterIt(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -152,6 +153,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Sheet_EachAnnotatorAndTry_ShuffledStableOnReloadAndAnswersMapBackToAB(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, items: 12, gold: 12);
@@ -208,6 +210,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_PairWithGoldScores_AsksBothSidesAndScoresResponseAWhereverItWasShown(TestProvider provider)
     {
         var settings = PlainPairs with { Attributes = [new AttributeDefinition("helpful", "Helpful", "How helpful the response is.", 1, 5)] };
@@ -238,6 +241,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_GoldItemInTheTest_NeverServedAsGoldButOtherGoldIs(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, items: 6, gold: 3, settings: PlainPairs with { Gold = new GoldOptions { Rate = 1 } });
@@ -258,6 +262,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_GoldItemShownAsAGuidelineExample_NeverServedAsGoldButOtherGoldIs(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, items: 6, gold: 3, settings: PlainPairs with { Gold = new GoldOptions { Rate = 1 } });
@@ -280,6 +285,7 @@ public class QualificationGapsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_TaskHeldWhenAVersionIsPublished_ComesBackFirstAndRecordsTheVersionItWasDoneUnder(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, gold: 0);

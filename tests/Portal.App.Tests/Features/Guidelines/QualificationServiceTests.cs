@@ -79,6 +79,7 @@ public class QualificationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_NewAnnotator_NeedsToPassFirstAndPassingKeepsEveryAnswer(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -107,6 +108,7 @@ public class QualificationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_FailedTries_CoolDownThenNoTriesLeftUntilAnAdminResets(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, tries: 2, cooldown: 30);
@@ -135,6 +137,7 @@ public class QualificationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Publish_MajorChange_RequiresQualifyingAgainButAMinorOneDoesNot(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, cooldown: 0);
@@ -165,6 +168,7 @@ public class QualificationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetTest_NotGoldForeignOrOutOfRange_NamesEachFieldAndKeepsTheOldTest(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

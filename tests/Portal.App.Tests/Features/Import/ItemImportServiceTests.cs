@@ -34,6 +34,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ThenReimportWithMore_AddsOnlyTheNewExternalIds(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -56,6 +57,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_BadLineAfterManyGoodOnes_ImportsNothingAndNamesTheLine(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -122,6 +124,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_HhPairsPartingEarly_KeepsEachSidesTurnsAndReportsHowManyWereSplit(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -168,6 +171,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ArenaFileWithLabelsAsAi_WinnersBecomeAiLabelsByTheirJudge(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

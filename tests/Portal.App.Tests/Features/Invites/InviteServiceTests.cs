@@ -16,6 +16,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Accept_ValidInvite_GrantsRolesOnceAndOnlyOnce(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -36,6 +37,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Accept_ExpiredOrRevokedOrUnknown_GrantsNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -60,6 +62,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Create_StoresOnlyAHashOfTheToken(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -86,6 +89,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Register_EightAtOnceOnOneInvite_ExactlyOneAccountWithItsMembershipAndNoOrphan(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -118,6 +122,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Register_PasswordRefused_NoAccountAndTheInviteStaysOpen(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -137,6 +142,7 @@ public class InviteServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Create_NoteLongerThanTheLimit_RefusedNamingTheNote(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -13,6 +13,7 @@ public class OrganisationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task PageMembers_MoreThanAPage_ReadsOnePageByEmailWithTheTotalAndNoOtherOrganisation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -33,6 +34,7 @@ public class OrganisationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task PageMembers_Search_MatchesNameOrEmailIgnoringCase(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -54,6 +56,7 @@ public class OrganisationServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task PageInvites_MoreThanAPage_ReadsNewestFirstAndSearchesTheNote(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -11,6 +11,7 @@ public class AttributeVersionsTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ScaleChangedAfterRatings_NewAnnotationsRecordTheNewVersionAndAgreementNeverMixesTheScales(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -35,6 +35,7 @@ public class ProjectLifecycleTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Pause_AnnotatorHoldsALease_HeldTaskStillServedAndStoredButNoNewOne(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -65,6 +66,7 @@ public class ProjectLifecycleTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Archive_Project_HiddenFromAnnotatorsAndDefaultListAndReadOnlyUntilUnarchived(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -94,6 +96,7 @@ public class ProjectLifecycleTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ChosenOnly_OnlyChosenAnnotatorsListAndGetTasks(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -120,6 +123,7 @@ public class ProjectLifecycleTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ChosenOnly_AnnotatorTakenOffTheList_KeepsTheTaskTheyHold(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -136,6 +140,7 @@ public class ProjectLifecycleTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SetChosen_IdThatIsNoAnnotatorHere_NamesItsPositionAndChangesNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

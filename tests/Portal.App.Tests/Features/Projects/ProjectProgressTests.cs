@@ -79,6 +79,7 @@ public class ProjectProgressTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Get_SeededProject_CountsItemsAnnotatorsDaysMediansSkipsAndFlags(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -155,6 +156,7 @@ public class ProjectProgressTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Get_OddCountsAndNoWork_MedianIsTheMiddleOrNull(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -182,6 +184,7 @@ public class ProjectProgressTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Get_ProjectOfAnotherOrganisation_IsNull(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -23,6 +23,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Create_ValidInput_StoresTheProjectWithDefaultSettings(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -40,6 +41,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Create_NameTakenInTheOrganisation_NamesTheFieldAndAddsNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -60,6 +62,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_ValidSettings_SavesThemAndDetailsShowThem(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -88,6 +91,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_ManyProblems_EachNamesItsFieldAndNothingIsSaved(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -125,6 +129,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_LikertWithoutAttributes_NamesTheAttributesField(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -140,6 +145,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_AttributesOnceAnnotated_KeyOrScaleChangeMakesANewAttributeVersionAndRenamesDoNot(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -185,6 +191,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_KindOnceThereAreItems_IsRefused(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -200,6 +207,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_RemovingAnAttributeAGoldAnswerUses_IsRefused(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -233,6 +241,7 @@ public class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Update_ProjectOfAnotherOrganisation_ReturnsNullAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

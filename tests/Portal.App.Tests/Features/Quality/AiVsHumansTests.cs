@@ -16,6 +16,7 @@ public sealed class AiVsHumansTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Recompute_AiLabelsAndHumans_MatchAHandComputation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -81,6 +82,7 @@ public sealed class AiVsHumansTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task StaleProjects_NewAiLabelsAfterTheLastReport_MakeTheProjectStale(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -37,6 +37,7 @@ public class QualityServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Recompute_PairwiseWithADissenter_ReportsAlphaKappasSignalsAndMajorityLabels(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -91,6 +92,7 @@ public class QualityServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Recompute_Likert_ReportsPerAttributeAlphaBiasAndMedianLabels(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -136,6 +138,7 @@ public class QualityServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task StaleProjects_AfterANewAnnotation_IncludeTheProjectUntilRecomputed(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -156,6 +159,7 @@ public class QualityServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task SelfConsistency_ReShownItemsWithSidesSwapped_AreMeasuredAndCountNowhereElse(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

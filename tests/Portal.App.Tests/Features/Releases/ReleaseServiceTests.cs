@@ -67,6 +67,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Export_SameReleaseTwiceAndAfterAnnotationsChange_GivesIdenticalBytesMatchingTheStoredHash(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -101,6 +102,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task TrlJsonl_ReimportedIntoANewProject_EqualsTheSourcePairs(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -148,6 +150,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Cut_WithFilters_LeavesOutAndRelabelsAsTheFiltersSay(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -195,6 +198,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Cut_LabelModes_TakeHumanAiAndCorrectedLabelsWithTheirSources(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -230,6 +234,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Likert_ReleaseExports_CarryAggregatesAndPseudonymsButNoNamesOrEmails(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -264,6 +269,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Create_BadNameOrFilters_NamesTheFieldAndStoresNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -294,6 +300,7 @@ public class ReleaseServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Visibility_ClientsSeeOnlyLiveGrantsOfTheirOwnOrganisation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -52,6 +52,7 @@ public class RlthfServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Rounds_SendTheSuspiciousToHumans_CountTheirOverturnsAndTrainOnTheirLabels(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -112,6 +113,7 @@ public class RlthfServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Start_BadKnobsOrAnOpenRound_NameTheFieldAndSaveNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -154,6 +156,7 @@ public class RlthfServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task AutoRounds_TheNextStartsWhenHumansHaveAnswered_AndCloseEndsARoundEarly(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -189,6 +192,7 @@ public class RlthfServiceTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Plan_InterruptedPartWay_LeavesNothingHalfDoneAndTheRecoveredRunFinishesIt(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

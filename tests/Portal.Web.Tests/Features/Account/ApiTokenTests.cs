@@ -27,6 +27,7 @@ public class ApiTokenTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Token_ActsAsItsOwnerWithTheSameChecks_UntilRevoked(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -100,6 +100,7 @@ public partial class SignInTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Invite_CreatedThroughApi_NewPersonRegistersJoinsAndLinkThenStopsWorking(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -24,6 +24,7 @@ public class AiLabelEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ThenAgain_AddsThenReplacesAndListsWithPaging(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -59,6 +60,7 @@ public class AiLabelEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_BadLine_Answers400NamingLineAndFieldAndChangesNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -79,6 +81,7 @@ public class AiLabelEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task LlmLabeler_SettingsAndRunThroughTheJob_LabelsFromTheLocalEndpointAndNeverReturnsTheKey(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -119,6 +122,7 @@ public class AiLabelEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task AnnotatorViews_TaskApiAndTaskPage_NeverCarryTheAiLabel(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -32,6 +32,7 @@ public class ConcurrentAnnotatorsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task TwoHundredAnnotators_AtOnce_EveryItemGetsExactlyItsOverlapAndNoSubmitIsLostOrDoubled(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -78,6 +78,7 @@ public class TaskEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task WorkLoop_NextDraftSubmitReplay_StoresOneAnnotation(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -124,6 +125,7 @@ public class TaskEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_BadInput_400NamesTheFieldAndStoresNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -149,6 +151,7 @@ public class TaskEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Assignment_OfAnotherAnnotator_Is404OnEveryRouteAndUnchanged(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
@@ -171,6 +174,7 @@ public class TaskEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Submit_AfterTheLeaseExpiredAndTheItemWentToAnother_Is409AndStoresNothing(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider, overlap: 1);
@@ -206,6 +210,7 @@ public class TaskEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Skip_WithAndWithoutReason_204Or400AndTheItemIsNotAnswerable(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);

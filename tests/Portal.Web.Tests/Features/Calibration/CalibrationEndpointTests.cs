@@ -12,6 +12,7 @@ public class CalibrationEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Round_ThroughTheApi_OpenAnswerCloseFeedbackAndPromote(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

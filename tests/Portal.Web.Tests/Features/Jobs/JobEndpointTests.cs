@@ -10,6 +10,7 @@ public class JobEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ListRuns_ProjectId_ListsThatProjectsRunsOnlyAndAnotherOrganisationsProjectIsNotFound(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -34,6 +35,7 @@ public class JobEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ListRuns_PageAndSearch_AnswerOnePageWithTheTotalInAHeader(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

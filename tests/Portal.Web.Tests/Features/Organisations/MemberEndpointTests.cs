@@ -10,6 +10,7 @@ public class MemberEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ListMembers_PageAndSearch_AnswerOnePageWithTheTotalAndWithoutThemEveryMember(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -33,6 +34,7 @@ public class MemberEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ListInvites_Search_AnswersTheMatchingInvitesWithTheTotal(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -11,6 +11,7 @@ public class ImportEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ImportItems_ThroughTheApi_RunsAsAJobAndIsAllOrNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -42,6 +43,7 @@ public class ImportEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ImportItems_ManyBatches_TheJobReportsProgressWhileItsTransactionIsOpen(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -56,6 +56,7 @@ public partial class ProgressEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Progress_ProjectAdmin_GetsCountsNamesAndMedians(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -93,6 +94,7 @@ public partial class ProgressEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ProgressPage_ProjectAdmin_ShowsTheCountsAndCharts(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

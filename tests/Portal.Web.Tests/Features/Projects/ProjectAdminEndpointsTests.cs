@@ -22,6 +22,7 @@ public class ProjectAdminEndpointsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task CreateThenPutSettings_ThroughTheApi_GetShowsThem(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -83,6 +84,7 @@ public class ProjectAdminEndpointsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task CreateAndPut_BadInput_400NamesEachFieldAndNothingIsSaved(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -119,6 +121,7 @@ public class ProjectAdminEndpointsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Gold_PutThenDelete_ThroughTheApi_MarksAndUnmarksTheItem(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -150,6 +153,7 @@ public class ProjectAdminEndpointsTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task PauseReinstateAndNotices_ThroughTheApi_ChangeTheStandingAndCounters(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

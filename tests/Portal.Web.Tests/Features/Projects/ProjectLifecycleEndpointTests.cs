@@ -13,6 +13,7 @@ public class ProjectLifecycleEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task PauseArchiveChosen_ThroughTheApi_AnnotatorSeesTheEffect(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -54,6 +55,7 @@ public class ProjectLifecycleEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task ReviseAnswer_ThroughTheApi_CreatedThenReplayedAndOneAnnotation(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -84,6 +86,7 @@ public class ProjectLifecycleEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task BulkGold_ItemWithoutConsensus_BadRequestNamingItAndNothingMarked(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

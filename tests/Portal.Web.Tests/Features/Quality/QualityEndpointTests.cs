@@ -13,6 +13,7 @@ public class QualityEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Recompute_ThroughTheApi_RunsAsAJobAndTheReportShowsTheAnnotations(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -66,6 +67,7 @@ public class QualityEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task QualityPage_AfterRecompute_ShowsTheAlphaAndTheAnnotators(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -95,6 +97,7 @@ public class QualityEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task AnnotatorQuality_AfterRecompute_ShowsTheirSignalsOnTheirPageAndInTheApi(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -147,6 +150,7 @@ public class QualityEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Get_ByAttributeVersion_ReadsOldRatingsOnTheirOwnScale(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -67,6 +67,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Download_TwiceByPageAndByToken_GivesIdenticalBytesWithTheHashAsETagAndLogsBoth(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -139,6 +140,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Range_ResumedDownloads_PlainAndGzip_ConcatenateToTheFullFile(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -203,6 +205,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Clients_OfAnotherOrganisationOrWithoutAGrant_CannotListOpenOrDownload(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -249,6 +252,7 @@ public class ReleaseEndpointTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task AdminApi_CutsAsAJobThenGrantsAndRevokes(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

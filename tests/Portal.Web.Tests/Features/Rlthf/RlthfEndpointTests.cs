@@ -11,6 +11,7 @@ public class RlthfEndpointTests
 {
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task StartRound_ThroughTheApi_RunsTheJobAndTheRoundPageShowsTheCurve(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
