@@ -185,6 +185,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             await progress.ReportAsync(96, $"{staged} items read; publishing");
             var (added, labelled) = await PublishAsync(db, importId, (lines, split, staged), progress, ct);
             result = new ImportResult(lines, added, staged - added, split, labelled);
+            // No message: the run was marked done with its result inside the publish, and a reader may already show it.
+            await progress.ReportAsync(98);
         }
         catch (Exception ex)
         {
@@ -275,7 +277,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     {
         while (true)
         {
-            var seqs = db.ImportStagedItems.Where(which).OrderBy(s => s.Seq).Select(s => s.Seq).Take(DeleteChunk);
+            // Ordered by the import, not by Seq: the first chunk of the import's index entries, with no sort of them all.
+            var seqs = db.ImportStagedItems.Where(which).OrderBy(s => s.ImportId).Select(s => s.Seq).Take(DeleteChunk);
             var deleted = await db.ImportStagedItems.Where(s => seqs.Contains(s.Seq)).ExecuteDeleteAsync(ct);
             if (deleted < DeleteChunk)
             {
