@@ -98,6 +98,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
     private const int DeleteChunk = 5000;
 
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromHours(1);
+
     /// <summary>Where uploads wait for their import job (<c>Storage:Uploads</c>, default <c>data/uploads</c>).</summary>
     public string UploadFolder => Path.GetFullPath(configuration["Storage:Uploads"] ?? Path.Combine("data", "uploads"));
 
@@ -129,6 +131,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var db = dbFactory.CreateForTenant(tenantId);
+
+        // Publishing a million rows is one statement that can run past the default 30 s; the job's token still stops it.
+        db.Database.SetCommandTimeout(PublishTimeout);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct)
             ?? throw new PortalValidationException("projectId", "There is no such project in this organisation.");
         if (project.ArchivedAt is not null)
