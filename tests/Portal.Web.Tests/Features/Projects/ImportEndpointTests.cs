@@ -122,8 +122,6 @@ public class ImportEndpointTests
         var run = await PortalFactory.WaitForRunAsync(admin, started.Headers.Location!.OriginalString);
         Assert.Equal(("Succeeded", $"Imported {2 * ItemImportService.BatchSize + 500} item(s)."), (run.Status, run.Message));
         Assert.Equal(1 + 2 * ItemImportService.BatchSize + 500, (await admin.GetFromJsonAsync<ProjectView>($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}"))!.Items);
-        await using var after = db.Factory.CreateSystem();
-        Assert.Equal(0, await after.ImportStagedItems.IgnoreQueryFilters().CountAsync());
     }
 
     /// <summary>Holds an import of one project after its first committed batch until the test releases it.</summary>
