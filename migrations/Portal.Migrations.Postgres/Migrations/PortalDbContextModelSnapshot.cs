@@ -906,6 +906,72 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.ToTable("GuidelineVersions");
                 });
 
+            modelBuilder.Entity("Portal.App.Data.ImportStagedItem", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("ConversationJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("LabelChoice")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("LabelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LabelModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ResponseA")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseB")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("StagedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ProjectId", "StagedAt");
+
+                    b.HasIndex("ImportId", "ExternalId", "Seq");
+
+                    b.ToTable("ImportStagedItems");
+                });
+
             modelBuilder.Entity("Portal.App.Data.Invite", b =>
                 {
                     b.Property<Guid>("Id")

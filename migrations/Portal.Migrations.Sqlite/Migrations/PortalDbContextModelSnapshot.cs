@@ -895,6 +895,70 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("GuidelineVersions");
                 });
 
+            modelBuilder.Entity("Portal.App.Data.ImportStagedItem", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConversationJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LabelChoice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LabelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseA")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseB")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StagedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ProjectId", "StagedAt");
+
+                    b.HasIndex("ImportId", "ExternalId", "Seq");
+
+                    b.ToTable("ImportStagedItems");
+                });
+
             modelBuilder.Entity("Portal.App.Data.Invite", b =>
                 {
                     b.Property<Guid>("Id")

@@ -37,6 +37,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
     public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
     public DbSet<AiLabel> AiLabels => Set<AiLabel>();
+    public DbSet<ImportStagedItem> ImportStagedItems => Set<ImportStagedItem>();
     public DbSet<RlthfRound> RlthfRounds => Set<RlthfRound>();
     public DbSet<RlthfRoundItem> RlthfRoundItems => Set<RlthfRoundItem>();
     public DbSet<RewardModelVersion> RewardModels => Set<RewardModelVersion>();

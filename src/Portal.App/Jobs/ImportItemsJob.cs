@@ -6,7 +6,7 @@ using Portal.App.Features.Organisations;
 
 namespace Portal.App.Jobs;
 
-/// <summary>Imports an uploaded item file into a project (all or nothing), then deletes the upload.</summary>
+/// <summary>Imports an uploaded item file into a project (all or nothing, staged in batches), then deletes the upload.</summary>
 public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<ImportItemsJob> logger, JobProgressBoard board, ItemImportService imports)
     : PortalJob(dbFactory, clock, logger, board)
 {
@@ -49,6 +49,8 @@ public sealed class ImportItemsJob(IDbContextFactory<PortalDbContext> dbFactory,
                 path,
                 args.Required(FileNameKey),
                 ImportOptions.Parse(args.GetString(FormatKey), args.GetString(LabelsKey), args.GetString(SourceKey), args.GetString(AttributesKey)),
+                // The run's id keys its staged rows: a re-run after a node died clears what the stopped run staged.
+                args.RunId,
                 progress,
                 ct);
         }

@@ -96,14 +96,32 @@ public sealed record ImportOptions(PairFileFormat Format = PairFileFormat.Auto, 
     public string AttributesName => ReplaceAttributes ? "helpsteer2" : "keep";
 }
 
-/// <summary>
-/// Imports a project's items from a JSONL or CSV file: streamed in batches inside one transaction, so a bad line anywhere
-/// leaves the project as it was (all or nothing), and items whose external id the project already has are skipped (a
-/// re-import adds nothing twice).
-/// </summary>
-public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, UploadLimits limits)
+/// <summary>Told when a batch of an import has been staged and its transaction committed: lets a test act mid-import.</summary>
+public interface IImportObserver
 {
-    private const int BatchSize = 1000;
+    ValueTask BatchStagedAsync(Guid projectId, int batches, CancellationToken ct);
+}
+
+/// <summary>
+/// Imports a project's items from a JSONL, CSV or Parquet file. The file streams into a staging table in batches, each
+/// its own short transaction (on SQLite the single write lock is free between them, so other organisations keep
+/// working); once the whole file has been read, one statement publishes the batch into the items. A bad line anywhere,
+/// or an import that fails or is killed, leaves the project as it was (all or nothing) and its staged rows are deleted.
+/// Items whose external id the project already has are skipped (a re-import adds nothing twice). See
+/// docs/decisions/0010-import-staging.md.
+/// </summary>
+public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, UploadLimits limits,
+    IEnumerable<IImportObserver> observers)
+{
+    /// <summary>Rows per staging transaction: a few milliseconds of the write lock on SQLite.</summary>
+    public const int BatchSize = 2000;
+
+    /// <summary>Staged rows of an import that has written nothing for this long were abandoned (a process killed mid-import).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(6);
+
+    private const int DeleteChunk = 5000;
+
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromHours(1);
 
     /// <summary>Where uploads wait for their import job (<c>Storage:Uploads</c>, default <c>data/uploads</c>).</summary>
     public string UploadFolder => Path.GetFullPath(configuration["Storage:Uploads"] ?? Path.Combine("data", "uploads"));
@@ -124,10 +142,21 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     public Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, IJobProgress progress, CancellationToken ct) =>
         ImportAsync(tenantId, projectId, path, fileName, ImportOptions.Default, progress, ct);
 
-    public async Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, ImportOptions options, IJobProgress progress, CancellationToken ct)
+    public Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, ImportOptions options, IJobProgress progress, CancellationToken ct) =>
+        ImportAsync(tenantId, projectId, path, fileName, options, Guid.NewGuid(), progress, ct);
+
+    /// <param name="importId">
+    /// The key of the import's staged rows. The import job passes its run's id: a re-run of a run whose node died first
+    /// deletes what the stopped run had staged.
+    /// </param>
+    public async Task<ImportResult> ImportAsync(Guid tenantId, Guid projectId, string path, string fileName, ImportOptions options, Guid importId,
+        IJobProgress progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var db = dbFactory.CreateForTenant(tenantId);
+
+        // Publishing a million rows is one statement that can run past the default 30 s; the job's token still stops it.
+        db.Database.SetCommandTimeout(PublishTimeout);
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == projectId, ct)
             ?? throw new PortalValidationException("projectId", "There is no such project in this organisation.");
         if (project.ArchivedAt is not null)
@@ -137,72 +166,196 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
         var dataset = options.Source is { } source ? Clip(source) : LabelModel(fileName);
-        var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise ? new LabelSink(dataset) : null;
-        var external = options.Labels == FileLabels.External ? new ExternalLabelSink(db, project, dataset) : null;
         var attributes = new HelpSteerAttributesStep(db, project, options.ReplaceAttributes);
+        if (options.Labels == FileLabels.External)
+        {
+            // External raters' annotations point at the items and at their raters, so these imports still write in one
+            // transaction (docs/decisions/0010-import-staging.md says what staging them would take).
+            return await ImportInOneTransactionAsync(db, project, shape, path, fileName, options, new ExternalLabelSink(db, project, dataset), attributes,
+                progress, ct);
+        }
+
+        var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise ? new LabelSink(dataset) : null;
 
         using var reader = limits.OpenText(path, fileName, out var file);
         var length = Math.Max(1, file.Length);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var hold = progress.HoldWrites(db);
+        await SweepAsync(db, tenantId, projectId, importId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var added = 0;
-        var present = 0;
         var split = 0;
+        var staged = 0;
+        var batches = 0;
         long lines = 0;
-        var batch = new List<ImportedItem>(BatchSize);
+        var batch = new List<ImportStagedItem>(BatchSize);
+        var scored = false;
+        ImportResult result;
         try
         {
-            var items = ParquetRecords.IsParquet(fileName)
-                ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
-                : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
-            foreach (var item in items)
+            await using (var writer = await StagingWriter.CreateAsync(db, ct))
             {
-                lines = item.LineNumber;
-                split += item.SplitEarly ? 1 : 0;
-                batch.Add(item);
-                if (batch.Count == BatchSize)
+                var items = ParquetRecords.IsParquet(fileName)
+                    ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
+                    : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
+                foreach (var item in items)
                 {
-                    (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, external, attributes, now, ct), (added, present));
-                    batch.Clear();
-                    await progress.ReportAsync((int)(95.0 * file.Position / length), $"{added} items read");
+                    lines = item.LineNumber;
+                    split += item.SplitEarly ? 1 : 0;
+                    scored |= item.FileScores is not null;
+                    batch.Add(Stage(item, importId, tenantId, projectId, labels, now));
+                    if (batch.Count == BatchSize)
+                    {
+                        await writer.WriteAsync(batch, ct);
+                        staged += batch.Count;
+                        batch.Clear();
+                        batches++;
+                        await progress.ReportAsync((int)(95.0 * file.Position / length), $"{staged} items read");
+                        foreach (var observer in observers)
+                        {
+                            await observer.BatchStagedAsync(projectId, batches, ct);
+                        }
+                    }
                 }
+
+                await writer.WriteAsync(batch, ct);
+                staged += batch.Count;
             }
 
-            (added, present) = Add(await SaveBatchAsync(db, projectId, batch, labels, external, attributes, now, ct), (added, present));
+            await progress.ReportAsync(96, $"{staged} items read; publishing");
+            var (added, labelled) = await PublishAsync(db, importId, (lines, split, staged), scored ? attributes : null, now, progress, ct);
+            result = new ImportResult(lines, added, staged - added, split, labelled, options.Labels, AttributesCreated: attributes.Created);
+            // No message: the run was marked done with its result inside the publish, and a reader may already show it.
+            await progress.ReportAsync(98);
         }
-        catch (ItemFormatException ex)
+        catch (Exception ex)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
-        }
-        catch (InputLimitException ex)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw UploadLimits.Explain(ex, fileName);
-        }
-        catch (PortalValidationException)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw;
+            await DeleteStagedAsync(db, s => s.ImportId == importId, CancellationToken.None);
+            switch (ex)
+            {
+                case ItemFormatException format:
+                    throw new PortalValidationException("file", $"{fileName} {format.Message} Nothing was imported.");
+                case InputLimitException limit:
+                    throw UploadLimits.Explain(limit, fileName);
+                default:
+                    throw;
+            }
         }
 
-        var result = new ImportResult(lines, added, present, split, labels?.Stored ?? external?.Stored ?? 0, options.Labels,
-            external?.Raters ?? 0, attributes.Created);
-        await progress.CompleteWithinAsync(db, Describe(result), ct);
-        await transaction.CommitAsync(ct);
-        await hold.DisposeAsync();
+        await DeleteStagedAsync(db, s => s.ImportId == importId, ct);
 
         // Fresh statistics for the assignment engine's queries: without them PostgreSQL plans the next-task query as a
         // nested loop over the whole project (measured 90-156 ms a task, 1.8 ms after ANALYZE). SQLite and SQL Server too.
-        if (added > 0)
+        if (result.Added > 0)
         {
             await DatabaseStatistics.RefreshAsync(db.Database, "Items", ct);
         }
 
         await progress.ReportAsync(100, Describe(result));
         return result;
+    }
+
+    /// <summary>
+    /// Copies the import's staged rows into the items (the first line of each external id the project does not have yet)
+    /// and their file labels into the AI labels, and marks the run done, in one transaction: readers see all of it or none.
+    /// </summary>
+    private static async Task<(int Added, int Labels)> PublishAsync(PortalDbContext db, Guid importId, (long Lines, int Split, int Staged) read,
+        HelpSteerAttributesStep? attributes, DateTime now, IJobProgress progress, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var hold = progress.HoldWrites(db);
+
+        // A HelpSteer2 file's attributes come with its items, or the import stops before any is published.
+        if (attributes is not null)
+        {
+            await attributes.EnsureAsync(now, ct);
+        }
+
+        var notGold = false;
+        var zero = 0;
+        var added = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Items" ("Id", "TenantId", "ProjectId", "ExternalId", "ConversationJson", "ResponseA", "ResponseB",
+                "ResponseTurnsAJson", "ResponseTurnsBJson", "MetadataJson", "Priority", "Claimed", "IsGold", "CreatedAt")
+            SELECT s."ItemId", s."TenantId", s."ProjectId", s."ExternalId", s."ConversationJson", s."ResponseA", s."ResponseB",
+                s."ResponseTurnsAJson", s."ResponseTurnsBJson", s."MetadataJson", {zero}, {zero}, {notGold}, s."StagedAt"
+            FROM "ImportStagedItems" s
+            WHERE s."ImportId" = {importId}
+              AND (s."ExternalId" IS NULL
+                OR (s."Seq" = (SELECT MIN(d."Seq") FROM "ImportStagedItems" d WHERE d."ImportId" = s."ImportId" AND d."ExternalId" = s."ExternalId")
+                  AND NOT EXISTS (SELECT 1 FROM "Items" i
+                    WHERE i."TenantId" = s."TenantId" AND i."ProjectId" = s."ProjectId" AND i."ExternalId" = s."ExternalId")))
+            ORDER BY s."Seq"
+            """, ct);
+        var origin = "dataset";
+        var labels = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "AiLabels" ("Id", "TenantId", "ProjectId", "ItemId", "Choice", "Model", "Origin", "CreatedAt")
+            SELECT s."LabelId", s."TenantId", s."ProjectId", s."ItemId", s."LabelChoice", s."LabelModel", {origin}, s."StagedAt"
+            FROM "ImportStagedItems" s
+            WHERE s."ImportId" = {importId} AND s."LabelId" IS NOT NULL
+              AND EXISTS (SELECT 1 FROM "Items" i WHERE i."Id" = s."ItemId")
+            """, ct);
+        await progress.CompleteWithinAsync(db, Describe(new ImportResult(read.Lines, added, read.Staged - added, read.Split, labels, FileLabels.AiLabels,
+            AttributesCreated: attributes?.Created ?? false)), ct);
+        await transaction.CommitAsync(ct);
+        await hold.DisposeAsync();
+        return (added, labels);
+    }
+
+    /// <summary>
+    /// Deletes staged rows that will never be published: a re-run's own (its stopped run staged them) and those of the
+    /// project's imports that have written nothing for <see cref="AbandonedAfter"/>.
+    /// </summary>
+    private async Task SweepAsync(PortalDbContext db, Guid tenantId, Guid projectId, Guid importId, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - AbandonedAfter;
+        var abandoned = await db.ImportStagedItems
+            .Where(s => s.TenantId == tenantId && s.ProjectId == projectId)
+            .GroupBy(s => s.ImportId)
+            .Where(g => g.Key == importId || g.Max(s => s.StagedAt) < cutoff)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
+        foreach (var id in abandoned)
+        {
+            await DeleteStagedAsync(db, s => s.ImportId == id, ct);
+        }
+    }
+
+    /// <summary>Deletes staged rows a chunk at a time, each its own short transaction.</summary>
+    private static async Task DeleteStagedAsync(PortalDbContext db, System.Linq.Expressions.Expression<Func<ImportStagedItem, bool>> which, CancellationToken ct)
+    {
+        while (true)
+        {
+            // Ordered by the import, not by Seq: the first chunk of the import's index entries, with no sort of them all.
+            var seqs = db.ImportStagedItems.Where(which).OrderBy(s => s.ImportId).Select(s => s.Seq).Take(DeleteChunk);
+            var deleted = await db.ImportStagedItems.Where(s => seqs.Contains(s.Seq)).ExecuteDeleteAsync(ct);
+            if (deleted < DeleteChunk)
+            {
+                return;
+            }
+        }
+    }
+
+    private static ImportStagedItem Stage(ImportedItem item, Guid importId, Guid tenantId, Guid projectId, LabelSink? labels, DateTime now)
+    {
+        var staged = new ImportStagedItem
+        {
+            ImportId = importId,
+            TenantId = tenantId,
+            ProjectId = projectId,
+            ItemId = Guid.CreateVersion7(),
+            ExternalId = item.ExternalId,
+            ConversationJson = TurnsJson(item.Conversation)!,
+            ResponseA = item.ResponseA,
+            ResponseB = item.ResponseB,
+            ResponseTurnsAJson = TurnsJson(item.ResponseTurnsA),
+            ResponseTurnsBJson = TurnsJson(item.ResponseTurnsB),
+            MetadataJson = item.MetadataJson,
+            StagedAt = now,
+        };
+        if (labels?.For(item) is { } label)
+        {
+            (staged.LabelId, staged.LabelChoice, staged.LabelModel) = (Guid.CreateVersion7(), label.Choice, label.Model);
+        }
+
+        return staged;
     }
 
     public static string Describe(ImportResult r) =>
@@ -231,9 +384,8 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     /// <summary>Where the file's labels go when they become AI labels: the model is the file's judge, else the dataset's name.</summary>
     private sealed class LabelSink(string dataset)
     {
-        public int Stored { get; private set; }
-
-        public AiLabel? For(ImportedItem item, Guid projectId, Guid itemId, DateTime now)
+        /// <summary>The AI label a line's file label becomes, if any.</summary>
+        public (PreferenceChoice Choice, string Model)? For(ImportedItem item)
         {
             if (item.Pair is not { } pair)
             {
@@ -247,25 +399,81 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 return null;
             }
 
-            Stored++;
-            var model = pair.FileRater ?? dataset;
-            return new AiLabel
-            {
-                ProjectId = projectId,
-                ItemId = itemId,
-                Choice = choice.Value,
-                Model = Clip(model),
-                Origin = "dataset",
-                CreatedAt = now,
-            };
+            return (choice.Value, Clip(pair.FileRater ?? dataset));
         }
+    }
+
+    /// <summary>
+    /// The import of a file whose labels become external raters' annotations: streamed in batches inside one transaction,
+    /// all or nothing.
+    /// </summary>
+    private async Task<ImportResult> ImportInOneTransactionAsync(PortalDbContext db, Project project, ItemShape shape, string path, string fileName,
+        ImportOptions options, ExternalLabelSink external, HelpSteerAttributesStep attributes, IJobProgress progress, CancellationToken ct)
+    {
+        using var reader = limits.OpenText(path, fileName, out var file);
+        var length = Math.Max(1, file.Length);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var hold = progress.HoldWrites(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var added = 0;
+        var present = 0;
+        var split = 0;
+        long lines = 0;
+        var batch = new List<ImportedItem>(BatchSize);
+        try
+        {
+            var items = ParquetRecords.IsParquet(fileName)
+                ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
+                : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
+            foreach (var item in items)
+            {
+                lines = item.LineNumber;
+                split += item.SplitEarly ? 1 : 0;
+                batch.Add(item);
+                if (batch.Count == BatchSize)
+                {
+                    (added, present) = Add(await SaveBatchAsync(db, project.Id, batch, external, attributes, now, ct), (added, present));
+                    batch.Clear();
+                    await progress.ReportAsync((int)(95.0 * file.Position / length), $"{added} items read");
+                }
+            }
+
+            (added, present) = Add(await SaveBatchAsync(db, project.Id, batch, external, attributes, now, ct), (added, present));
+        }
+        catch (ItemFormatException ex)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
+        }
+        catch (InputLimitException ex)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw UploadLimits.Explain(ex, fileName);
+        }
+        catch (PortalValidationException)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+
+        var result = new ImportResult(lines, added, present, split, external.Stored, options.Labels, external.Raters, attributes.Created);
+        await progress.CompleteWithinAsync(db, Describe(result), ct);
+        await transaction.CommitAsync(ct);
+        await hold.DisposeAsync();
+        if (added > 0)
+        {
+            await DatabaseStatistics.RefreshAsync(db.Database, "Items", ct);
+        }
+
+        await progress.ReportAsync(100, Describe(result));
+        return result;
     }
 
     private static (int, int) Add((int Added, int Present) batch, (int Added, int Present) total) =>
         (total.Added + batch.Added, total.Present + batch.Present);
 
-    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch, LabelSink? labels,
-        ExternalLabelSink? external, HelpSteerAttributesStep attributes, DateTime now, CancellationToken ct)
+    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch,
+        ExternalLabelSink external, HelpSteerAttributesStep attributes, DateTime now, CancellationToken ct)
     {
         if (batch.Any(i => i.FileScores is not null))
         {
@@ -297,12 +505,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 CreatedAt = now,
             };
             db.Items.Add(entity);
-            if (labels?.For(item, projectId, entity.Id, now) is { } label)
-            {
-                db.AiLabels.Add(label);
-            }
-
-            if (external is not null && await external.ForAsync(item, entity.Id, attributes.Version, now, ct) is { } annotation)
+            if (await external.ForAsync(item, entity.Id, attributes.Version, now, ct) is { } annotation)
             {
                 db.Annotations.Add(annotation);
             }

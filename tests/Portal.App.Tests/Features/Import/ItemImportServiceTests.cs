@@ -211,6 +211,81 @@ public sealed class ItemImportServiceTests : IDisposable
         Assert.All(labels, l => Assert.Equal(("Anthropic/hh-rlhf", PreferenceChoice.A), (l.Model, l.Choice)));
     }
 
+    private static async Task<int> StagedAsync(TestDatabase db)
+    {
+        await using var ctx = db.Factory.CreateSystem();
+        return await ctx.ImportStagedItems.IgnoreQueryFilters().CountAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Import_LastBatchFails_AfterSeveralWereStaged_NoItemsAndNoStagedRowsRemain(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var staged = new CountingObserver(db);
+        var lines = Pairs(1, 3 * ItemImportService.BatchSize + 10).Append("{\"prompt\": \"Q\", \"chosen\": \"only one\"}");
+        var path = await FileAsync("late.jsonl", lines);
+
+        var ex = await Assert.ThrowsAsync<PortalValidationException>(() => WithObserver(db, staged).ImportAsync(
+            tenant.Id, tenant.Project.Id, path, "late.jsonl", new RecordingProgress(), default));
+
+        Assert.Contains($"line {3 * ItemImportService.BatchSize + 11}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, staged.Batches);
+        Assert.True(staged.RowsSeen >= 3 * ItemImportService.BatchSize, $"only {staged.RowsSeen} rows were staged before the bad line");
+        Assert.Equal(1, await CountAsync(db, tenant));
+        Assert.Equal(0, await StagedAsync(db));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal(0, await ctx.AiLabels.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Import_ReRunOfAStoppedRun_DropsWhatTheStoppedRunStaged_AndSweepsAbandonedImports(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var runId = Guid.NewGuid();
+        var abandoned = Guid.NewGuid();
+        var running = Guid.NewGuid();
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            // What a killed process leaves: this run's first rows, another import's rows a day old, and a live import's rows.
+            ImportStagedItem Row(Guid importId, string id, DateTime at) =>
+                new() { ImportId = importId, TenantId = tenant.Id, ProjectId = tenant.Project.Id, ItemId = Guid.CreateVersion7(), ExternalId = id, ResponseA = "stale", StagedAt = at };
+            ctx.ImportStagedItems.AddRange(Row(runId, "p1", DateTime.UtcNow), Row(runId, "p2", DateTime.UtcNow),
+                Row(abandoned, "x1", DateTime.UtcNow.AddDays(-1)), Row(running, "y1", DateTime.UtcNow));
+            await ctx.SaveChangesAsync();
+        }
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("a.jsonl", Pairs(1, 5)), "a.jsonl",
+            ImportOptions.Default, runId, new RecordingProgress(), default);
+
+        Assert.Equal((5, 0), (result.Added, result.AlreadyPresent));
+        await using var check = db.Factory.CreateForTenant(tenant.Id);
+        var items = await check.Items.Where(i => i.ProjectId == tenant.Project.Id && EF.Functions.Like(i.ExternalId!, "p%")).ToListAsync();
+        Assert.Equal(["p1", "p2", "p3", "p4", "p5"], items.Select(i => i.ExternalId).Order());
+        Assert.DoesNotContain(items, i => i.ResponseA == "stale");
+        Assert.Equal([running], await check.ImportStagedItems.Select(s => s.ImportId).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Import_OneExternalIdOnSeveralLinesAcrossBatches_KeepsTheFirstLine(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var lines = Pairs(1, ItemImportService.BatchSize + 5)
+            .Append("{\"id\": \"p3\", \"prompt\": \"Again\", \"chosen\": \"later\", \"rejected\": \"bad\"}");
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("d.jsonl", lines), "d.jsonl", new RecordingProgress(), default);
+
+        Assert.Equal((ItemImportService.BatchSize + 5, 1), (result.Added, result.AlreadyPresent));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal("good 3", (await ctx.Items.SingleAsync(i => i.ExternalId == "p3")).ResponseA);
+        Assert.Equal(0, await StagedAsync(db));
+    }
+
     [Fact]
     public void ImportOptions_BadNames_AreRefusedNamingTheField()
     {
@@ -220,6 +295,27 @@ public sealed class ItemImportServiceTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static ItemImportService WithObserver(TestDatabase db, IImportObserver observer)
+    {
+        var scope = db.Services.CreateScope().ServiceProvider;
+        return new ItemImportService(scope.GetRequiredService<IDbContextFactory<PortalDbContext>>(), scope.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            TimeProvider.System, scope.GetRequiredService<UploadLimits>(), [observer]);
+    }
+
+    /// <summary>Counts the staged rows each time a batch is committed, as a reader outside the import sees them.</summary>
+    private sealed class CountingObserver(TestDatabase db) : IImportObserver
+    {
+        public int Batches { get; private set; }
+
+        public int RowsSeen { get; private set; }
+
+        public async ValueTask BatchStagedAsync(Guid projectId, int batches, CancellationToken ct)
+        {
+            Batches = batches;
+            RowsSeen = await StagedAsync(db);
+        }
+    }
 
     private sealed class RecordingProgress : IJobProgress
     {
