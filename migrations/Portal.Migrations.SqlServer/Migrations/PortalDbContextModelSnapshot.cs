@@ -261,7 +261,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<Guid>("AnnotatorId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<Guid>("AssignmentId")
+                    b.Property<Guid?>("AssignmentId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("AttributeChoices")
@@ -279,6 +279,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("ExternalRaterId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<bool?>("GoldCorrect")
                         .HasColumnType("bit");
@@ -331,7 +334,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AssignmentId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("[AssignmentId] IS NOT NULL");
+
+                    b.HasIndex("ExternalRaterId");
 
                     b.HasIndex("ItemId", "AnnotatorId");
 
@@ -797,6 +803,44 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("DownloadLogs");
                 });
 
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("RaterKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "Source", "RaterKey")
+                        .IsUnique();
+
+                    b.ToTable("ExternalRaters");
+                });
+
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -866,6 +910,72 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("GuidelineVersions");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ImportStagedItem", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("ConversationJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int?>("LabelChoice")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("LabelId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("LabelModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ResponseA")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseB")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("StagedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ProjectId", "StagedAt");
+
+                    b.HasIndex("ImportId", "ExternalId", "Seq");
+
+                    b.ToTable("ImportStagedItems");
                 });
 
             modelBuilder.Entity("Portal.App.Data.Invite", b =>
@@ -1981,8 +2091,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.App.Data.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Portal.App.Data.ExternalRater", null)
+                        .WithMany()
+                        .HasForeignKey("ExternalRaterId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>
@@ -2077,6 +2191,15 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.App.Data.Release", null)
                         .WithMany()
                         .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

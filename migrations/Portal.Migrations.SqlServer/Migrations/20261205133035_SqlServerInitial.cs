@@ -68,6 +68,33 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportStagedItems",
+                columns: table => new
+                {
+                    Seq = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ConversationJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ResponseA = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ResponseB = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ResponseTurnsAJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ResponseTurnsBJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MetadataJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    LabelChoice = table.Column<int>(type: "int", nullable: true),
+                    LabelModel = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    StagedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportStagedItems", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobRuns",
                 columns: table => new
                 {
@@ -359,6 +386,29 @@ namespace Portal.Migrations.SqlServer.Migrations
                     table.PrimaryKey("PK_CalibrationRounds", x => x.Id);
                     table.ForeignKey(
                         name: "FK_CalibrationRounds_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExternalRaters",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Source = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    RaterKey = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExternalRaters", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExternalRaters_Projects_ProjectId",
                         column: x => x.ProjectId,
                         principalTable: "Projects",
                         principalColumn: "Id",
@@ -1037,8 +1087,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    AssignmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    AssignmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AnnotatorId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExternalRaterId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     IdempotencyKey = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Scores = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     ScoresB = table.Column<string>(type: "nvarchar(max)", nullable: true),
@@ -1064,6 +1115,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                         name: "FK_Annotations_Assignments_AssignmentId",
                         column: x => x.AssignmentId,
                         principalTable: "Assignments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Annotations_ExternalRaters_ExternalRaterId",
+                        column: x => x.ExternalRaterId,
+                        principalTable: "ExternalRaters",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1123,7 +1180,13 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "IX_Annotations_AssignmentId",
                 table: "Annotations",
                 column: "AssignmentId",
-                unique: true);
+                unique: true,
+                filter: "[AssignmentId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Annotations_ExternalRaterId",
+                table: "Annotations",
+                column: "ExternalRaterId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ItemId_AnnotatorId",
@@ -1287,6 +1350,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                 columns: new[] { "ReleaseId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExternalRaters_ProjectId_Source_RaterKey",
+                table: "ExternalRaters",
+                columns: new[] { "ProjectId", "Source", "RaterKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_GuidelineAcknowledgements_ProjectId_AnnotatorId_Version",
                 table: "GuidelineAcknowledgements",
                 columns: new[] { "ProjectId", "AnnotatorId", "Version" },
@@ -1297,6 +1366,16 @@ namespace Portal.Migrations.SqlServer.Migrations
                 table: "GuidelineVersions",
                 columns: new[] { "ProjectId", "Version" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportStagedItems_ImportId_ExternalId_Seq",
+                table: "ImportStagedItems",
+                columns: new[] { "ImportId", "ExternalId", "Seq" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportStagedItems_ProjectId_StagedAt",
+                table: "ImportStagedItems",
+                columns: new[] { "ProjectId", "StagedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invites_TenantId",
@@ -1520,6 +1599,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "GuidelineVersions");
 
             migrationBuilder.DropTable(
+                name: "ImportStagedItems");
+
+            migrationBuilder.DropTable(
                 name: "Invites");
 
             migrationBuilder.DropTable(
@@ -1578,6 +1660,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "Assignments");
+
+            migrationBuilder.DropTable(
+                name: "ExternalRaters");
 
             migrationBuilder.DropTable(
                 name: "Items");
