@@ -2096,7 +2096,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.App.Data.ExternalRater", null)
                         .WithMany()
                         .HasForeignKey("ExternalRaterId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.ClientCascade);
                 });
 
             modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>

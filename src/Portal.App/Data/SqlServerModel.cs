@@ -13,7 +13,9 @@ namespace Portal.App.Data;
 /// <item>Cascade paths: SQL Server refuses a foreign key whose ON DELETE CASCADE reaches a table by a second path (error
 /// 1785). A round's items are reached from a project through the round and through the item, so the item → round item
 /// keys cascade in EF only (<see cref="DeleteBehavior.ClientCascade"/>: NO ACTION in the database). Deleting a project or
-/// an organisation still removes them through the round; the portal deletes no single item.</item>
+/// an organisation still removes them through the round; the portal deletes no single item. Likewise an external rater's
+/// annotations (reached from a project through the rater and through the item's assignments) cascade from the rater in
+/// EF only.</item>
 /// <item>Identity's external-login and token keys: two <c>nvarchar(450)</c> columns make a 1,800-byte primary key, over
 /// SQL Server's 900; they get 128 characters, as ASP.NET Core's SQL Server templates give them.</item>
 /// </list>
@@ -41,6 +43,11 @@ internal static partial class SqlServerModel
             {
                 fk.DeleteBehavior = DeleteBehavior.ClientCascade;
             }
+        }
+
+        foreach (var fk in builder.Model.FindEntityType(typeof(Annotation))!.GetForeignKeys().Where(fk => fk.PrincipalEntityType.ClrType == typeof(ExternalRater)))
+        {
+            fk.DeleteBehavior = DeleteBehavior.ClientCascade;
         }
 
         builder.Entity<IdentityUserLogin<Guid>>(b =>

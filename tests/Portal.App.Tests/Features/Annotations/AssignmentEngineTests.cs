@@ -22,6 +22,7 @@ public class AssignmentEngineTests
 
     [Theory]
     [MemberData(nameof(Postgres))]
+    [SqlServerData]
     public async Task NextAndSubmit_500AnnotatorsAtOnce_NoErrorNoLostAnswerNoItemOverItsOverlap(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -67,6 +68,7 @@ public class AssignmentEngineTests
 
     [Theory]
     [MemberData(nameof(Postgres))]
+    [SqlServerData]
     public async Task Next_ClaimsRacingForOneLastPlace_OnlyOneGetsIt(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -93,6 +95,7 @@ public class AssignmentEngineTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_OneAnnotatorThroughAProject_TakesItemsInPriorityOrder(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -126,6 +129,7 @@ public class AssignmentEngineTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ChosenOnlyProjectOrPausedProject_ClaimsNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -166,6 +166,7 @@ public sealed class FileLabelsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ArenaAsExternal_OneRaterPerJudge_TiesAndBothBadKept(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -219,6 +220,7 @@ public sealed class FileLabelsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_HelpSteer2AsExternal_CreatesTheFiveAttributesAndStoresTheScores(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -328,6 +330,7 @@ public sealed class FileLabelsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Recompute_ExternalRaterCountsInAgreementAndAggregation_ShownAsExternal(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -219,6 +219,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_LastBatchFails_AfterSeveralWereStaged_NoItemsAndNoStagedRowsRemain(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -241,6 +242,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_ReRunOfAStoppedRun_DropsWhatTheStoppedRunStaged_AndSweepsAbandonedImports(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -271,6 +273,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Import_OneExternalIdOnSeveralLinesAcrossBatches_KeepsTheFirstLine(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

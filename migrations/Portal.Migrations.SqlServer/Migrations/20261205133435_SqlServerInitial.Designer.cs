@@ -12,7 +12,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261205133035_SqlServerInitial")]
+    [Migration("20261205133435_SqlServerInitial")]
     partial class SqlServerInitial
     {
         /// <inheritdoc />
@@ -2099,7 +2099,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.App.Data.ExternalRater", null)
                         .WithMany()
                         .HasForeignKey("ExternalRaterId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.ClientCascade);
                 });
 
             modelBuilder.Entity("Portal.App.Data.AnnotationRevision", b =>

@@ -1121,8 +1121,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                         name: "FK_Annotations_ExternalRaters_ExternalRaterId",
                         column: x => x.ExternalRaterId,
                         principalTable: "ExternalRaters",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
