@@ -131,6 +131,16 @@ public sealed class PortalProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+
+        // The server's side of a failure (an exception in a circuit is only "There was an exception invoking …" in the
+        // browser): kept beside the browser evidence when the portal logged an error.
+        var log = Log;
+        if (log.Contains("fail:", StringComparison.Ordinal) || log.Contains("crit:", StringComparison.Ordinal))
+        {
+            var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "failures");
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(Path.Combine(folder, $"portal-{new Uri(BaseUrl).Port}.log"), log);
+        }
         try
         {
             Directory.Delete(_dataFolder, recursive: true);
