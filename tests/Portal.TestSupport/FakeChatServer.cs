@@ -18,8 +18,11 @@ public sealed record ChatRequest(int Number, DateTime At, string? Authorization,
 /// <summary>What the fake endpoint answers: a status, a body, and optionally a delay first.</summary>
 public sealed record ChatReply(int Status, string Body, TimeSpan Delay = default)
 {
-    /// <summary>A 200 in the chat-completions shape with <paramref name="content"/> as the assistant's message.</summary>
-    public static ChatReply Content(string content, string model = "fake-model") => new(200, new JsonObject
+    /// <summary>
+    /// A 200 in the chat-completions shape with <paramref name="content"/> as the assistant's message, and a <c>usage</c> object
+    /// when <paramref name="promptTokens"/> is given.
+    /// </summary>
+    public static ChatReply Content(string content, string model = "fake-model", int? promptTokens = null, int completionTokens = 0) => new(200, new JsonObject
     {
         ["id"] = "chatcmpl-test",
         ["object"] = "chat.completion",
@@ -30,6 +33,9 @@ public sealed record ChatReply(int Status, string Body, TimeSpan Delay = default
             ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
             ["finish_reason"] = "stop",
         }),
+        ["usage"] = promptTokens is { } p
+            ? new JsonObject { ["prompt_tokens"] = p, ["completion_tokens"] = completionTokens, ["total_tokens"] = p + completionTokens }
+            : null,
     }.ToJsonString());
 
     public static ChatReply Fail(int status, string body = """{"error": {"message": "try later"}}""") => new(status, body);

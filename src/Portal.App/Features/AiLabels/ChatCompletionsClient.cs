@@ -19,8 +19,11 @@ public sealed record ChatEndpoint(
     double Temperature,
     TimeSpan BackoffBase);
 
-/// <summary>An answer: the assistant message's content and how many HTTP requests it took.</summary>
-public sealed record ChatAnswer(string? Content, string? Model, int Attempts, string RawBody);
+/// <summary>
+/// An answer: the assistant message's content, how many HTTP requests it took, and the tokens the endpoint says it read and
+/// wrote (<c>usage.prompt_tokens</c> and <c>usage.completion_tokens</c>; null when it does not say).
+/// </summary>
+public sealed record ChatAnswer(string? Content, string? Model, int Attempts, string RawBody, int? InputTokens = null, int? OutputTokens = null);
 
 /// <summary>The endpoint refused or kept failing; <see cref="Answer"/> holds what it said last (no secrets: the key is never in it).</summary>
 public sealed class ChatCompletionException(string message, string? answer = null, Exception? inner = null) : Exception(message, inner)
@@ -140,13 +143,18 @@ public sealed class ChatCompletionsClient : IDisposable
                 throw new ChatCompletionException("The response has no choices[0].message.content.", text);
             }
 
-            return new ChatAnswer(content.GetValue<string>(), root?["model"]?.GetValueKind() == JsonValueKind.String ? root["model"]!.GetValue<string>() : null, attempts, text);
+            var model = root?["model"]?.GetValueKind() == JsonValueKind.String ? root["model"]!.GetValue<string>() : null;
+            var usage = root?["usage"];
+            return new ChatAnswer(content.GetValue<string>(), model, attempts, text, Tokens(usage?["prompt_tokens"]), Tokens(usage?["completion_tokens"]));
         }
         catch (JsonException ex)
         {
             throw new ChatCompletionException("The response is not JSON.", text, ex);
         }
     }
+
+    private static int? Tokens(JsonNode? node) =>
+        node?.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() is var n && n >= 0 && n <= int.MaxValue ? (int)n : null;
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 

@@ -25,6 +25,20 @@ public sealed class ChatCompletionsClientTests
     }
 
     [Fact]
+    public async Task Complete_UsageInTheAnswer_ReportsTheTokensReadAndWritten()
+    {
+        await using var server = await FakeChatServer.StartAsync(r => r.Number == 1 ? ChatReply.Content("A", promptTokens: 812, completionTokens: 37) : ChatReply.Content("B"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var counted = await client.CompleteAsync("first", default);
+        var uncounted = await client.CompleteAsync("second", default);
+
+        Assert.Equal((812, 37), (counted.InputTokens, counted.OutputTokens));
+        Assert.Equal((null, null), (uncounted.InputTokens, uncounted.OutputTokens));
+    }
+
+    [Fact]
     public async Task Complete_429Then503ThenOk_RetriesWithGrowingBackoff()
     {
         await using var server = await FakeChatServer.StartAsync(r => r.Number switch
