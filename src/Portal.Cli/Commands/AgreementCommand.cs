@@ -85,17 +85,7 @@ public static class AgreementCommand
         var name = path == "-" ? "stdin" : path;
         try
         {
-            RatingTable table;
-            if (path == "-")
-            {
-                table = AgreementFile.Read(standardInput);
-            }
-            else
-            {
-                using var reader = Open(path);
-                table = AgreementFile.Read(reader);
-            }
-
+            var table = path == "-" ? AgreementFile.Read(standardInput) : ReadFile(path);
             return AgreementRunner.Compute(table, request);
         }
         catch (AgreementInputException ex)
@@ -141,12 +131,11 @@ public static class AgreementCommand
         return json.ToJsonString();
     }
 
-    private static StreamReader Open(string path)
+    private static RatingTable ReadFile(string path)
     {
         try
         {
-            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
-                new FileStreamOptions { Options = FileOptions.SequentialScan, BufferSize = 1 << 16 });
+            return AgreementFile.ReadFile(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Portal.Core.Common;
 
 namespace Portal.Core.Agreement;
@@ -102,6 +103,7 @@ public sealed class RatingTable
     /// Groups the ratings by unit with a counting sort and checks that no rater rates a unit twice: O(n + units + raters).
     /// Returns null and the positions (in input order) of the first repeated rating when one is found.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static RatingTable? Create(ReadOnlySpan<int> units, ReadOnlySpan<int> raters, ReadOnlySpan<double> values,
         IReadOnlyList<string>? unitIds, IReadOnlyList<string>? raterIds, out DuplicateRating duplicate)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Portal.Core.Agreement;
@@ -16,6 +17,7 @@ public sealed class RatingTableBuilder
     private readonly List<int> _units = [];
     private readonly List<int> _raters = [];
     private readonly List<double> _values = [];
+    private int _lastUnit = -1;
 
     /// <summary>The number of ratings added so far.</summary>
     public int Count => _values.Count;
@@ -30,6 +32,7 @@ public sealed class RatingTableBuilder
     }
 
     /// <summary>Adds one rating; an id is copied to a string only the first time it is seen.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <exception cref="ArgumentException">An id is empty, or the value is NaN or infinite.</exception>
     public void Add(ReadOnlySpan<char> unitId, ReadOnlySpan<char> raterId, double value)
     {
@@ -48,9 +51,35 @@ public sealed class RatingTableBuilder
             throw new ArgumentException(FormattableString.Invariant($"Value {value} is not a finite number."), nameof(value));
         }
 
-        _units.Add(IndexOf(_unitIndex, _unitIds, unitId));
+        // Files list a unit's ratings together as a rule: the unit of the last rating needs no lookup.
+        if (_lastUnit < 0 || !unitId.SequenceEqual(_unitIds[_lastUnit]))
+        {
+            _lastUnit = IndexOf(_unitIndex, _unitIds, unitId);
+        }
+
+        _units.Add(_lastUnit);
         _raters.Add(IndexOf(_raterIndex, _raterIds, raterId));
         _values.Add(value);
+    }
+
+    /// <summary>
+    /// Adds every rating of <paramref name="other"/> after this one's, in its order: its ids that this builder has seen keep
+    /// this builder's numbers, and its new ones are numbered after this builder's in the order <paramref name="other"/> saw them.
+    /// </summary>
+    internal void Append(RatingTableBuilder other)
+    {
+        var units = other._unitIds.Select(id => IndexOf(_unitIndex, _unitIds, id)).ToArray();
+        var raters = other._raterIds.Select(id => IndexOf(_raterIndex, _raterIds, id)).ToArray();
+        var count = Count + other.Count;
+        (_units.Capacity, _raters.Capacity, _values.Capacity) = (Math.Max(_units.Capacity, count), Math.Max(_raters.Capacity, count), Math.Max(_values.Capacity, count));
+        for (var i = 0; i < other.Count; i++)
+        {
+            _units.Add(units[other._units[i]]);
+            _raters.Add(raters[other._raters[i]]);
+        }
+
+        _values.AddRange(other._values);
+        _lastUnit = -1;
     }
 
     /// <summary>Creates the table: O(n + units + raters).</summary>

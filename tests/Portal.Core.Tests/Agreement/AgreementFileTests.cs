@@ -156,4 +156,117 @@ public class AgreementFileTests
 
         Assert.Equal(0.743, AgreementMetrics.KrippendorffAlpha(table, MeasurementLevel.Nominal), 0.0005);
     }
+
+    /// <summary>A ratings file of every shape the reader takes: quotes, blank lines, CRLF and LF, a BOM, ids seen again later.</summary>
+    private static string MixedFile(int rows, Func<int, string?>? replace = null)
+    {
+        var csv = new System.Text.StringBuilder("\uFEFFnote,unit,rater,value\r\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var line = replace?.Invoke(i) ?? (i % 7) switch
+            {
+                0 => $"\"x, \"\"{i}\"\"\",u{i / 3},r{i % 11},{i % 5}",
+                1 => $",u{i / 3}, r{i % 11} ,{(i % 5) + 0.5}",
+                2 => $"n,\"u{i / 3}\",r{i % 11},1e0",
+                _ => $"n,u{i / 3},r{i % 11},{i % 5}",
+            };
+            csv.Append(line).Append(i % 2 == 0 ? "\n" : "\r\n");
+            if (i % 97 == 0)
+            {
+                csv.Append("  \n");
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    private static string WriteFile(string csv)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ratings-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, csv, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return path;
+    }
+
+    [Fact]
+    public void ReadFile_InTwoParts_GivesTheTableOfOneRead()
+    {
+        var csv = MixedFile(5_000);
+        var path = WriteFile(csv);
+        try
+        {
+            var two = AgreementFile.ReadFile(path, twoPartsFrom: 1, out var split);
+            var one = Read(csv);
+
+            Assert.InRange(split, new FileInfo(path).Length / 2, new FileInfo(path).Length - 1);
+            Assert.Equal((one.Count, one.UnitCount, one.RaterCount), (two.Count, two.UnitCount, two.RaterCount));
+            Assert.Equal(one.Units.ToArray(), two.Units.ToArray());
+            Assert.Equal(one.Raters.ToArray(), two.Raters.ToArray());
+            Assert.Equal(one.Values.ToArray(), two.Values.ToArray());
+            Assert.Equal(Enumerable.Range(0, one.UnitCount).Select(one.UnitId), Enumerable.Range(0, two.UnitCount).Select(two.UnitId));
+            Assert.Equal(Enumerable.Range(0, one.RaterCount).Select(one.RaterId), Enumerable.Range(0, two.RaterCount).Select(two.RaterId));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReadFile_SmallFile_ReadsItInOne()
+    {
+        var csv = MixedFile(50);
+        var path = WriteFile(csv);
+        try
+        {
+            var table = AgreementFile.ReadFile(path);
+
+            Assert.Equal(Read(csv).Values.ToArray(), table.Values.ToArray());
+            Assert.Equal(50, table.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(4_500, -1)] // a bad value late in the second part
+    [InlineData(4_500, 100)] // one in each part: the first part's is the file's first
+    public void ReadFile_InTwoParts_ReportsTheFilesFirstErrorWithItsLineInTheWholeFile(int badRow, int otherBadRow)
+    {
+        var csv = MixedFile(5_000, i => i == badRow || i == otherBadRow ? $"n,u{i},r1,seven" : null);
+        var path = WriteFile(csv);
+        try
+        {
+            var two = Assert.Throws<AgreementInputException>(() => AgreementFile.ReadFile(path, twoPartsFrom: 1, out _));
+            var one = ReadFails(csv);
+
+            Assert.Equal(one.Message, two.Message);
+            Assert.Equal(one.LineNumber, two.LineNumber);
+            Assert.Contains("'seven' is not a number", two.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReadFile_ARaterRatesAUnitInEachPart_NamesBothLinesOfTheWholeFile()
+    {
+        var csv = MixedFile(5_000, i => i is 10 or 4_900 ? $"n,repeated,r1,{i % 5}" : null);
+        var path = WriteFile(csv);
+        try
+        {
+            var two = Assert.Throws<AgreementInputException>(() => AgreementFile.ReadFile(path, twoPartsFrom: 1, out var split));
+            var one = ReadFails(csv);
+
+            Assert.Equal(one.Message, two.Message);
+            Assert.Contains("rater 'r1' rates unit 'repeated' a second time (first on line", two.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
