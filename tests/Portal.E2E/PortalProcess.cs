@@ -133,14 +133,15 @@ public sealed class PortalProcess : IAsyncDisposable
         _process?.Dispose();
 
         // The server's side of a failure (an exception in a circuit is only "There was an exception invoking …" in the
-        // browser): kept beside the browser evidence when the portal logged an error.
+        // browser): kept under artifacts/logs whenever the portal logged an error, which a passing test may also do on purpose.
         var log = Log;
         if (log.Contains("fail:", StringComparison.Ordinal) || log.Contains("crit:", StringComparison.Ordinal))
         {
-            var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "failures");
+            var folder = Path.Combine(TestPaths.RepositoryRoot, "artifacts", "logs");
             Directory.CreateDirectory(folder);
             await File.WriteAllTextAsync(Path.Combine(folder, $"portal-{new Uri(BaseUrl).Port}.log"), log);
         }
+
         try
         {
             Directory.Delete(_dataFolder, recursive: true);
