@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features;
 using Portal.App.Features.Annotations;
 using Portal.App.Features.Projects;
 using Portal.App.Features.RedTeam;
@@ -254,15 +255,18 @@ public sealed class RedTeamServiceTests
         var sent = await check.RedTeamAttacks.Where(a => a.SentToHumansAt != null).ToListAsync();
         var leased = await check.Assignments.SingleAsync(a => a.Id == next.Task!.AssignmentId);
         Assert.Contains(leased.ItemId, sent.Select(a => a.ItemId!.Value));
-        Assert.All(await check.Items.Where(i => sent.Select(a => a.ItemId).Contains(i.Id)).ToListAsync(), i => Assert.Null(i.Overlap));
+        var sentItems = sent.Select(a => a.ItemId!.Value).ToList();
+        Assert.All(await check.Items.Where(i => sentItems.Contains(i.Id)).ToListAsync(), i => Assert.Null(i.Overlap));
 
         // Humans: the violence pair's rewrite preferred 2 to 1 (agrees with the judge); the fraud pair's original 1 to 0 (does not).
-        var violence = await check.Items.SingleAsync(i => i.Id == sent.Single(a => a.Category == "violence").ItemId);
-        var fraud = await check.Items.SingleAsync(i => i.Id == sent.Single(a => a.Category == "fraud").ItemId);
-        await db.AddTestAnnotationAsync(tenant.Id, violence, annotator, PreferenceChoice.A);
+        var (violenceId, fraudId) = (sent.Single(a => a.Category == "violence").ItemId, sent.Single(a => a.Category == "fraud").ItemId);
+        var violence = await check.Items.SingleAsync(i => i.Id == violenceId);
+        var fraud = await check.Items.SingleAsync(i => i.Id == fraudId);
+        // (Written directly by three other members: the annotator holds a lease on one of them.)
+        await db.AddTestAnnotationAsync(tenant.Id, violence, tenant.Member(OrgRoles.Client).Id, PreferenceChoice.A);
         await db.AddTestAnnotationAsync(tenant.Id, violence, tenant.Member(OrgRoles.ProjectAdmin).Id, PreferenceChoice.A);
         await db.AddTestAnnotationAsync(tenant.Id, violence, tenant.Member(OrgRoles.OrgAdmin).Id, PreferenceChoice.B);
-        await db.AddTestAnnotationAsync(tenant.Id, fraud, annotator, PreferenceChoice.B);
+        await db.AddTestAnnotationAsync(tenant.Id, fraud, tenant.Member(OrgRoles.Client).Id, PreferenceChoice.B);
         await db.AddTestAnnotationAsync(tenant.Id, fraud, tenant.Member(OrgRoles.OrgAdmin).Id, PreferenceChoice.Tie);
 
         var report = (await service.GetAsync(tenant.Id, tenant.Project.Id, runId))!.Report;
