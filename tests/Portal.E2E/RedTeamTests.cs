@@ -78,7 +78,8 @@ public class RedTeamTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await page.GetByTestId("red-team-sample").ClickAsync();
             await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("2 pair(s) sent to the annotators.");
             await Expect(rows.Nth(0).Locator("td").Nth(5)).ToHaveTextAsync("1");
-            await page.GetByTestId("red-team-run").ScrollIntoViewIfNeededAsync();
+            // Full-page shots are taken from the top: scrolled, the fixed app bar would land across the page.
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "red-team.png"), FullPage = true });
         }
         catch
