@@ -48,6 +48,8 @@ public static class PortalAppServices
         services.AddDataProtection();
         services.AddScoped<Features.AiLabels.AiLabelService>();
         services.AddScoped<Features.AiLabels.LlmLabelerService>();
+        services.AddScoped<Features.RedTeam.RedTeamService>();
+        services.AddScoped<Features.RedTeam.RedTeamRunner>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

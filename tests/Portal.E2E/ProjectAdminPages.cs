@@ -72,6 +72,7 @@ public sealed class ProjectNavigation(IPage page)
         ["calibration"] = "running",
         ["ai-labels"] = "ai",
         ["rlthf"] = "ai",
+        ["red-team"] = "ai",
         ["releases"] = "delivering",
     };
 

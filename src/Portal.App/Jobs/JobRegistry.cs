@@ -54,7 +54,10 @@ public static class JobRegistry
     /// <summary>On demand: ask a project's LLM labeler about its pairwise items.</summary>
     public static readonly JobKey LabelWithLlm = new("label-with-llm", JobQueues.Default);
 
-    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound, CutRelease, ImportAiLabels, LabelWithLlm];
+    /// <summary>On demand: a red-team run of a pairwise project (attacker, target, judge, rewriter).</summary>
+    public static readonly JobKey RedTeam = new("red-team", JobQueues.Default);
+
+    public static IReadOnlyList<JobKey> All { get; } = [ExpireLeases, ImportItems, RecomputeQuality, RunRlthfRound, CutRelease, ImportAiLabels, LabelWithLlm, RedTeam];
 
     /// <summary>The recurring jobs, by their Hangfire id: every minute the leases, every two minutes the quality.</summary>
     internal static void Schedule(IRecurringJobManager recurring, bool schedules)
@@ -86,6 +89,7 @@ public static class JobRegistry
             "cut-release" => Job.FromExpression<PortalJobs>(j => j.CutRelease(run, tenant, p, null, CancellationToken.None)),
             "import-ai-labels" => Job.FromExpression<PortalJobs>(j => j.ImportAiLabels(run, tenant, p, null, CancellationToken.None)),
             "label-with-llm" => Job.FromExpression<PortalJobs>(j => j.LabelWithLlm(run, tenant, p, null, CancellationToken.None)),
+            "red-team" => Job.FromExpression<PortalJobs>(j => j.RedTeam(run, tenant, p, null, CancellationToken.None)),
             _ => throw new ArgumentException($"'{key.Name}' is not a job in the registry.", nameof(key)),
         };
     }
@@ -127,6 +131,7 @@ public static class JobRegistry
         builder.Services.AddTransient<CutReleaseJob>();
         builder.Services.AddTransient<ImportAiLabelsJob>();
         builder.Services.AddTransient<LabelWithLlmJob>();
+        builder.Services.AddTransient<RedTeamJob>();
 
         var storage = new JobStorageSetup(database, options);
         builder.Services.AddSingleton(storage);
@@ -207,6 +212,12 @@ public sealed class PortalJobs(IServiceProvider services)
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public Task LabelWithLlm(Guid runId, Guid? tenantId, Dictionary<string, string> parameters, PerformContext? context, CancellationToken ct) =>
         Run<LabelWithLlmJob>(runId, tenantId, parameters, context, ct);
+
+    // Paid calls, committed attack by attack: a failed run says why and is not retried; a run whose node died is run
+    // again by Hangfire and skips the attacks it already has.
+    [Queue(JobQueues.Default), AutomaticRetry(Attempts = 0)]
+    public Task RedTeam(Guid runId, Guid? tenantId, Dictionary<string, string> parameters, PerformContext? context, CancellationToken ct) =>
+        Run<RedTeamJob>(runId, tenantId, parameters, context, ct);
 
     private Task Run<TJob>(Guid runId, Guid? tenantId, Dictionary<string, string> parameters, PerformContext? context, CancellationToken ct)
         where TJob : PortalJob

@@ -11,6 +11,7 @@ using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
 using Portal.Web.Features.Projects;
 using Portal.Web.Features.Quality;
+using Portal.Web.Features.RedTeam;
 using Portal.Web.Features.Releases;
 using Portal.Web.Features.Rlthf;
 
@@ -41,6 +42,7 @@ internal static class PortalApi
         org.MapReleaseEndpoints();
         org.MapAiLabelEndpoints();
         org.MapCalibrationEndpoints();
+        org.MapRedTeamEndpoints();
         return api;
     }
 

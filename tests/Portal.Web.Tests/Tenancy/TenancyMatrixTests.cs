@@ -146,6 +146,23 @@ public class TenancyMatrixTests
             Body: new { title = "Matrix round 2", itemIds = new[] { "{goldItemId:guid}" } }),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/calibration/{number:int}/items/{itemId:guid}/promote", Admins, Destructive: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/red-team", Admins, Page: true),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs/{redTeamRunId:guid}", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs/{redTeamRunId:guid}/attacks", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs/{redTeamRunId:guid}/sample", Admins, Destructive: true,
+            Body: new { share = 1.0 }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs/{redTeamRunId:guid}/stop", Admins, Destructive: true),
+        // Every call of this run fails (nothing listens on port 9): its job ends failed after its one attack.
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/red-team/runs", Admins, Destructive: true, Body: new
+        {
+            categories = new[] { "matrix" },
+            attacksPerCategory = 1,
+            attacker = new { baseUrl = "http://127.0.0.1:9/v1", model = "a", apiKey = "sk-matrix", maxRetries = 0 },
+            target = new { baseUrl = "http://127.0.0.1:9/v1", model = "t", maxRetries = 0 },
+            judge = new { baseUrl = "http://127.0.0.1:9/v1", model = "j", maxRetries = 0 },
+            rewriter = new { baseUrl = "http://127.0.0.1:9/v1", model = "r", maxRetries = 0 },
+        }),
         // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
@@ -318,7 +335,8 @@ public class TenancyMatrixTests
             .Replace("{releaseId:guid}", ids.ReleaseId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{clientId:guid}", ids.ClientId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase)
-            .Replace("{annotationId:guid}", ids.AnnotationId.ToString(), StringComparison.OrdinalIgnoreCase);
+            .Replace("{annotationId:guid}", ids.AnnotationId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{redTeamRunId:guid}", ids.RedTeamRunId.ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
@@ -340,7 +358,7 @@ public class TenancyMatrixTests
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
         Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default, Guid ReleaseId = default, Guid ClientId = default,
-        Guid AnnotationId = default);
+        Guid AnnotationId = default, Guid RedTeamRunId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -417,6 +435,11 @@ public class TenancyMatrixTests
             // A ready release of the project, granted to the tenant's client.
             var release = await db.CutTestReleaseAsync(tenant.Id, tenant.Project.Id, "Matrix v1", tenant.Member(OrgRoles.ProjectAdmin).Id);
             await db.ReleaseService().GrantAsync(tenant.Id, tenant.Project.Id, release.Id, tenant.Member(OrgRoles.Client).Id, tenant.Member(OrgRoles.ProjectAdmin).Id);
+            // A red-team run still running, with one pair not yet sent to humans: the stop and sample cases have something to change.
+            var redTeam = new RedTeamRun { ProjectId = tenant.Project.Id, Status = RedTeamRunStatus.Running, CategoriesJson = "[\"matrix\"]", AttacksPerCategory = 2, HarmThreshold = 5, CreatedAt = DateTime.UtcNow };
+            ctx.RedTeamRuns.Add(redTeam);
+            ctx.RedTeamAttacks.Add(new RedTeamAttack { ProjectId = tenant.Project.Id, RunId = redTeam.Id, Category = "matrix", Topic = "matrix", HarmScore = 9, Harmful = true, ItemId = tenant.Item.Id, CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
         }
 
         var inviteId = await ctx.Invites.Where(i => i.Note == "matrix").Select(i => i.Id).FirstAsync();
@@ -428,8 +451,10 @@ public class TenancyMatrixTests
         var annotationId = await ctx.Annotations.Where(a => a.IdempotencyKey == "matrix-third").Select(a => a.Id).FirstAsync();
         var goldItemId = await ctx.Items.Where(i => i.ExternalId == "matrix-gold").Select(i => i.Id).FirstAsync();
         var releaseId = await ctx.Releases.Where(r => r.Name == "Matrix v1").Select(r => r.Id).FirstAsync();
+        var redTeamRunId = await ctx.RedTeamRuns.OrderBy(r => r.CreatedAt).Select(r => r.Id).FirstAsync();
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
-            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id, annotationId);
+            tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id, annotationId,
+            redTeamRunId);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -473,6 +498,9 @@ public class TenancyMatrixTests
             await ctx.ReleaseGrants.IgnoreQueryFilters().CountAsync(g => g.RevokedAt == null),
             await ctx.AiLabelErrors.IgnoreQueryFilters().CountAsync(),
             string.Join(',', await ctx.LlmLabelerSettings.IgnoreQueryFilters().Select(l => l.Model + l.PromptVersion).ToListAsync()),
+            await ctx.RedTeamRuns.IgnoreQueryFilters().CountAsync(),
+            await ctx.RedTeamRuns.IgnoreQueryFilters().CountAsync(r => r.StopRequestedAt != null),
+            await ctx.RedTeamAttacks.IgnoreQueryFilters().CountAsync(a => a.SentToHumansAt != null),
             await ctx.Organisations.CountAsync());
     }
 
