@@ -173,7 +173,7 @@ public static class ParquetExport
             "prompt" when format is ExportFormat.TrlPlain => new LeafNode(name, LeafKind.String),
             "prompt" => Messages(name),
             "chosen" or "rejected" when conversational => Messages(name),
-            "chosen" or "rejected" or "id" or "response" or "annotator" or "attribute" or "label_source" or "aggregation" => new LeafNode(name, LeafKind.String),
+            "chosen" or "rejected" or "id" or "response" or "annotator" or "attribute" or "label_source" or "aggregation" or "ai_model" => new LeafNode(name, LeafKind.String),
             "tie" or "both_bad" => new LeafNode(name, LeafKind.Bool),
             "metadata" => new LeafNode(name, LeafKind.JsonText),
             "scores" when attributes is { Count: > 0 } => new StructNode(name,
