@@ -17,7 +17,7 @@ namespace Portal.Migrations.Postgres.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -1730,6 +1730,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<double?>("Agreement")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("AiModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("AnnotatorsJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1777,6 +1781,12 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("ResponseB")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsBJson")
                         .HasColumnType("text");
 
                     b.Property<string>("ScoresJson")

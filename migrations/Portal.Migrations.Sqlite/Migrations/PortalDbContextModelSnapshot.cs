@@ -15,7 +15,7 @@ namespace Portal.Migrations.Sqlite.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
                 {
@@ -1717,6 +1717,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<double?>("Agreement")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("AiModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AnnotatorsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1764,6 +1768,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseB")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsBJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ScoresJson")

@@ -154,6 +154,9 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
                 ShownLeft = r.Ratings > 0 ? new SideCounts(r.ALeft, r.BLeft) : null,
                 Annotators = Annotators(r.AnnotatorsJson),
                 Metadata = Metadata(r.MetadataJson),
+                ResponseTurnsA = r.ResponseTurnsAJson is null ? null : Conversation(r.ResponseTurnsAJson),
+                ResponseTurnsB = r.ResponseTurnsBJson is null ? null : Conversation(r.ResponseTurnsBJson),
+                AiModel = r.AiModel,
             };
         }
     }
