@@ -52,8 +52,7 @@ public static class ExportFormats
             "as an HH transcript (`\\n\\nHuman: …\\n\\nAssistant: …`) ending in the bare `\\n\\nAssistant:` cue, the plain-text " +
             "convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space " +
             "those examples keep. A response of several turns (a pair whose two sides parted before their last turn) is one " +
-            "text: its first turn, then `\\n\\nHuman: …` / `\\n\\nAssistant: …` for each later turn (after a prompt written as a " +
-            "transcript, prompt, a space and chosen make the whole transcript).",
+            "text: its first turn, then `\\n\\nHuman: …` / `\\n\\nAssistant: …` for each later turn.",
         ExportFormat.TrlConversational =>
             "TRL preference data, conversational flavour: JSON Lines, one pair a line; `prompt` is the conversation as " +
             "`{\"role\", \"content\"}` messages and `chosen` and `rejected` are one assistant message each, ready for a chat template; " +

@@ -81,7 +81,7 @@ public class DatasetCardTests
 
             ## Format
 
-            TRL preference data, plain-text flavour (TRL's standard `prompt`, `chosen`, `rejected` columns): JSON Lines, one pair a line. A prompt of a single user turn is that turn's text; a longer conversation is written as an HH transcript (`\n\nHuman: …\n\nAssistant: …`) ending in the bare `\n\nAssistant:` cue, the plain-text convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space those examples keep. A response of several turns (a pair whose two sides parted before their last turn) is one text: its first turn, then `\n\nHuman: …` / `\n\nAssistant: …` for each later turn (after a prompt written as a transcript, prompt, a space and chosen make the whole transcript).
+            TRL preference data, plain-text flavour (TRL's standard `prompt`, `chosen`, `rejected` columns): JSON Lines, one pair a line. A prompt of a single user turn is that turn's text; a longer conversation is written as an HH transcript (`\n\nHuman: …\n\nAssistant: …`) ending in the bare `\n\nAssistant:` cue, the plain-text convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space those examples keep. A response of several turns (a pair whose two sides parted before their last turn) is one text: its first turn, then `\n\nHuman: …` / `\n\nAssistant: …` for each later turn.
 
             | field | meaning |
             | --- | --- |
