@@ -79,7 +79,8 @@ public static class ExportFormats
     /// <summary>The fields the format writes, in the order written; provenance fields as <c>provenance.name</c>.</summary>
     /// <param name="keepTiesAndBothBad">For the pairwise formats: whether the <c>tie</c> and <c>both_bad</c> flags are written.</param>
     /// <param name="attributes">For <see cref="ExportFormat.LikertItemsCsv"/>: the attributes, one group of columns each; a placeholder group when null.</param>
-    public static IReadOnlyList<ExportField> Fields(this ExportFormat format, bool keepTiesAndBothBad = false, IReadOnlyList<string>? attributes = null)
+    /// <param name="aiModel">For the pairwise formats: whether <c>provenance.ai_model</c> is written (see <see cref="PairExportOptions.AiModel"/>).</param>
+    public static IReadOnlyList<ExportField> Fields(this ExportFormat format, bool keepTiesAndBothBad = false, IReadOnlyList<string>? attributes = null, bool aiModel = true)
     {
         var fields = new List<ExportField>();
         switch (Known(format))
@@ -136,7 +137,10 @@ public static class ExportFormats
         fields.Add(new("id", "the item's external id, or null"));
         fields.Add(new("metadata", "the item's metadata object, or null"));
         fields.Add(new("provenance.label_source", "human, ai, ai_confirmed_by_humans, ai_overturned_by_humans, external (labels imported with a dataset, annotators ext-…) or human_and_external"));
-        fields.Add(new("provenance.ai_model", "the model of the AI label behind ai, ai_confirmed_by_humans and ai_overturned_by_humans rows; null for the others"));
+        if (aiModel)
+        {
+            fields.Add(new("provenance.ai_model", "the model of the AI label behind ai, ai_confirmed_by_humans and ai_overturned_by_humans rows; null for the others"));
+        }
         fields.Add(new("provenance.ratings", "the number of human ratings of the item"));
         fields.Add(new("provenance.agreement", "agreement among the item's ratings, or null"));
         fields.Add(new("provenance.aggregation", "how the ratings were aggregated (majority_vote, trust_weighted_vote, dawid_skene), or null"));

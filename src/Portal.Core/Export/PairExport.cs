@@ -14,6 +14,12 @@ public sealed record PairExportOptions(ExportFormat Format)
     /// such items are left out and only counted.
     /// </summary>
     public bool KeepTiesAndBothBad { get; init; }
+
+    /// <summary>
+    /// Whether <c>provenance</c> carries <c>ai_model</c> (on by default). Off writes the layout of releases cut before the field
+    /// existed, so their files keep the bytes whose length and SHA-256 were stored at their cut.
+    /// </summary>
+    public bool AiModel { get; init; } = true;
 }
 
 /// <summary>What a pair export wrote, for the dataset card.</summary>
@@ -72,6 +78,7 @@ public static class PairExport
     {
         private readonly ExportFormat _format;
         private readonly bool _keep;
+        private readonly bool _aiModel;
         private readonly long[] _labelSources = new long[Enum.GetValues<CuratedLabelSource>().Length];
         private readonly HashSet<string> _annotators = new(StringComparer.Ordinal);
         private readonly SortedSet<int> _guidelineVersions = [];
@@ -86,7 +93,7 @@ public static class PairExport
             {
                 throw new ArgumentException($"{options.Format} is not a pairwise format; use LikertExport.", nameof(options));
             }
-            (_format, _keep) = (options.Format, options.KeepTiesAndBothBad);
+            (_format, _keep, _aiModel) = (options.Format, options.KeepTiesAndBothBad, options.AiModel);
         }
 
         public RowBuffer Buffer { get; } = new();
@@ -214,7 +221,10 @@ public static class PairExport
             var json = Buffer.Json;
             json.WriteStartObject("provenance");
             json.WriteString("label_source", row.LabelSource.ToExportName());
-            json.WriteString("ai_model", row.AiModel);
+            if (_aiModel)
+            {
+                json.WriteString("ai_model", row.AiModel);
+            }
             json.WriteNumber("ratings", row.Ratings);
             Buffer.WriteNumberOrNull("agreement", row.Agreement);
             json.WriteString("aggregation", row.Aggregation);

@@ -39,7 +39,7 @@ public static class ParquetExport
     {
         ArgumentNullException.ThrowIfNull(options);
         using var encoder = new PairExport.PairEncoder(options);
-        var root = Schema(options.Format, options.KeepTiesAndBothBad, attributes: null);
+        var root = Schema(options.Format, options.KeepTiesAndBothBad, attributes: null, options.AiModel);
         await StripeAsync(destination, rows, root, encoder.Buffer, encoder.Encode, static r => r.ExternalId, parquet ?? ParquetExportOptions.Default, cancellationToken);
         return encoder.Summary();
     }
@@ -121,9 +121,9 @@ public static class ParquetExport
         return lines;
     }
 
-    private static Root Schema(ExportFormat format, bool keepTiesAndBothBad, IReadOnlyList<string>? attributes)
+    private static Root Schema(ExportFormat format, bool keepTiesAndBothBad, IReadOnlyList<string>? attributes, bool aiModel = true)
     {
-        var fields = format.Fields(keepTiesAndBothBad, attributes);
+        var fields = format.Fields(keepTiesAndBothBad, attributes, aiModel);
         var nodes = new List<Node>();
         StructNode? provenance = null;
         foreach (var field in fields)

@@ -286,6 +286,7 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
             ExternalSources = externalRatings.Keys.Order(StringComparer.Ordinal)
                 .Select(source => new ExternalSourceStats(source, externalRaters[source].Count, externalRatings[source])).ToList(),
             AiModels = new Dictionary<string, int>(aiModels),
+            Layout = ReleaseStats.CurrentLayout,
         }, ProjectSettings.Json);
         if (previous is not null && before is not null)
         {

@@ -161,6 +161,38 @@ public sealed class ReleaseTurnsTests : IDisposable
             parquet.Rows.OrderBy(r => (string?)r["id"], StringComparer.Ordinal).Select(r => (string?)r["provenance"]!["ai_model"]));
     }
 
+    [Fact]
+    public async Task Export_ReleaseCutBeforeTheAiModelField_KeepsItsOldLayoutAndBytes()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var tenant = await db.CreateTestTenantAsync("Old layout");
+        var project = await db.CreateTaskProjectAsync(tenant.Id, items: 2, overlap: 1, settings: Plain, name: "Pairs");
+        var annotator = (await db.CreateAnnotatorsAsync(tenant.Id, 1))[0];
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            foreach (var item in await ctx.Items.Where(i => i.ProjectId == project.Id).ToListAsync())
+            {
+                await db.AddTestAnnotationAsync(tenant.Id, item, annotator.Id, PreferenceChoice.A);
+            }
+        }
+        var release = await db.CutTestReleaseAsync(tenant.Id, project.Id, "v1", tenant.Member(OrgRoles.ProjectAdmin).Id);
+        var current = Encoding.UTF8.GetString(await db.ExportTestReleaseAsync(tenant.Id, release, "trl-messages"));
+        Assert.Contains("\"ai_model\":null,", current, StringComparison.Ordinal);
+
+        // A release cut before the field existed has stats without a layout: it is written as it was then, every time.
+        var stats = JsonNode.Parse(release.StatsJson)!.AsObject();
+        Assert.Equal(ReleaseStats.CurrentLayout, (int)stats["layout"]!);
+        stats.Remove("layout");
+        release.StatsJson = stats.ToJsonString();
+        var old = Encoding.UTF8.GetString(await db.ExportTestReleaseAsync(tenant.Id, release, "trl-messages"));
+        Assert.Equal(current.Replace("\"ai_model\":null,", "", StringComparison.Ordinal), old);
+        var parquet = await ArrowRows.ReadAsync(await db.ExportTestReleaseAsync(tenant.Id, release, "trl-messages-parquet"));
+        Assert.Equal(2, parquet.Rows.Count);
+        Assert.All(parquet.Rows, r => Assert.False(r["provenance"]!.AsObject().ContainsKey("ai_model")));
+        var card = Encoding.UTF8.GetString(ReleaseExporter.Card(release, "Pairs", Portal.Core.Export.ExportFormat.TrlConversational, keepTies: false));
+        Assert.DoesNotContain("ai_model", card, StringComparison.Ordinal);
+    }
+
     private static List<JsonNode> Lines(byte[] jsonl) =>
         [.. Encoding.UTF8.GetString(jsonl).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!)];
 
