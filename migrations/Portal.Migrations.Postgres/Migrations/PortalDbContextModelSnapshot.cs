@@ -1905,6 +1905,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<double?>("Agreement")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("AiModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("AnnotatorsJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1952,6 +1956,12 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("ResponseB")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseTurnsBJson")
                         .HasColumnType("text");
 
                     b.Property<string>("ScoresJson")

@@ -1892,6 +1892,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<double?>("Agreement")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("AiModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AnnotatorsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1939,6 +1943,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseB")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseTurnsBJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ScoresJson")

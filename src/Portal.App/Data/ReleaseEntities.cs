@@ -89,6 +89,15 @@ public sealed class ReleaseRow : ITenantOwned
     public string? ResponseB { get; set; }
     public string? MetadataJson { get; set; }
 
+    /// <summary>Response A's turns as JSON when it has several (the item's <see cref="Item.ResponseTurnsAJson"/>); null when it is one turn.</summary>
+    public string? ResponseTurnsAJson { get; set; }
+
+    /// <summary>Response B's turns as JSON when it has several; null when it is one turn.</summary>
+    public string? ResponseTurnsBJson { get; set; }
+
+    /// <summary>Pairwise: the model of the AI label behind an ai, ai_confirmed_by_humans or ai_overturned_by_humans row.</summary>
+    public string? AiModel { get; set; }
+
     /// <summary>Pairwise: the curated choice.</summary>
     public Core.Aggregation.PreferenceChoice? Choice { get; set; }
 
@@ -176,6 +185,7 @@ internal sealed class ReleaseRowConfiguration : IEntityTypeConfiguration<Release
         b.HasIndex(r => new { r.ReleaseId, r.Ordinal }).IsUnique();
         b.Property(r => r.ExternalId).HasMaxLength(200);
         b.Property(r => r.Aggregation).HasMaxLength(40);
+        b.Property(r => r.AiModel).HasMaxLength(200);
         b.HasOne<Release>().WithMany().HasForeignKey(r => r.ReleaseId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -125,6 +125,7 @@ public static class ExportBench
             Status = ReleaseStatus.Ready,
             Pairwise = true,
             Items = pairs,
+            StatsJson = JsonSerializer.Serialize(new ReleaseStats { Layout = ReleaseStats.CurrentLayout }, JsonSerializerOptions.Web),
             CreatedAt = DateTime.UtcNow,
             CompletedAt = DateTime.UtcNow,
         };

@@ -42,6 +42,24 @@ public sealed record CuratedPairRow(
 
     /// <summary>The item's metadata object, written as it is.</summary>
     public JsonElement? Metadata { get; init; }
+
+    /// <summary>
+    /// Response A's turns when it has several (the pair's two sides parted before their last turn); null when it is one
+    /// assistant turn. <see cref="ResponseA"/> is then the same turns as one text (<see cref="ResponseTurns.Flatten"/>).
+    /// </summary>
+    public IReadOnlyList<Turn>? ResponseTurnsA { get; init; }
+
+    /// <summary>Response B's turns when it has several; null when it is one assistant turn.</summary>
+    public IReadOnlyList<Turn>? ResponseTurnsB { get; init; }
+
+    /// <summary>The model of the AI label behind the row's label source (ai, ai_confirmed_by_humans, ai_overturned_by_humans); null otherwise.</summary>
+    public string? AiModel { get; init; }
+
+    /// <summary>Response A as turns: its own turns, or one assistant turn.</summary>
+    public IReadOnlyList<Turn> TurnsA => ResponseTurnsA ?? [new Turn(Turn.Assistant, ResponseA)];
+
+    /// <summary>Response B as turns: its own turns, or one assistant turn.</summary>
+    public IReadOnlyList<Turn> TurnsB => ResponseTurnsB ?? [new Turn(Turn.Assistant, ResponseB)];
 }
 
 /// <summary>How many ratings showed response A on the left, and how many showed B there.</summary>

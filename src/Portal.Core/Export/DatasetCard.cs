@@ -67,6 +67,9 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
     /// <summary>AI labels behind the written items, per model: how many items' labels it gave.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> AiModels { get; init; } = [];
 
+    /// <summary>Whether the file's provenance has <c>ai_model</c> (see <see cref="PairExportOptions.AiModel"/>).</summary>
+    public bool AiModelField { get; init; } = true;
+
     /// <summary>A card with the counts a pair export reported.</summary>
     public static DatasetCard ForPairs(string name, DateTimeOffset createdAt, PairExportOptions options, PairExportSummary summary)
     {
@@ -75,6 +78,7 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         return new DatasetCard(name, createdAt, options.Format)
         {
             KeepsTiesAndBothBad = options.KeepTiesAndBothBad,
+            AiModelField = options.AiModel,
             Items = summary.Items,
             Pairs = summary.Pairs,
             Ties = summary.Ties,
@@ -248,7 +252,7 @@ public sealed record DatasetCard(string Name, DateTimeOffset CreatedAt, ExportFo
         }
         Line(md, "| field | meaning |");
         Line(md, "| --- | --- |");
-        foreach (var field in Format.Fields(KeepsTiesAndBothBad, Attributes))
+        foreach (var field in Format.Fields(KeepsTiesAndBothBad, Attributes, AiModelField))
         {
             Line(md, $"| {Code(field.Name)} | {Cell(field.Meaning)} |");
         }

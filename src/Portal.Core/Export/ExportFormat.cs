@@ -51,13 +51,17 @@ public static class ExportFormats
             "pair a line. A prompt of a single user turn is that turn's text; a longer conversation is written " +
             "as an HH transcript (`\\n\\nHuman: …\\n\\nAssistant: …`) ending in the bare `\\n\\nAssistant:` cue, the plain-text " +
             "convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space " +
-            "those examples keep.",
+            "those examples keep. A response of several turns (a pair whose two sides parted before their last turn) is one " +
+            "text: its first turn, then `\\n\\nHuman: …` / `\\n\\nAssistant: …` for each later turn.",
         ExportFormat.TrlConversational =>
             "TRL preference data, conversational flavour: JSON Lines, one pair a line; `prompt` is the conversation as " +
-            "`{\"role\", \"content\"}` messages and `chosen` and `rejected` are one assistant message each, ready for a chat template.",
+            "`{\"role\", \"content\"}` messages and `chosen` and `rejected` are one assistant message each, ready for a chat template; " +
+            "a response of several turns (a pair whose two sides parted before their last turn) is all its messages, so prompt " +
+            "followed by chosen is the whole conversation.",
         ExportFormat.HhRlhf =>
             "Anthropic HH-RLHF layout: JSON Lines, one pair a line; `chosen` and `rejected` are whole transcripts " +
-            "(`\\n\\nHuman: …\\n\\nAssistant: …`) that share the conversation and differ in the last assistant turn.",
+            "(`\\n\\nHuman: …\\n\\nAssistant: …`) that share the conversation and differ in the last assistant turn, or, " +
+            "when the two sides parted earlier, in every turn after the shared part.",
         ExportFormat.LikertItemsJsonl =>
             "Likert ratings aggregated per item: JSON Lines, one item a line, with each attribute's mean, median, " +
             "population standard deviation and number of ratings.",
@@ -75,7 +79,8 @@ public static class ExportFormats
     /// <summary>The fields the format writes, in the order written; provenance fields as <c>provenance.name</c>.</summary>
     /// <param name="keepTiesAndBothBad">For the pairwise formats: whether the <c>tie</c> and <c>both_bad</c> flags are written.</param>
     /// <param name="attributes">For <see cref="ExportFormat.LikertItemsCsv"/>: the attributes, one group of columns each; a placeholder group when null.</param>
-    public static IReadOnlyList<ExportField> Fields(this ExportFormat format, bool keepTiesAndBothBad = false, IReadOnlyList<string>? attributes = null)
+    /// <param name="aiModel">For the pairwise formats: whether <c>provenance.ai_model</c> is written (see <see cref="PairExportOptions.AiModel"/>).</param>
+    public static IReadOnlyList<ExportField> Fields(this ExportFormat format, bool keepTiesAndBothBad = false, IReadOnlyList<string>? attributes = null, bool aiModel = true)
     {
         var fields = new List<ExportField>();
         switch (Known(format))
@@ -87,7 +92,7 @@ public static class ExportFormats
                 break;
             case ExportFormat.TrlConversational:
                 fields.Add(new("prompt", "the conversation before the responses: a list of {role, content} messages"));
-                fields.Add(new("chosen", "the preferred response: [{\"role\": \"assistant\", \"content\": …}]"));
+                fields.Add(new("chosen", "the preferred response: [{\"role\": \"assistant\", \"content\": …}], or all its messages when it has several turns"));
                 fields.Add(new("rejected", "the other response, in the same shape"));
                 break;
             case ExportFormat.HhRlhf:
@@ -132,6 +137,10 @@ public static class ExportFormats
         fields.Add(new("id", "the item's external id, or null"));
         fields.Add(new("metadata", "the item's metadata object, or null"));
         fields.Add(new("provenance.label_source", "human, ai, ai_confirmed_by_humans, ai_overturned_by_humans, external (labels imported with a dataset, annotators ext-…) or human_and_external"));
+        if (aiModel)
+        {
+            fields.Add(new("provenance.ai_model", "the model of the AI label behind ai, ai_confirmed_by_humans and ai_overturned_by_humans rows; null for the others"));
+        }
         fields.Add(new("provenance.ratings", "the number of human ratings of the item"));
         fields.Add(new("provenance.agreement", "agreement among the item's ratings, or null"));
         fields.Add(new("provenance.aggregation", "how the ratings were aggregated (majority_vote, trust_weighted_vote, dawid_skene), or null"));

@@ -14,6 +14,12 @@ public sealed record PairExportOptions(ExportFormat Format)
     /// such items are left out and only counted.
     /// </summary>
     public bool KeepTiesAndBothBad { get; init; }
+
+    /// <summary>
+    /// Whether <c>provenance</c> carries <c>ai_model</c> (on by default). Off writes the layout of releases cut before the field
+    /// existed, so their files keep the bytes whose length and SHA-256 were stored at their cut.
+    /// </summary>
+    public bool AiModel { get; init; } = true;
 }
 
 /// <summary>What a pair export wrote, for the dataset card.</summary>
@@ -72,6 +78,7 @@ public static class PairExport
     {
         private readonly ExportFormat _format;
         private readonly bool _keep;
+        private readonly bool _aiModel;
         private readonly long[] _labelSources = new long[Enum.GetValues<CuratedLabelSource>().Length];
         private readonly HashSet<string> _annotators = new(StringComparer.Ordinal);
         private readonly SortedSet<int> _guidelineVersions = [];
@@ -86,7 +93,7 @@ public static class PairExport
             {
                 throw new ArgumentException($"{options.Format} is not a pairwise format; use LikertExport.", nameof(options));
             }
-            (_format, _keep) = (options.Format, options.KeepTiesAndBothBad);
+            (_format, _keep, _aiModel) = (options.Format, options.KeepTiesAndBothBad, options.AiModel);
         }
 
         public RowBuffer Buffer { get; } = new();
@@ -109,6 +116,7 @@ public static class PairExport
 
             var chosenIsB = row.Choice == PreferenceChoice.B;
             var (chosen, rejected) = chosenIsB ? (row.ResponseB, row.ResponseA) : (row.ResponseA, row.ResponseB);
+            var (chosenTurns, rejectedTurns) = chosenIsB ? (row.TurnsB, row.TurnsA) : (row.TurnsA, row.TurnsB);
             var json = Buffer.Json;
             json.WriteStartObject();
             switch (_format)
@@ -122,20 +130,17 @@ public static class PairExport
                 case ExportFormat.TrlConversational:
                     json.WritePropertyName("prompt");
                     Buffer.WriteMessages(row.Conversation);
-                    foreach (var (name, response) in (ReadOnlySpan<(string, string)>)[("chosen", chosen), ("rejected", rejected)])
-                    {
-                        json.WritePropertyName(name);
-                        json.WriteStartArray();
-                        Buffer.WriteMessage(Turn.Assistant, response);
-                        json.WriteEndArray();
-                    }
+                    // A response of several turns is all of them, so prompt + chosen is the whole conversation.
+                    json.WritePropertyName("chosen");
+                    Buffer.WriteMessages(chosenTurns);
+                    json.WritePropertyName("rejected");
+                    Buffer.WriteMessages(rejectedTurns);
                     break;
                 default:
-                    foreach (var (name, response) in (ReadOnlySpan<(string, string)>)[("chosen", chosen), ("rejected", rejected)])
-                    {
-                        json.WritePropertyName(name);
-                        WriteTranscript(row, number, response);
-                    }
+                    json.WritePropertyName("chosen");
+                    WriteTranscript(row, number, chosenTurns);
+                    json.WritePropertyName("rejected");
+                    WriteTranscript(row, number, rejectedTurns);
                     break;
             }
             if (_keep)
@@ -180,10 +185,30 @@ public static class PairExport
         {
             if (HhTranscript.CannotFormat(row.Conversation, finalAssistant) is { } problem)
             {
-                throw new ExportException(number, row.ExternalId, $"cannot be written as {_format}: {problem}. The TRL conversational format keeps any conversation.");
+                throw Unwritable(row, number, problem);
             }
             _transcript.Clear();
             HhTranscript.Format(_transcript, row.Conversation, finalAssistant);
+            WriteTranscriptValue();
+        }
+
+        // One side's whole transcript: the conversation, then every turn of its response.
+        private void WriteTranscript(CuratedPairRow row, long number, IReadOnlyList<Turn> response)
+        {
+            if (HhTranscript.CannotFormatSide(row.Conversation, response) is { } problem)
+            {
+                throw Unwritable(row, number, problem);
+            }
+            _transcript.Clear();
+            HhTranscript.FormatSide(_transcript, row.Conversation, response);
+            WriteTranscriptValue();
+        }
+
+        private ExportException Unwritable(CuratedPairRow row, long number, string problem) =>
+            new(number, row.ExternalId, $"cannot be written as {_format}: {problem}. The TRL conversational format keeps any conversation.");
+
+        private void WriteTranscriptValue()
+        {
             foreach (var chunk in _transcript.GetChunks())
             {
                 Buffer.Json.WriteStringValueSegment(chunk.Span, isFinalSegment: false);
@@ -196,6 +221,10 @@ public static class PairExport
             var json = Buffer.Json;
             json.WriteStartObject("provenance");
             json.WriteString("label_source", row.LabelSource.ToExportName());
+            if (_aiModel)
+            {
+                json.WriteString("ai_model", row.AiModel);
+            }
             json.WriteNumber("ratings", row.Ratings);
             Buffer.WriteNumberOrNull("agreement", row.Agreement);
             json.WriteString("aggregation", row.Aggregation);

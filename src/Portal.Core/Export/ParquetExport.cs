@@ -39,7 +39,7 @@ public static class ParquetExport
     {
         ArgumentNullException.ThrowIfNull(options);
         using var encoder = new PairExport.PairEncoder(options);
-        var root = Schema(options.Format, options.KeepTiesAndBothBad, attributes: null);
+        var root = Schema(options.Format, options.KeepTiesAndBothBad, attributes: null, options.AiModel);
         await StripeAsync(destination, rows, root, encoder.Buffer, encoder.Encode, static r => r.ExternalId, parquet ?? ParquetExportOptions.Default, cancellationToken);
         return encoder.Summary();
     }
@@ -121,9 +121,9 @@ public static class ParquetExport
         return lines;
     }
 
-    private static Root Schema(ExportFormat format, bool keepTiesAndBothBad, IReadOnlyList<string>? attributes)
+    private static Root Schema(ExportFormat format, bool keepTiesAndBothBad, IReadOnlyList<string>? attributes, bool aiModel = true)
     {
-        var fields = format.Fields(keepTiesAndBothBad, attributes);
+        var fields = format.Fields(keepTiesAndBothBad, attributes, aiModel);
         var nodes = new List<Node>();
         StructNode? provenance = null;
         foreach (var field in fields)
@@ -173,7 +173,7 @@ public static class ParquetExport
             "prompt" when format is ExportFormat.TrlPlain => new LeafNode(name, LeafKind.String),
             "prompt" => Messages(name),
             "chosen" or "rejected" when conversational => Messages(name),
-            "chosen" or "rejected" or "id" or "response" or "annotator" or "attribute" or "label_source" or "aggregation" => new LeafNode(name, LeafKind.String),
+            "chosen" or "rejected" or "id" or "response" or "annotator" or "attribute" or "label_source" or "aggregation" or "ai_model" => new LeafNode(name, LeafKind.String),
             "tie" or "both_bad" => new LeafNode(name, LeafKind.Bool),
             "metadata" => new LeafNode(name, LeafKind.JsonText),
             "scores" when attributes is { Count: > 0 } => new StructNode(name,

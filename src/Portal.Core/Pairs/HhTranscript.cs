@@ -18,6 +18,22 @@ internal static class HhTranscript
     /// <remarks>The format has only Human and Assistant turns, must open with a Human one, and has no way to escape a marker.</remarks>
     public static string? CannotFormat(IReadOnlyList<Turn> turns, string? finalAssistant)
     {
+        if (CannotFormatSide(turns, []) is { } problem)
+        {
+            return problem;
+        }
+        return finalAssistant is not null && HasMarker(finalAssistant)
+            ? "the response contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns"
+            : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="turns"/> then <paramref name="response"/> (a response of one or several turns) cannot be written as
+    /// one transcript that <see cref="Parse"/> reads back to the same turns, or null when it can.
+    /// </summary>
+    public static string? CannotFormatSide(IReadOnlyList<Turn> turns, IReadOnlyList<Turn> response)
+    {
+        var count = turns.Count + response.Count;
         if (turns.Count == 0)
         {
             return "the conversation is empty; a transcript opens with a user turn";
@@ -26,20 +42,21 @@ internal static class HhTranscript
         {
             return $"the conversation opens with a '{turns[0].Role}' turn; a transcript opens with a user turn";
         }
-        for (var i = 0; i < turns.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            if (turns[i].Role is not (Turn.User or Turn.Assistant))
+            var (turn, where) = i < turns.Count ? (turns[i], $"turn {i + 1}") : (response[i - turns.Count], $"turn {i - turns.Count + 1} of the response");
+            if (turn.Role is not (Turn.User or Turn.Assistant))
             {
-                return $"turn {i + 1} is a '{turns[i].Role}' turn; a transcript has only user (Human) and assistant turns";
+                return $"{where} is a '{turn.Role}' turn; a transcript has only user (Human) and assistant turns";
             }
-            if (HasMarker(turns[i].Content))
+            if (HasMarker(turn.Content))
             {
-                return $"turn {i + 1} contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns";
+                return i < turns.Count || response.Count > 1
+                    ? $"{where} contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns"
+                    : "the response contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns";
             }
         }
-        return finalAssistant is not null && HasMarker(finalAssistant)
-            ? "the response contains a \"\\n\\nHuman:\" or \"\\n\\nAssistant:\" marker and would read back as several turns"
-            : null;
+        return null;
     }
 
     /// <summary>
@@ -60,6 +77,22 @@ internal static class HhTranscript
         else
         {
             AppendTurn(destination, AssistantMarker, finalAssistant);
+        }
+    }
+
+    /// <summary>
+    /// Appends every turn of <paramref name="turns"/>, then every turn of <paramref name="response"/>, each after its marker: the
+    /// whole transcript of one side of a pair. Check <see cref="CannotFormatSide"/> first.
+    /// </summary>
+    public static void FormatSide(StringBuilder destination, IReadOnlyList<Turn> turns, IReadOnlyList<Turn> response)
+    {
+        foreach (var turn in turns)
+        {
+            AppendTurn(destination, turn.Role == Turn.User ? HumanMarker : AssistantMarker, turn.Content);
+        }
+        foreach (var turn in response)
+        {
+            AppendTurn(destination, turn.Role == Turn.User ? HumanMarker : AssistantMarker, turn.Content);
         }
     }
 

@@ -37,7 +37,7 @@ public class DatasetCardTests
             | created | 2026-03-01T11:30:00Z |
             | format | TRL preference, plain text (`.jsonl`, UTF-8) |
             | file | harmless-v1.jsonl |
-            | SHA-256 | 4ff57be53236bca2dd7b07b199bb80921db8d8c5e00c58d36846b14d863ebb08 |
+            | SHA-256 | 7f4c1d2149226d07479901328fa26f58b89a87be44a8e08871bb271df77f0134 |
 
             ## Filters
 
@@ -81,7 +81,7 @@ public class DatasetCardTests
 
             ## Format
 
-            TRL preference data, plain-text flavour (TRL's standard `prompt`, `chosen`, `rejected` columns): JSON Lines, one pair a line. A prompt of a single user turn is that turn's text; a longer conversation is written as an HH transcript (`\n\nHuman: …\n\nAssistant: …`) ending in the bare `\n\nAssistant:` cue, the plain-text convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space those examples keep.
+            TRL preference data, plain-text flavour (TRL's standard `prompt`, `chosen`, `rejected` columns): JSON Lines, one pair a line. A prompt of a single user turn is that turn's text; a longer conversation is written as an HH transcript (`\n\nHuman: …\n\nAssistant: …`) ending in the bare `\n\nAssistant:` cue, the plain-text convention of the DPO examples for Anthropic HH. The responses are written verbatim, without the leading space those examples keep. A response of several turns (a pair whose two sides parted before their last turn) is one text: its first turn, then `\n\nHuman: …` / `\n\nAssistant: …` for each later turn.
 
             | field | meaning |
             | --- | --- |
@@ -91,6 +91,7 @@ public class DatasetCardTests
             | `id` | the item's external id, or null |
             | `metadata` | the item's metadata object, or null |
             | `provenance.label_source` | human, ai, ai_confirmed_by_humans, ai_overturned_by_humans, external (labels imported with a dataset, annotators ext-…) or human_and_external |
+            | `provenance.ai_model` | the model of the AI label behind ai, ai_confirmed_by_humans and ai_overturned_by_humans rows; null for the others |
             | `provenance.ratings` | the number of human ratings of the item |
             | `provenance.agreement` | agreement among the item's ratings, or null |
             | `provenance.aggregation` | how the ratings were aggregated (majority_vote, trust_weighted_vote, dawid_skene), or null |

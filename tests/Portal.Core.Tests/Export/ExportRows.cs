@@ -43,6 +43,7 @@ internal static class ExportRows
             GuidelineVersion = 3,
             ShownLeft = new SideCounts(0, 2),
             Annotators = [Ann1],
+            AiModel = "judge-1",
         },
         new(null, [new Turn(Turn.User, "Pick one")], "x", "y", PreferenceChoice.Tie, CuratedLabelSource.Human)
         {
@@ -56,6 +57,7 @@ internal static class ExportRows
         new("q4", [new Turn(Turn.User, "Insult me")], "No.", "Never.", PreferenceChoice.BothBad, CuratedLabelSource.Ai)
         {
             Agreement = double.NaN,
+            AiModel = "judge-1",
         },
     ];
 

@@ -16,8 +16,8 @@ public class PairExportTests
     {
         Assert.Equal(
             Lines(
-                """{"prompt":"What is 2+2?","chosen":"4","rejected":"5","id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
-                """{"prompt":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant:","chosen":"Salut, « hi » <b>!</b>","rejected":"Hi.","id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
+                """{"prompt":"What is 2+2?","chosen":"4","rejected":"5","id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ai_model":null,"ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
+                """{"prompt":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant:","chosen":"Salut, « hi » <b>!</b>","rejected":"Hi.","id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ai_model":"judge-1","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
             WritePairs(PairRows(), ExportFormat.TrlPlain));
     }
 
@@ -26,8 +26,8 @@ public class PairExportTests
     {
         Assert.Equal(
             Lines(
-                """{"prompt":[{"role":"user","content":"What is 2+2?"}],"chosen":[{"role":"assistant","content":"4"}],"rejected":[{"role":"assistant","content":"5"}],"id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
-                """{"prompt":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! How can I help?"},{"role":"user","content":"Say \"hi\" in French."}],"chosen":[{"role":"assistant","content":"Salut, « hi » <b>!</b>"}],"rejected":[{"role":"assistant","content":"Hi."}],"id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
+                """{"prompt":[{"role":"user","content":"What is 2+2?"}],"chosen":[{"role":"assistant","content":"4"}],"rejected":[{"role":"assistant","content":"5"}],"id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ai_model":null,"ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
+                """{"prompt":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! How can I help?"},{"role":"user","content":"Say \"hi\" in French."}],"chosen":[{"role":"assistant","content":"Salut, « hi » <b>!</b>"}],"rejected":[{"role":"assistant","content":"Hi."}],"id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ai_model":"judge-1","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
             WritePairs(PairRows(), ExportFormat.TrlConversational));
     }
 
@@ -36,8 +36,8 @@ public class PairExportTests
     {
         Assert.Equal(
             Lines(
-                """{"chosen":"\n\nHuman: What is 2+2?\n\nAssistant: 4","rejected":"\n\nHuman: What is 2+2?\n\nAssistant: 5","id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
-                """{"chosen":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant: Salut, « hi » <b>!</b>","rejected":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant: Hi.","id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
+                """{"chosen":"\n\nHuman: What is 2+2?\n\nAssistant: 4","rejected":"\n\nHuman: What is 2+2?\n\nAssistant: 5","id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ai_model":null,"ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
+                """{"chosen":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant: Salut, « hi » <b>!</b>","rejected":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant: Hi.","id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ai_model":"judge-1","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}"""),
             WritePairs(PairRows(), ExportFormat.HhRlhf));
     }
 
@@ -46,10 +46,10 @@ public class PairExportTests
     {
         Assert.Equal(
             Lines(
-                """{"prompt":"What is 2+2?","chosen":"4","rejected":"5","tie":false,"both_bad":false,"id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
-                """{"prompt":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant:","chosen":"Salut, « hi » <b>!</b>","rejected":"Hi.","tie":false,"both_bad":false,"id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}""",
-                """{"prompt":"Pick one","chosen":"x","rejected":"y","tie":true,"both_bad":false,"id":null,"metadata":null,"provenance":{"label_source":"human","ratings":2,"agreement":0,"aggregation":"majority_vote","strength":0,"guideline_version":null,"shown_left":{"chosen":1,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
-                """{"prompt":"Insult me","chosen":"No.","rejected":"Never.","tie":false,"both_bad":true,"id":"q4","metadata":null,"provenance":{"label_source":"ai","ratings":0,"agreement":null,"aggregation":null,"strength":null,"guideline_version":null,"shown_left":null,"annotators":[]}}"""),
+                """{"prompt":"What is 2+2?","chosen":"4","rejected":"5","tie":false,"both_bad":false,"id":"q1","metadata":{"topic":"math"},"provenance":{"label_source":"human","ai_model":null,"ratings":4,"agreement":0.75,"aggregation":"majority_vote","strength":1.5,"guideline_version":2,"shown_left":{"chosen":3,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
+                """{"prompt":"\n\nHuman: Hi\n\nAssistant: Hello! How can I help?\n\nHuman: Say \"hi\" in French.\n\nAssistant:","chosen":"Salut, « hi » <b>!</b>","rejected":"Hi.","tie":false,"both_bad":false,"id":"q2","metadata":null,"provenance":{"label_source":"ai_confirmed_by_humans","ai_model":"judge-1","ratings":2,"agreement":1,"aggregation":"dawid_skene","strength":2,"guideline_version":3,"shown_left":{"chosen":2,"rejected":0},"annotators":["ann-c49dc017978a"]}}""",
+                """{"prompt":"Pick one","chosen":"x","rejected":"y","tie":true,"both_bad":false,"id":null,"metadata":null,"provenance":{"label_source":"human","ai_model":null,"ratings":2,"agreement":0,"aggregation":"majority_vote","strength":0,"guideline_version":null,"shown_left":{"chosen":1,"rejected":1},"annotators":["ann-2912efe847ba","ann-c49dc017978a"]}}""",
+                """{"prompt":"Insult me","chosen":"No.","rejected":"Never.","tie":false,"both_bad":true,"id":"q4","metadata":null,"provenance":{"label_source":"ai","ai_model":"judge-1","ratings":0,"agreement":null,"aggregation":null,"strength":null,"guideline_version":null,"shown_left":null,"annotators":[]}}"""),
             WritePairs(PairRows(), ExportFormat.TrlPlain, keep: true));
     }
 
@@ -98,7 +98,7 @@ public class PairExportTests
 
         var provenance = line.GetProperty("provenance");
         Assert.Equal(
-            ["label_source", "ratings", "agreement", "aggregation", "strength", "guideline_version", "shown_left", "annotators"],
+            ["label_source", "ai_model", "ratings", "agreement", "aggregation", "strength", "guideline_version", "shown_left", "annotators"],
             provenance.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, provenance.GetProperty("strength").GetDouble());
         Assert.Equal(2, provenance.GetProperty("shown_left").GetProperty("chosen").GetInt32());
@@ -229,6 +229,67 @@ public class PairExportTests
 
         Assert.StartsWith("""{"prompt":"","chosen":"4",""", WritePairs([row], ExportFormat.TrlPlain), StringComparison.Ordinal);
         Assert.Throws<ExportException>(() => WritePairs([row], ExportFormat.HhRlhf));
+    }
+
+    // A pair whose sides parted two turns before the end: A goes on for three turns, B is one.
+    private static CuratedPairRow MultiTurnRow(PreferenceChoice choice = PreferenceChoice.A)
+    {
+        IReadOnlyList<Turn> turnsA = [new(Turn.Assistant, "Call a locksmith."), new(Turn.User, "Thanks."), new(Turn.Assistant, "You're welcome.")];
+        return new CuratedPairRow("m1", [new(Turn.User, "I'm locked out."), new(Turn.Assistant, "Of your house?"), new(Turn.User, "Yes.")],
+            ResponseTurns.Flatten(turnsA), "Pick the lock.", choice, CuratedLabelSource.External)
+        {
+            ResponseTurnsA = turnsA,
+            Ratings = 1,
+        };
+    }
+
+    [Fact]
+    public void Write_MultiTurnResponse_EachFormatWritesEveryTurn()
+    {
+        var hh = JsonDocument.Parse(WritePairs([MultiTurnRow()], ExportFormat.HhRlhf)).RootElement;
+        var conversational = JsonDocument.Parse(WritePairs([MultiTurnRow()], ExportFormat.TrlConversational)).RootElement;
+        var plain = JsonDocument.Parse(WritePairs([MultiTurnRow()], ExportFormat.TrlPlain)).RootElement;
+
+        const string Shared = "\n\nHuman: I'm locked out.\n\nAssistant: Of your house?\n\nHuman: Yes.";
+        Assert.Equal(Shared + "\n\nAssistant: Call a locksmith.\n\nHuman: Thanks.\n\nAssistant: You're welcome.", hh.GetProperty("chosen").GetString());
+        Assert.Equal(Shared + "\n\nAssistant: Pick the lock.", hh.GetProperty("rejected").GetString());
+        Assert.Equal(
+            """[{"role":"assistant","content":"Call a locksmith."},{"role":"user","content":"Thanks."},{"role":"assistant","content":"You're welcome."}]""",
+            conversational.GetProperty("chosen").GetRawText());
+        Assert.Equal("""[{"role":"assistant","content":"Pick the lock."}]""", conversational.GetProperty("rejected").GetRawText());
+        Assert.Equal(3, conversational.GetProperty("prompt").GetArrayLength());
+        // The plain format writes the response as one text; after the transcript prompt it makes the HH transcript again.
+        Assert.Equal("Call a locksmith.\n\nHuman: Thanks.\n\nAssistant: You're welcome.", plain.GetProperty("chosen").GetString());
+        Assert.Equal(hh.GetProperty("chosen").GetString(), plain.GetProperty("prompt").GetString() + " " + plain.GetProperty("chosen").GetString());
+    }
+
+    [Theory]
+    [InlineData(ExportFormat.HhRlhf)]
+    [InlineData(ExportFormat.TrlConversational)]
+    public void Write_MultiTurnResponseChosenB_ReadsBackToTheSameTurnsOnTheRejectedSide(ExportFormat format)
+    {
+        var row = MultiTurnRow(PreferenceChoice.B);
+
+        var pair = PreferencePairReader.ParseLine(WritePairs([row], format).TrimEnd('\n'), 1);
+
+        Assert.Equal(row.Conversation, pair.Conversation);
+        Assert.Equal("Pick the lock.", pair.ResponseA);
+        Assert.Null(pair.ResponseTurnsA);
+        Assert.Equal(row.ResponseTurnsA, pair.ResponseTurnsB);
+        Assert.Equal(row.ResponseA, pair.ResponseB);
+    }
+
+    [Fact]
+    public void Write_HhResponseTurnWithAMarker_FailsNamingTheRowAndTheTurn()
+    {
+        IReadOnlyList<Turn> turns = [new(Turn.Assistant, "Sure."), new(Turn.User, "Say \n\nHuman: hi")];
+        var row = MultiTurnRow() with { ResponseTurnsA = turns, ResponseA = ResponseTurns.Flatten(turns) };
+
+        var error = Assert.Throws<ExportException>(() => WritePairs([row], ExportFormat.HhRlhf));
+
+        Assert.Contains("m1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("turn 2 of the response", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"Say \\n\\nHuman: hi\"", WritePairs([row], ExportFormat.TrlConversational), StringComparison.Ordinal);
     }
 
     [Fact]

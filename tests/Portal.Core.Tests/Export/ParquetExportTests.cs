@@ -58,6 +58,38 @@ public class ParquetExportTests
         }
     }
 
+    [Theory]
+    [InlineData(ExportFormat.TrlConversational)]
+    [InlineData(ExportFormat.HhRlhf)]
+    public async Task WriteAsync_MultiTurnResponsesAndAiModel_SameAsTheJsonLines(ExportFormat format)
+    {
+        IReadOnlyList<Turn> turns = [new(Turn.Assistant, "Call a locksmith."), new(Turn.User, "Thanks."), new(Turn.Assistant, "Welcome.")];
+        CuratedPairRow[] rows =
+        [
+            new("m1", [new Turn(Turn.User, "Locked out.")], ResponseTurns.Flatten(turns), "Pick it.", Portal.Core.Aggregation.PreferenceChoice.B, CuratedLabelSource.Ai)
+            {
+                ResponseTurnsA = turns,
+                AiModel = "judge-1",
+            },
+            .. ExportRows.PairRows().Take(1),
+        ];
+        var parquet = Read(await PairsAsync(rows, format));
+        var lines = ExportRows.WritePairs(rows, format).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, parquet.Count);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var line = JsonDocument.Parse(lines[i]);
+            var record = parquet[i].Record;
+            Assert.True(JsonElement.DeepEquals(line.RootElement.GetProperty("rejected"), record.GetProperty("rejected")), $"line {i + 1}: {record.GetRawText()}");
+            var model = line.RootElement.GetProperty("provenance").GetProperty("ai_model");
+            Assert.Equal(model.ValueKind == JsonValueKind.Null ? null : model.GetString(),
+                record.GetProperty("provenance").TryGetProperty("ai_model", out var m) ? m.GetString() : null);
+        }
+        Assert.Equal("judge-1", parquet[0].Record.GetProperty("provenance").GetProperty("ai_model").GetString());
+        Assert.Equal(format == ExportFormat.HhRlhf ? JsonValueKind.String : JsonValueKind.Array, parquet[0].Record.GetProperty("rejected").ValueKind);
+    }
+
     [Fact]
     public async Task WriteAsync_RowGroupOfTwoRows_FileHasBoundedRowGroupsAndTheSameBytesTwice()
     {

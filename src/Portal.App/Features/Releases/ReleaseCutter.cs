@@ -193,6 +193,7 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
                     && ai.GetValueOrDefault(id) is { } aiLabel)
                 {
                     aiModels[aiLabel.Model] = aiModels.GetValueOrDefault(aiLabel.Model) + 1;
+                    row.AiModel = aiLabel.Model;
                 }
 
                 row.AnnotatorsJson = JsonSerializer.Serialize(raters.Select(a => Pseudonym(a)).Order(StringComparer.Ordinal));
@@ -285,6 +286,7 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
             ExternalSources = externalRatings.Keys.Order(StringComparer.Ordinal)
                 .Select(source => new ExternalSourceStats(source, externalRaters[source].Count, externalRatings[source])).ToList(),
             AiModels = new Dictionary<string, int>(aiModels),
+            Layout = ReleaseStats.CurrentLayout,
         }, ProjectSettings.Json);
         if (previous is not null && before is not null)
         {
@@ -424,6 +426,8 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
         ConversationJson = item.ConversationJson,
         ResponseA = item.ResponseA,
         ResponseB = item.ResponseB,
+        ResponseTurnsAJson = item.ResponseTurnsAJson,
+        ResponseTurnsBJson = item.ResponseTurnsBJson,
         MetadataJson = item.MetadataJson,
     };
 
@@ -436,13 +440,19 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     /// <summary>Feeds the row's content (everything but its own id) into the snapshot hash, as one JSON line.</summary>
+    /// <remarks>Response turns and the AI model are appended only when the row has them, so a row without them hashes as before they existed.</remarks>
     private static void Hash(IncrementalHash hash, ReleaseRow r)
     {
-        var line = JsonSerializer.Serialize(new object?[]
-        {
+        object?[] fields =
+        [
             r.Ordinal, r.ItemId, r.ExternalId, r.ConversationJson, r.ResponseA, r.ResponseB, r.MetadataJson, r.Choice?.ToString(), r.LabelSource.ToString(),
             r.Strength, r.Ratings, r.Agreement, r.Aggregation, r.GuidelineVersion, r.ALeft, r.BLeft, r.AnnotatorsJson, r.ScoresJson, r.RatingsJson,
-        });
+        ];
+        if (r.ResponseTurnsAJson is not null || r.ResponseTurnsBJson is not null || r.AiModel is not null)
+        {
+            fields = [.. fields, r.ResponseTurnsAJson, r.ResponseTurnsBJson, r.AiModel];
+        }
+        var line = JsonSerializer.Serialize(fields);
         hash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
     }
 

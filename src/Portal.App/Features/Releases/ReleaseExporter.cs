@@ -41,9 +41,10 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
                 $"Release '{release.Name}' is {(release.Pairwise ? "pairwise" : "Likert")}; its formats are {ReleaseFormats.AllNames(release.Pairwise)}.");
         }
 
+        var stats = JsonSerializer.Deserialize<ReleaseStats>(release.StatsJson, ProjectSettings.Json) ?? new ReleaseStats();
         if (format.IsPairwise())
         {
-            var options = new PairExportOptions(format) { KeepTiesAndBothBad = keepTies };
+            var options = new PairExportOptions(format) { KeepTiesAndBothBad = keepTies, AiModel = stats.HasAiModel };
             var rows = PairRowsAsync(tenantId, release.Id, onRow, ct);
             var s = parquet
                 ? await ParquetExport.WriteAsync(destination, rows, options, cancellationToken: ct)
@@ -51,7 +52,6 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
             return (s.Pairs, s.Ratings, s.Annotators);
         }
 
-        var stats = JsonSerializer.Deserialize<ReleaseStats>(release.StatsJson, ProjectSettings.Json) ?? new ReleaseStats();
         var likert = new LikertExportOptions(format) { Attributes = stats.Attributes.Count > 0 ? stats.Attributes : null };
         var likertRows = LikertRowsAsync(tenantId, release.Id, onRow, ct);
         var l = parquet
@@ -101,6 +101,7 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
         var card = new DatasetCard(release.Name, new DateTimeOffset(release.CreatedAt, TimeSpan.Zero), format)
         {
             KeepsTiesAndBothBad = keepTies,
+            AiModelField = stats.HasAiModel,
             Parquet = parquet,
             Attributes = stats.Attributes.Count > 0 ? stats.Attributes : null,
             FileName = FileName(release, format, keepTies, parquet),
@@ -154,6 +155,9 @@ public sealed partial class ReleaseExporter(IDbContextFactory<PortalDbContext> d
                 ShownLeft = r.Ratings > 0 ? new SideCounts(r.ALeft, r.BLeft) : null,
                 Annotators = Annotators(r.AnnotatorsJson),
                 Metadata = Metadata(r.MetadataJson),
+                ResponseTurnsA = r.ResponseTurnsAJson is null ? null : Conversation(r.ResponseTurnsAJson),
+                ResponseTurnsB = r.ResponseTurnsBJson is null ? null : Conversation(r.ResponseTurnsBJson),
+                AiModel = r.AiModel,
             };
         }
     }

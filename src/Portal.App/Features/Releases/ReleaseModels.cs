@@ -173,6 +173,19 @@ public sealed record ReleaseStats
 
     /// <summary>Rows whose label an AI label gave or that humans checked, by the AI label's model.</summary>
     public Dictionary<string, int> AiModels { get; init; } = [];
+
+    /// <summary>
+    /// The layout the cut wrote and hashed the files in: 1 (what stats without this field mean) before the pairwise formats'
+    /// <c>provenance.ai_model</c>, <see cref="CurrentLayout"/> since. A release is always written in its own layout, so its
+    /// files keep the length and SHA-256 stored at its cut.
+    /// </summary>
+    public int Layout { get; init; } = 1;
+
+    /// <summary>The layout a cut writes now.</summary>
+    public const int CurrentLayout = 2;
+
+    /// <summary>Whether the release's pairwise files carry <c>provenance.ai_model</c>.</summary>
+    public bool HasAiModel => Layout >= 2;
 }
 
 /// <summary>An imported dataset's labels in a release: its external raters and their ratings behind the rows.</summary>

@@ -55,6 +55,19 @@ public class ParquetReleaseTests
         var annotators = await db.CreateAnnotatorsAsync(tenant.Id, 3);
         var items = await ItemsAsync(db, tenant.Id, project.Id);
         await DressItemsAsync(db, tenant.Id, items, systemTurn: false);
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            // Item 3's sides parted early (responses of several turns), item 4's B too; item 5 has an AI label, whose model the rows carry.
+            const string TurnsA = """[{"role":"assistant","content":"Call a locksmith."},{"role":"user","content":"Cost?"},{"role":"assistant","content":"About 100 \"dollars\"."}]""";
+            const string TurnsB = """[{"role":"assistant","content":"Break a window."},{"role":"user","content":"Safe?"},{"role":"assistant","content":"No."}]""";
+            await ctx.Items.Where(i => i.Id == items[2].Id).ExecuteUpdateAsync(x => x
+                .SetProperty(i => i.ResponseTurnsAJson, TurnsA).SetProperty(i => i.ResponseA, "Call a locksmith.\n\nHuman: Cost?\n\nAssistant: About 100 \"dollars\".")
+                .SetProperty(i => i.ResponseTurnsBJson, TurnsB).SetProperty(i => i.ResponseB, "Break a window.\n\nHuman: Safe?\n\nAssistant: No."));
+            await ctx.Items.Where(i => i.Id == items[3].Id).ExecuteUpdateAsync(x => x
+                .SetProperty(i => i.ResponseTurnsBJson, TurnsB).SetProperty(i => i.ResponseB, "Break a window.\n\nHuman: Safe?\n\nAssistant: No."));
+            ctx.AiLabels.Add(new AiLabel { ProjectId = project.Id, ItemId = items[4].Id, Choice = PreferenceChoice.A, Model = "judge-1", CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
+        }
         for (var i = 0; i < items.Count; i++)
         {
             for (var a = 0; a < annotators.Count; a++)
@@ -69,6 +82,8 @@ public class ParquetReleaseTests
         Assert.Equal(ReleaseStatus.Ready, release.Status);
 
         var compared = 0;
+        var multiTurn = 0;
+        var aiModels = 0;
         foreach (var format in ReleaseFormats.For(pairwise: true))
         {
             foreach (var keepTies in new[] { false, true })
@@ -76,6 +91,9 @@ public class ParquetReleaseTests
                 var jsonl = await db.ExportTestReleaseAsync(tenant.Id, release, ReleaseFormats.NameOf(format), keepTies);
                 var parquet = await db.ExportTestReleaseAsync(tenant.Id, release, ReleaseFormats.NameOf(format, parquet: true), keepTies);
                 compared += await AssertSameRowsAsJsonLinesAsync(parquet, jsonl, $"{format}, ties {keepTies}");
+                var text = Encoding.UTF8.GetString(jsonl);
+                multiTurn += text.Contains("Cost?", StringComparison.Ordinal) && text.Contains("Safe?", StringComparison.Ordinal) ? 1 : 0;
+                aiModels += text.Contains("\"ai_model\":\"judge-1\"", StringComparison.Ordinal) ? 1 : 0;
 
                 var stored = ReleaseExporter.Files(release).Single(f => f.Format == ReleaseFormats.NameOf(format, parquet: true) && f.KeepTies == keepTies);
                 Assert.Null(stored.Error);
@@ -83,6 +101,8 @@ public class ParquetReleaseTests
             }
         }
         Assert.True(compared >= 6 * 6, $"only {compared} rows compared");
+        // The rows with responses of several turns and the one with an AI model were among those compared, in every file.
+        Assert.Equal((6, 6), (multiTurn, aiModels));
     }
 
     [Fact]
