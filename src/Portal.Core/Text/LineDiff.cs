@@ -1,3 +1,5 @@
+using DiffPlex;
+
 namespace Portal.Core.Text;
 
 public enum DiffKind
@@ -10,83 +12,54 @@ public enum DiffKind
 /// <summary>One line of a diff: kept, removed from the old text or added in the new one.</summary>
 public readonly record struct DiffLine(DiffKind Kind, string Text);
 
-/// <summary>A line diff of two texts (a longest common subsequence of lines), as guideline history shows it.</summary>
+/// <summary>A line diff of two texts (DiffPlex's Myers diff: a shortest edit script), as guideline history shows it.</summary>
 public static class LineDiff
 {
-    /// <summary>The largest product of line counts compared line by line; beyond it the texts are shown as wholly removed and added.</summary>
-    public const long MaxCells = 4_000_000;
-
     /// <summary>
     /// The lines of <paramref name="before"/> and <paramref name="after"/> in order, each marked kept, removed or added,
-    /// so that the kept lines are a longest common subsequence. Line endings (<c>\r\n</c>, <c>\n</c>) do not count.
+    /// so that the kept lines are a longest common subsequence; within a changed block the removed lines come first.
+    /// Line endings (<c>\r\n</c>, <c>\n</c>) do not count; whitespace and case do.
     /// </summary>
     public static IReadOnlyList<DiffLine> Compute(string before, string after)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var a = Lines(before);
-        var b = Lines(after);
-
-        // Trim the common head and tail first: guideline edits are usually local.
-        var head = 0;
-        while (head < a.Length && head < b.Length && a[head] == b[head])
+        var diff = Differ.Instance.CreateDiffs(before, after, ignoreWhiteSpace: false, ignoreCase: false, Lines.Instance);
+        var (a, b) = (diff.PiecesOld, diff.PiecesNew);
+        var result = new List<DiffLine>(a.Count + b.Count);
+        var x = 0;
+        foreach (var block in diff.DiffBlocks)
         {
-            head++;
-        }
-
-        var tail = 0;
-        while (tail < a.Length - head && tail < b.Length - head && a[a.Length - 1 - tail] == b[b.Length - 1 - tail])
-        {
-            tail++;
-        }
-
-        var result = new List<DiffLine>(a.Length + b.Length);
-        result.AddRange(a.Take(head).Select(l => new DiffLine(DiffKind.Same, l)));
-        var n = a.Length - head - tail;
-        var m = b.Length - head - tail;
-        if ((long)n * m > MaxCells)
-        {
-            result.AddRange(a.Skip(head).Take(n).Select(l => new DiffLine(DiffKind.Removed, l)));
-            result.AddRange(b.Skip(head).Take(m).Select(l => new DiffLine(DiffKind.Added, l)));
-        }
-        else
-        {
-            // lcs[i, j] = length of the LCS of a[head+i..] and b[head+j..].
-            var lcs = new int[n + 1, m + 1];
-            for (var i = n - 1; i >= 0; i--)
+            for (; x < block.DeleteStartA; x++)
             {
-                for (var j = m - 1; j >= 0; j--)
-                {
-                    lcs[i, j] = a[head + i] == b[head + j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-                }
+                result.Add(new DiffLine(DiffKind.Same, a[x]));
             }
 
-            int x = 0, y = 0;
-            while (x < n || y < m)
+            for (var i = 0; i < block.DeleteCountA; i++)
             {
-                if (x < n && y < m && a[head + x] == b[head + y])
-                {
-                    result.Add(new DiffLine(DiffKind.Same, a[head + x]));
-                    x++;
-                    y++;
-                }
-                else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
-                {
-                    result.Add(new DiffLine(DiffKind.Removed, a[head + x]));
-                    x++;
-                }
-                else
-                {
-                    result.Add(new DiffLine(DiffKind.Added, b[head + y]));
-                    y++;
-                }
+                result.Add(new DiffLine(DiffKind.Removed, a[x++]));
+            }
+
+            for (var j = 0; j < block.InsertCountB; j++)
+            {
+                result.Add(new DiffLine(DiffKind.Added, b[block.InsertStartB + j]));
             }
         }
 
-        result.AddRange(a.Skip(a.Length - tail).Select(l => new DiffLine(DiffKind.Same, l)));
+        for (; x < a.Count; x++)
+        {
+            result.Add(new DiffLine(DiffKind.Same, a[x]));
+        }
+
         return result;
     }
 
-    private static string[] Lines(string text) =>
-        text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+    /// <summary>Splits on <c>\n</c> after folding <c>\r\n</c>, keeping a last empty line (DiffPlex's own chunker drops it).</summary>
+    private sealed class Lines : IChunker
+    {
+        public static readonly Lines Instance = new();
+
+        public IReadOnlyList<string> Chunk(string text) =>
+            text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+    }
 }
