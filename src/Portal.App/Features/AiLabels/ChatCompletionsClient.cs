@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Threading.RateLimiting;
@@ -166,7 +167,7 @@ public sealed class ChatCompletionsClient : IDisposable
             return new ChatCompletionException($"The endpoint refused the request ({call.Last}).", call.Body, ex);
         }
 
-        var last = call.Last ?? (ex is TimeoutRejectedException ? $"no answer within {_endpoint.Timeout.TotalSeconds:0.#} s" : ex.Message);
+        var last = call.Last ?? (ex is TimeoutRejectedException ? TimedOut(_endpoint.Timeout) : ex.Message);
         return new ChatCompletionException($"No answer after {call.Attempts} attempt(s); the last: {last}.", last, ex);
     }
 
@@ -198,6 +199,9 @@ public sealed class ChatCompletionsClient : IDisposable
     private static int? Tokens(long? count) => count is { } n && n >= 0 && n <= int.MaxValue ? (int)n : null;
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    private static string TimedOut(TimeSpan timeout) =>
+        string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.#} s");
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
@@ -249,7 +253,7 @@ public sealed class ChatCompletionsClient : IDisposable
             }
             catch (OperationCanceledException) when (call is not null && !call.CallerToken.IsCancellationRequested)
             {
-                (call.Status, call.Body, call.Last) = (null, null, $"no answer within {endpoint.Timeout.TotalSeconds:0.#} s");
+                (call.Status, call.Body, call.Last) = (null, null, TimedOut(endpoint.Timeout));
                 throw;
             }
             catch (HttpRequestException ex) when (call is not null)
