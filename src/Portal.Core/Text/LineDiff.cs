@@ -16,6 +16,16 @@ public readonly record struct DiffLine(DiffKind Kind, string Text);
 public static class LineDiff
 {
     /// <summary>
+    /// The most lines, both texts together, that the diff compares once their common first and last lines are set aside;
+    /// beyond it the rest is shown as wholly removed and added.
+    /// </summary>
+    /// <remarks>
+    /// Myers' diff takes time in proportion to (lines × differences): two unrelated texts of this many lines take about a
+    /// second here, and a larger pair (guidelines go up to 200,000 characters) would hold a request for minutes.
+    /// </remarks>
+    public const int MaxChangedLines = 20_000;
+
+    /// <summary>
     /// The lines of <paramref name="before"/> and <paramref name="after"/> in order, each marked kept, removed or added,
     /// so that the kept lines are a longest common subsequence; within a changed block the removed lines come first.
     /// Line endings (<c>\r\n</c>, <c>\n</c>) do not count; whitespace and case do.
@@ -24,9 +34,31 @@ public static class LineDiff
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var diff = Differ.Instance.CreateDiffs(before, after, ignoreWhiteSpace: false, ignoreCase: false, Lines.Instance);
-        var (a, b) = (diff.PiecesOld, diff.PiecesNew);
+        var lines = new Lines();
+        var (a, b) = (lines.Chunk(before), lines.Chunk(after));
+        var head = 0;
+        while (head < a.Count && head < b.Count && a[head] == b[head])
+        {
+            head++;
+        }
+
+        var tail = 0;
+        while (tail < a.Count - head && tail < b.Count - head && a[a.Count - 1 - tail] == b[b.Count - 1 - tail])
+        {
+            tail++;
+        }
+
         var result = new List<DiffLine>(a.Count + b.Count);
+        if (a.Count + b.Count - (2 * (head + tail)) > MaxChangedLines)
+        {
+            result.AddRange(a.Take(head).Select(l => new DiffLine(DiffKind.Same, l)));
+            result.AddRange(a.Skip(head).Take(a.Count - head - tail).Select(l => new DiffLine(DiffKind.Removed, l)));
+            result.AddRange(b.Skip(head).Take(b.Count - head - tail).Select(l => new DiffLine(DiffKind.Added, l)));
+            result.AddRange(a.Skip(a.Count - tail).Select(l => new DiffLine(DiffKind.Same, l)));
+            return result;
+        }
+
+        var diff = Differ.Instance.CreateDiffs(before, after, ignoreWhiteSpace: false, ignoreCase: false, lines);
         var x = 0;
         foreach (var block in diff.DiffBlocks)
         {
@@ -55,11 +87,20 @@ public static class LineDiff
     }
 
     /// <summary>Splits on <c>\n</c> after folding <c>\r\n</c>, keeping a last empty line (DiffPlex's own chunker drops it).</summary>
+    /// <remarks>Remembers the two texts it split last, so that the diff does not split them again.</remarks>
     private sealed class Lines : IChunker
     {
-        public static readonly Lines Instance = new();
+        private readonly Dictionary<string, string[]> _split = new(ReferenceEqualityComparer.Instance);
 
-        public IReadOnlyList<string> Chunk(string text) =>
-            text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        public IReadOnlyList<string> Chunk(string text)
+        {
+            if (!_split.TryGetValue(text, out var lines))
+            {
+                lines = text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+                _split[text] = lines;
+            }
+
+            return lines;
+        }
     }
 }
