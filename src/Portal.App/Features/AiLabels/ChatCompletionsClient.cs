@@ -135,9 +135,10 @@ public sealed class ChatCompletionsClient : IDisposable
         {
             throw new ChatCompletionException("The rate limiter refused the request.", null, ex);
         }
-        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or TimeoutRejectedException or OperationCanceledException
-            or JsonException or InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+        catch (Exception ex) when (ex is not ChatCompletionException)
         {
+            // Whatever the OpenAI library or the pipeline threw (a ClientResultException for a status, a timeout, a body it
+            // could not read), the message says what the endpoint answered, from the attempts' record.
             throw Failure(call, ex);
         }
         finally
