@@ -15,8 +15,8 @@ namespace Portal.TestSupport;
 /// <summary>One request the fake endpoint received.</summary>
 public sealed record ChatRequest(int Number, DateTime At, string? Authorization, string Model, string Prompt);
 
-/// <summary>What the fake endpoint answers: a status, a body, and optionally a delay first.</summary>
-public sealed record ChatReply(int Status, string Body, TimeSpan Delay = default)
+/// <summary>What the fake endpoint answers: a status, a body, optionally a delay first and a Retry-After header (whole seconds).</summary>
+public sealed record ChatReply(int Status, string Body, TimeSpan Delay = default, int? RetryAfterSeconds = null)
 {
     /// <summary>
     /// A 200 in the chat-completions shape with <paramref name="content"/> as the assistant's message, and a <c>usage</c> object
@@ -85,6 +85,11 @@ public sealed class FakeChatServer : IAsyncDisposable
             }
 
             context.Response.StatusCode = r.Status;
+            if (r.RetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(r.Body);
         });

@@ -1,3 +1,5 @@
+using DiffPlex;
+
 namespace Portal.Core.Text;
 
 public enum DiffKind
@@ -10,83 +12,95 @@ public enum DiffKind
 /// <summary>One line of a diff: kept, removed from the old text or added in the new one.</summary>
 public readonly record struct DiffLine(DiffKind Kind, string Text);
 
-/// <summary>A line diff of two texts (a longest common subsequence of lines), as guideline history shows it.</summary>
+/// <summary>A line diff of two texts (DiffPlex's Myers diff: a shortest edit script), as guideline history shows it.</summary>
 public static class LineDiff
 {
-    /// <summary>The largest product of line counts compared line by line; beyond it the texts are shown as wholly removed and added.</summary>
-    public const long MaxCells = 4_000_000;
+    /// <summary>
+    /// The most lines, both texts together, that the diff compares once their common first and last lines are set aside;
+    /// beyond it the rest is shown as wholly removed and added.
+    /// </summary>
+    /// <remarks>
+    /// Myers' diff takes time in proportion to (lines × differences): two unrelated texts of this many lines take about a
+    /// second here, and a larger pair (guidelines go up to 200,000 characters) would hold a request for minutes.
+    /// </remarks>
+    public const int MaxChangedLines = 20_000;
 
     /// <summary>
     /// The lines of <paramref name="before"/> and <paramref name="after"/> in order, each marked kept, removed or added,
-    /// so that the kept lines are a longest common subsequence. Line endings (<c>\r\n</c>, <c>\n</c>) do not count.
+    /// so that the kept lines are a longest common subsequence; within a changed block the removed lines come first.
+    /// Line endings (<c>\r\n</c>, <c>\n</c>) do not count; whitespace and case do.
     /// </summary>
     public static IReadOnlyList<DiffLine> Compute(string before, string after)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var a = Lines(before);
-        var b = Lines(after);
-
-        // Trim the common head and tail first: guideline edits are usually local.
+        var lines = new Lines();
+        var (a, b) = (lines.Chunk(before), lines.Chunk(after));
         var head = 0;
-        while (head < a.Length && head < b.Length && a[head] == b[head])
+        while (head < a.Count && head < b.Count && a[head] == b[head])
         {
             head++;
         }
 
         var tail = 0;
-        while (tail < a.Length - head && tail < b.Length - head && a[a.Length - 1 - tail] == b[b.Length - 1 - tail])
+        while (tail < a.Count - head && tail < b.Count - head && a[a.Count - 1 - tail] == b[b.Count - 1 - tail])
         {
             tail++;
         }
 
-        var result = new List<DiffLine>(a.Length + b.Length);
-        result.AddRange(a.Take(head).Select(l => new DiffLine(DiffKind.Same, l)));
-        var n = a.Length - head - tail;
-        var m = b.Length - head - tail;
-        if ((long)n * m > MaxCells)
+        var result = new List<DiffLine>(a.Count + b.Count);
+        if (a.Count + b.Count - (2 * (head + tail)) > MaxChangedLines)
         {
-            result.AddRange(a.Skip(head).Take(n).Select(l => new DiffLine(DiffKind.Removed, l)));
-            result.AddRange(b.Skip(head).Take(m).Select(l => new DiffLine(DiffKind.Added, l)));
+            result.AddRange(a.Take(head).Select(l => new DiffLine(DiffKind.Same, l)));
+            result.AddRange(a.Skip(head).Take(a.Count - head - tail).Select(l => new DiffLine(DiffKind.Removed, l)));
+            result.AddRange(b.Skip(head).Take(b.Count - head - tail).Select(l => new DiffLine(DiffKind.Added, l)));
+            result.AddRange(a.Skip(a.Count - tail).Select(l => new DiffLine(DiffKind.Same, l)));
+            return result;
         }
-        else
+
+        var diff = Differ.Instance.CreateDiffs(before, after, ignoreWhiteSpace: false, ignoreCase: false, lines);
+        var x = 0;
+        foreach (var block in diff.DiffBlocks)
         {
-            // lcs[i, j] = length of the LCS of a[head+i..] and b[head+j..].
-            var lcs = new int[n + 1, m + 1];
-            for (var i = n - 1; i >= 0; i--)
+            for (; x < block.DeleteStartA; x++)
             {
-                for (var j = m - 1; j >= 0; j--)
-                {
-                    lcs[i, j] = a[head + i] == b[head + j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
-                }
+                result.Add(new DiffLine(DiffKind.Same, a[x]));
             }
 
-            int x = 0, y = 0;
-            while (x < n || y < m)
+            for (var i = 0; i < block.DeleteCountA; i++)
             {
-                if (x < n && y < m && a[head + x] == b[head + y])
-                {
-                    result.Add(new DiffLine(DiffKind.Same, a[head + x]));
-                    x++;
-                    y++;
-                }
-                else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
-                {
-                    result.Add(new DiffLine(DiffKind.Removed, a[head + x]));
-                    x++;
-                }
-                else
-                {
-                    result.Add(new DiffLine(DiffKind.Added, b[head + y]));
-                    y++;
-                }
+                result.Add(new DiffLine(DiffKind.Removed, a[x++]));
+            }
+
+            for (var j = 0; j < block.InsertCountB; j++)
+            {
+                result.Add(new DiffLine(DiffKind.Added, b[block.InsertStartB + j]));
             }
         }
 
-        result.AddRange(a.Skip(a.Length - tail).Select(l => new DiffLine(DiffKind.Same, l)));
+        for (; x < a.Count; x++)
+        {
+            result.Add(new DiffLine(DiffKind.Same, a[x]));
+        }
+
         return result;
     }
 
-    private static string[] Lines(string text) =>
-        text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+    /// <summary>Splits on <c>\n</c> after folding <c>\r\n</c>, keeping a last empty line (DiffPlex's own chunker drops it).</summary>
+    /// <remarks>Remembers the two texts it split last, so that the diff does not split them again.</remarks>
+    private sealed class Lines : IChunker
+    {
+        private readonly Dictionary<string, string[]> _split = new(ReferenceEqualityComparer.Instance);
+
+        public IReadOnlyList<string> Chunk(string text)
+        {
+            if (!_split.TryGetValue(text, out var lines))
+            {
+                lines = text.Length == 0 ? [] : text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+                _split[text] = lines;
+            }
+
+            return lines;
+        }
+    }
 }

@@ -37,6 +37,39 @@ public class GuidelineTextTests
     }
 
     [Fact]
+    public void LineDiff_FiveThousandLinesWithScatteredEdits_MarksOnlyTheEditedLines()
+    {
+        var before = Enumerable.Range(0, 5000).Select(i => $"{i}. Prefer the response that answers the question.").ToArray();
+        var after = before.ToArray();
+        var edited = Enumerable.Range(0, 250).Select(k => (k * 20) + 7).ToArray();
+        foreach (var i in edited)
+        {
+            after[i] = "changed " + after[i];
+        }
+
+        var diff = LineDiff.Compute(string.Join('\n', before), string.Join('\n', after));
+
+        Assert.Equal(5000 - edited.Length, diff.Count(l => l.Kind == DiffKind.Same));
+        Assert.Equal(edited.Select(i => before[i]), diff.Where(l => l.Kind == DiffKind.Removed).Select(l => l.Text));
+        Assert.Equal(edited.Select(i => after[i]), diff.Where(l => l.Kind == DiffKind.Added).Select(l => l.Text));
+    }
+
+    [Fact]
+    public void LineDiff_ChangedPartBeyondTheCap_ShowsItWhollyRemovedAndAddedBetweenTheCommonEnds()
+    {
+        var half = (LineDiff.MaxChangedLines / 2) + 1;
+        var before = "# Title\n" + string.Join('\n', Enumerable.Range(0, half).Select(i => $"old {i}")) + "\nThe end.";
+        var after = "# Title\n" + string.Join('\n', Enumerable.Range(0, half).Select(i => $"new {i}")) + "\nThe end.";
+
+        var diff = LineDiff.Compute(before, after);
+
+        Assert.Equal(new DiffLine(DiffKind.Same, "# Title"), diff[0]);
+        Assert.Equal(new DiffLine(DiffKind.Same, "The end."), diff[^1]);
+        Assert.Equal(Enumerable.Repeat(DiffKind.Removed, half).Concat(Enumerable.Repeat(DiffKind.Added, half)), diff.Skip(1).Take(2 * half).Select(l => l.Kind));
+        Assert.Equal(2 + (2 * half), diff.Count);
+    }
+
+    [Fact]
     public void Split_ExampleLines_BecomeExamplePartsButNotInsideCodeFences()
     {
         var parts = GuidelineMarkup.Split("# Examples\n@example(pair-7)\nText after.\n```\n@example(not-me)\n```\n  @example( pair-8 )  ");

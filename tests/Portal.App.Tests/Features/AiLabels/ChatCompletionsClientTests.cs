@@ -133,4 +133,92 @@ public sealed class ChatCompletionsClientTests
         Assert.True(at[^1] - at[0] >= TimeSpan.FromMilliseconds(7 * 200 - 100), $"8 requests within {(at[^1] - at[0]).TotalMilliseconds} ms; gaps {string.Join(", ", gaps)}");
         // No check on single gaps: on a loaded machine a request released on time can arrive late and bunch with the next.
     }
+
+    [Fact]
+    public async Task Complete_429WithRetryAfter_WaitsWhatTheEndpointAsksNotTheBackoff()
+    {
+        await using var server = await FakeChatServer.StartAsync(r => r.Number == 1 ? ChatReply.Fail(429) with { RetryAfterSeconds = 1 } : ChatReply.Content("ok"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, backoffMs: 10));
+
+        var answer = await client.CompleteAsync("p", default);
+
+        Assert.Equal(("ok", 2), (answer.Content, answer.Attempts));
+        var at = server.Requests.Select(r => r.At).ToArray();
+        // Retry-After: 1 wins over the 10 ms backoff (less a little for clock granularity).
+        Assert.True(at[1] - at[0] >= TimeSpan.FromMilliseconds(950), $"retried after {(at[1] - at[0]).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Complete_NoKey_SendsNoAuthorizationHeader()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Content("ok"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server) with { ApiKey = null });
+
+        var answer = await client.CompleteAsync("p", default);
+
+        Assert.Equal("ok", answer.Content);
+        Assert.Null(Assert.Single(server.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task Complete_NotJson_IsAnErrorWithTheBodyAndNoRetry()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => new ChatReply(200, "<html>gateway</html>"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        Assert.Single(server.Requests);
+        Assert.Equal(("The response is not JSON.", "<html>gateway</html>"), (ex.Message, ex.Answer));
+    }
+
+    [Fact]
+    public async Task Complete_AlwaysTooSlow_SaysItTimedOutAfterEveryAttempt()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Content("late") with { Delay = TimeSpan.FromSeconds(5) });
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, retries: 1, timeoutSeconds: 0.2));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        // Not the server's count: on a loaded machine an attempt can time out before the server has read it.
+        Assert.Equal("No answer after 2 attempt(s); the last: no answer within 0.2 s.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Complete_RawBody_IsWhatTheEndpointSent()
+    {
+        var reply = ChatReply.Content("A", promptTokens: 5, completionTokens: 1);
+        await using var server = await FakeChatServer.StartAsync(_ => reply);
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server));
+
+        var answer = await client.CompleteAsync("p", default);
+
+        Assert.Equal(reply.Body, answer.RawBody);
+    }
+
+    [Fact]
+    public async Task Complete_CallerCancels_StopsWithoutRetrying()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await FakeChatServer.StartAsync(_ =>
+        {
+            arrived.TrySetResult();
+            return ChatReply.Content("late") with { Delay = TimeSpan.FromSeconds(30) };
+        });
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, timeoutSeconds: 60));
+        using var cts = new CancellationTokenSource();
+
+        var call = client.CompleteAsync("p", cts.Token);
+        await arrived.Task;
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Single(server.Requests);
+    }
 }
