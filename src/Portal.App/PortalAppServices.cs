@@ -48,6 +48,7 @@ public static class PortalAppServices
         services.AddDataProtection();
         services.AddScoped<Features.AiLabels.AiLabelService>();
         services.AddScoped<Features.AiLabels.LlmLabelerService>();
+        services.AddScoped<Features.Hybrid.HybridService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

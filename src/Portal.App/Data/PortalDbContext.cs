@@ -58,6 +58,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<CalibrationRoundItem> CalibrationRoundItems => Set<CalibrationRoundItem>();
     public DbSet<CalibrationParticipant> CalibrationParticipants => Set<CalibrationParticipant>();
     public DbSet<CalibrationAnswer> CalibrationAnswers => Set<CalibrationAnswer>();
+    public DbSet<ProjectCategory> ProjectCategories => Set<ProjectCategory>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
