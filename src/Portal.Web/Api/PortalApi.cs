@@ -6,6 +6,7 @@ using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Calibration;
 using Portal.Web.Features.Guidelines;
+using Portal.Web.Features.Hybrid;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
@@ -41,6 +42,7 @@ internal static class PortalApi
         org.MapReleaseEndpoints();
         org.MapAiLabelEndpoints();
         org.MapCalibrationEndpoints();
+        org.MapHybridEndpoints();
         return api;
     }
 

@@ -24,6 +24,9 @@ public sealed record CategoriesInput(IReadOnlyList<CategoryInput>? Categories, s
 /// <summary>One category's AI-versus-human agreement with its route (<see cref="CategoryAgreement"/>).</summary>
 public sealed record CategoryAgreementRow(string? Category, string Route, int Items, int Agreements, double? Agreement, double? Low, double? High);
 
+/// <summary>One item's category, the project's categories to choose from, the item's route, and its AI label's correctness check (JSON) when there was one.</summary>
+public sealed record ItemHybridView(string? Category, IReadOnlyList<string> Categories, string Route, string? CheckJson);
+
 /// <summary>The suggest-routes rule's answer: its inputs, and per category the numbers and the proposal.</summary>
 public sealed record RouteSuggestions(double Threshold, int MinItems, IReadOnlyList<RouteSuggestion> Categories);
 
@@ -233,6 +236,24 @@ public sealed class HybridService(IDbContextFactory<PortalDbContext> dbFactory, 
 
         await ReturnToHumansAsync(db, projectId, ct);
         return true;
+    }
+
+    /// <summary>The item's category and route; null when there is no such item in the project.</summary>
+    public async Task<ItemHybridView?> ItemAsync(Guid orgId, Guid projectId, Guid itemId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        var item = await db.Items.AsNoTracking().Where(i => i.Id == itemId && i.ProjectId == projectId)
+            .Select(i => new { i.Category, Check = db.AiLabels.Where(l => l.ItemId == i.Id).Select(l => l.CheckJson).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        if (item is null)
+        {
+            return null;
+        }
+
+        var routes = await RoutesAsync(db, projectId, ct);
+        var names = routes.Keys.Union(await db.Items.Where(i => i.ProjectId == projectId && i.Category != null).Select(i => i.Category!).Distinct().ToListAsync(ct))
+            .Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return new ItemHybridView(item.Category, names, RouteOf(routes, item.Category), item.Check);
     }
 
     /// <summary>Items of a humans-only category that a round took out of the queue (overlap 0) need humans again.</summary>
