@@ -135,7 +135,7 @@ public sealed class HybridLabelingTests
 
         var result = await labeler.LabelAsync(tenant.Id, tenant.Project.Id, all: false, new NoProgress(), default);
 
-        Assert.Equal((2, 2, 0), (result.Labelled, result.DecidedByCheck, result.Skipped));
+        Assert.Equal((2, 0, 0), (result.Labelled, result.DecidedByCheck, result.Skipped));
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
         var labels = await ctx.AiLabels.ToListAsync();
         Assert.All(labels, l => Assert.Equal((PreferenceChoice.A, 0.8), (l.Choice, l.Confidence)));
