@@ -91,7 +91,7 @@ public class HybridRoutingTests(PortalFixture fixture) : IClassFixture<PortalFix
             await Expect(panel.Locator("[data-testid=category-agreement-row][data-category=chat]").GetByTestId("category-agreement-value")).ToHaveTextAsync("100%");
             await Expect(panel.Locator("[data-testid=category-agreement-chart] svg").First).ToBeVisibleAsync();
 
-            await panel.GetByTestId("suggest-min-items").Locator("input").FillAsync("10");
+            await panel.Locator("[data-testid=suggest-min-items] input, input[data-testid=suggest-min-items]").FillAsync("10");
             await panel.GetByTestId("suggest-routes").ClickAsync();
             var proposals = panel.Locator("[data-testid=suggestion-row][data-change=true]");
             await Expect(proposals).ToHaveCountAsync(1);
@@ -107,8 +107,8 @@ public class HybridRoutingTests(PortalFixture fixture) : IClassFixture<PortalFix
             await page.GotoAsync($"/orgs/{orgId}/projects/{projectId}/settings");
             await new Shell(page).WaitInteractiveAsync();
             var routes = page.GetByTestId("category-routes");
-            await Expect(routes.Locator("[data-testid=category-row][data-category=math] [data-testid=category-route] input")).ToHaveValueAsync("Humans only");
-            await Expect(routes.Locator("[data-testid=category-row][data-category=chat] [data-testid=category-route] input")).ToHaveValueAsync("AI");
+            await Expect(routes.Locator("[data-testid=category-row][data-category=math]").Locator("[data-testid=category-route] input, input[data-testid=category-route]")).ToHaveValueAsync("Humans only");
+            await Expect(routes.Locator("[data-testid=category-row][data-category=chat]").Locator("[data-testid=category-route] input, input[data-testid=category-route]")).ToHaveValueAsync("AI");
             await routes.ScrollIntoViewIfNeededAsync();
             await routes.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "hybrid-routes.png") });
         }

@@ -25,6 +25,12 @@ public class CategoryRoutesPanelTests : PortalComponentTest
         return (db, tenant);
     }
 
+    /// <summary>The input itself, whether the test id sits on it or on its wrapper.</summary>
+    private static AngleSharp.Dom.IElement Inner(AngleSharp.Dom.IElement e, string tag) =>
+        string.Equals(e.TagName, tag, StringComparison.OrdinalIgnoreCase) ? e : e.QuerySelector(tag)!;
+
+    private static string? Route(AngleSharp.Dom.IElement row) => Inner(row.QuerySelector("[data-testid=category-route]")!, "input").GetAttribute("value");
+
     private IRenderedComponent<CategoryRoutesPanel> RenderFor(TestTenant tenant) =>
         Render<CategoryRoutesPanel>(p => p.Add(x => x.OrgId, tenant.Id).Add(x => x.ProjectId, tenant.Project.Id));
 
@@ -39,7 +45,7 @@ public class CategoryRoutesPanelTests : PortalComponentTest
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")), Wait);
         var row = cut.Find("[data-testid=category-row]");
         Assert.Equal(("math", "1"), (row.GetAttribute("data-category"), row.QuerySelector("[data-testid=category-items]")!.TextContent.Trim()));
-        Assert.Equal("AI", row.QuerySelector("[data-testid=category-route] input")!.GetAttribute("value"));
+        Assert.Equal("AI", Route(row));
         Assert.True(row.QuerySelector("button[data-testid=category-remove]")!.HasAttribute("disabled"));
     }
 
@@ -51,11 +57,12 @@ public class CategoryRoutesPanelTests : PortalComponentTest
         var cut = RenderFor(tenant);
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")), Wait);
 
-        cut.Find("[data-testid=new-category] input").Input("trivia");
+        Inner(cut.Find("[data-testid=new-category]"), "input").Input("trivia");
         cut.Find("button[data-testid=add-category]").Click();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count), Wait);
-        cut.Find("[data-testid=ask-category] input[type=checkbox]").Change(true);
-        cut.WaitForAssertion(() => Assert.Contains("{{categories}}", cut.Find("[data-testid=category-prompt] textarea").GetAttribute("value") ?? cut.Find("[data-testid=category-prompt] textarea").TextContent, StringComparison.Ordinal), Wait);
+        Inner(cut.Find("[data-testid=ask-category]"), "input").Change(true);
+        cut.WaitForAssertion(() => Assert.Contains("{{categories}}", Inner(cut.Find("[data-testid=category-prompt]"), "textarea").GetAttribute("value")
+            ?? Inner(cut.Find("[data-testid=category-prompt]"), "textarea").TextContent, StringComparison.Ordinal), Wait);
         cut.Find("button[data-testid=save-categories]").Click();
 
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
@@ -75,8 +82,8 @@ public class CategoryRoutesPanelTests : PortalComponentTest
         var cut = RenderFor(tenant);
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count), Wait);
-        var routes = cut.FindAll("[data-testid=category-row]").ToDictionary(r => r.GetAttribute("data-category")!, r => r.QuerySelector("[data-testid=category-route] input")!.GetAttribute("value"));
+        var routes = cut.FindAll("[data-testid=category-row]").ToDictionary(r => r.GetAttribute("data-category")!, Route);
         Assert.Equal(("AI, checked", "Humans only"), (routes["chat"], routes["math"]));
-        Assert.False(cut.Find("[data-testid=ask-category] input[type=checkbox]").HasAttribute("checked"));
+        Assert.False(Inner(cut.Find("[data-testid=ask-category]"), "input").HasAttribute("checked"));
     }
 }
