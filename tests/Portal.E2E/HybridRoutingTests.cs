@@ -64,7 +64,12 @@ public class HybridRoutingTests(PortalFixture fixture) : IClassFixture<PortalFix
                 items[k].Category = category;
                 ctx.AiLabels.Add(new AiLabel
                 {
-                    ProjectId = project, ItemId = items[k].Id, Choice = k < aiRight ? PreferenceChoice.A : PreferenceChoice.B, Model = "demo-judge", Origin = "llm", CreatedAt = DateTime.UtcNow,
+                    ProjectId = project,
+                    ItemId = items[k].Id,
+                    Choice = k < aiRight ? PreferenceChoice.A : PreferenceChoice.B,
+                    Model = "demo-judge",
+                    Origin = "llm",
+                    CreatedAt = DateTime.UtcNow,
                 });
             }
         }
