@@ -50,6 +50,7 @@ public static class PortalAppServices
         services.AddScoped<Features.AiLabels.LlmLabelerService>();
         services.AddScoped<Features.RedTeam.RedTeamService>();
         services.AddScoped<Features.RedTeam.RedTeamRunner>();
+        services.AddScoped<Features.Hybrid.HybridService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

@@ -158,6 +158,10 @@ namespace Portal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("CheckJson")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.Property<int>("Choice")
                         .HasColumnType("integer");
 
@@ -914,6 +918,10 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1027,6 +1035,10 @@ namespace Portal.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("Claimed")
                         .HasColumnType("integer");
 
@@ -1077,7 +1089,7 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId");
+                    b.HasIndex("ProjectId", "Category");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
@@ -1337,6 +1349,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CategoryPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.Property<bool>("ChosenAnnotatorsOnly")
                         .HasColumnType("boolean");
 
@@ -1438,6 +1454,41 @@ namespace Portal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ProjectAnnotators");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("TenantId", "ProjectId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ProjectCategories");
                 });
 
             modelBuilder.Entity("Portal.App.Data.ProjectMetrics", b =>
@@ -2453,6 +2504,15 @@ namespace Portal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -149,6 +149,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CheckJson")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Choice")
                         .HasColumnType("INTEGER");
 
@@ -901,6 +905,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1014,6 +1022,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Claimed")
                         .HasColumnType("INTEGER");
 
@@ -1064,7 +1076,7 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId");
+                    b.HasIndex("ProjectId", "Category");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
@@ -1324,6 +1336,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ArchivedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CategoryPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ChosenAnnotatorsOnly")
                         .HasColumnType("INTEGER");
 
@@ -1425,6 +1441,41 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ProjectAnnotators");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("TenantId", "ProjectId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ProjectCategories");
                 });
 
             modelBuilder.Entity("Portal.App.Data.ProjectMetrics", b =>
@@ -2440,6 +2491,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.ProjectAnnotator", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -44,6 +44,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         b.HasIndex(p => new { p.TenantId, p.Name }).IsUnique();
         b.HasOne<Organisation>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
         b.Property(p => p.Settings).HasConversion(JsonColumns.Converter(ProjectSettings.Parse, s => s.ToJson()));
+        b.Property(p => p.CategoryPrompt).HasMaxLength(20000);
     }
 }
 
@@ -60,6 +61,8 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
         b.HasIndex(i => new { i.TenantId, i.ProjectId, i.IsGold, i.Priority, i.CreatedAt, i.Id }).IsDescending(false, false, false, true, false, false);
         b.HasOne<Project>().WithMany().HasForeignKey(i => i.ProjectId).OnDelete(DeleteBehavior.Cascade);
         b.Property(i => i.Gold).HasConversion(JsonColumns.NullableConverter(GoldAnswer.Parse, g => g.ToJson()));
+        b.Property(i => i.Category).HasMaxLength(ProjectCategory.MaxNameLength);
+        b.HasIndex(i => new { i.ProjectId, i.Category });
     }
 }
 
@@ -191,6 +194,7 @@ internal sealed class AiLabelConfiguration : IEntityTypeConfiguration<AiLabel>
         b.Property(l => l.Model).HasMaxLength(200).IsRequired();
         b.Property(l => l.Origin).HasMaxLength(20).IsRequired();
         b.Property(l => l.Rationale).HasMaxLength(20000);
+        b.Property(l => l.CheckJson).HasMaxLength(20000);
         b.HasOne<Item>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -102,6 +102,9 @@ public sealed class Project : ITenantOwned
     /// <see cref="ProjectAnnotator.Chosen"/> is set.
     /// </summary>
     public bool ChosenAnnotatorsOnly { get; set; }
+
+    /// <summary>The prompt the LLM labeler asks first about an item without a category (<c>{{conversation}}</c>, <c>{{categories}}</c>); null: it does not ask.</summary>
+    public string? CategoryPrompt { get; set; }
 }
 
 /// <summary>A prompt or conversation with one response (Likert) or two (pairwise).</summary>
@@ -145,6 +148,10 @@ public sealed class Item : ITenantOwned
     /// <summary>Human ratings this item needs, when not the project's overlap: the targeted-feedback loop sets 0 for AI-labelled
     /// items no round selected, and the round's overlap for those it did.</summary>
     public int? Overlap { get; set; }
+
+    /// <summary>The item's category (math, coding, …): imported with it, set by an admin or by the LLM labeler; its project's route for it
+    /// decides whether AI labels, AI labels after a correctness check, or only humans label it. Null: uncategorised.</summary>
+    public string? Category { get; set; }
 
     /// <summary>The expected answer of a gold item; null otherwise.</summary>
     public GoldAnswer? Gold { get; set; }
@@ -465,6 +472,9 @@ public sealed class AiLabel : ITenantOwned
 
     /// <summary>For labels the portal asked for: the version of the project's prompt template that asked.</summary>
     public int? PromptVersion { get; set; }
+
+    /// <summary>The correctness check that came before the preference (items of an <c>ai-checked</c> category), as JSON; null when there was none.</summary>
+    public string? CheckJson { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }

@@ -30,6 +30,7 @@ public sealed class ImportStagedItem : ITenantOwned
     public string? ResponseTurnsAJson { get; set; }
     public string? ResponseTurnsBJson { get; set; }
     public string? MetadataJson { get; set; }
+    public string? Category { get; set; }
 
     /// <summary>The id of the AI label made from the file's label, when the import keeps labels and the line has one.</summary>
     public Guid? LabelId { get; set; }
@@ -49,6 +50,7 @@ internal sealed class ImportStagedItemConfiguration : IEntityTypeConfiguration<I
         b.Property(s => s.Seq).ValueGeneratedOnAdd();
         b.Property(s => s.ExternalId).HasMaxLength(200);
         b.Property(s => s.LabelModel).HasMaxLength(200);
+        b.Property(s => s.Category).HasMaxLength(ProjectCategory.MaxNameLength);
 
         // The publish keeps the first line of each external id (and finds the rest of one import) from this index alone.
         b.HasIndex(s => new { s.ImportId, s.ExternalId, s.Seq });

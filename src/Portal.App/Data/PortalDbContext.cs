@@ -60,6 +60,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<CalibrationAnswer> CalibrationAnswers => Set<CalibrationAnswer>();
     public DbSet<RedTeamRun> RedTeamRuns => Set<RedTeamRun>();
     public DbSet<RedTeamAttack> RedTeamAttacks => Set<RedTeamAttack>();
+    public DbSet<ProjectCategory> ProjectCategories => Set<ProjectCategory>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

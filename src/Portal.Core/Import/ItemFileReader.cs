@@ -26,6 +26,9 @@ public sealed record ImportedItem(long LineNumber, string? ExternalId, IReadOnly
     /// <summary>The pair as the file had it, with its label; null for Likert items.</summary>
     public PreferencePair? Pair { get; init; }
 
+    /// <summary>The line's <c>category</c> (a top-level field, a CSV column, or <c>metadata.category</c>); null when it has none.</summary>
+    public string? Category { get; init; }
+
     /// <summary>True when the pair's two sides parted before their last turn and were split TRL's way.</summary>
     public bool SplitEarly => ResponseTurnsA is not null || ResponseTurnsB is not null;
 
@@ -94,7 +97,7 @@ public static class ItemFileReader
             try
             {
                 item = shape == ItemShape.Pairwise
-                    ? ImportedItem.FromPair(pairs.Parse(record.Record, record.Row), record.Row)
+                    ? ImportedItem.FromPair(pairs.Parse(record.Record, record.Row), record.Row) with { Category = CategoryOf(record.Record, record.Row) }
                     : ParseLikert(record.Record, record.Row);
             }
             catch (PairFormatException ex)
@@ -114,7 +117,15 @@ public static class ItemFileReader
     {
         try
         {
-            return ImportedItem.FromPair(pairs.Parse(line, lineNumber), lineNumber);
+            var item = ImportedItem.FromPair(pairs.Parse(line, lineNumber), lineNumber);
+            if (!line.Contains("\"category\"", StringComparison.Ordinal))
+            {
+                return item;
+            }
+
+            // Parsed a second time only for the lines that name a category: the pair reader keeps no top-level field it does not know.
+            using var document = JsonDocument.Parse(line);
+            return item with { Category = CategoryOf(document.RootElement, lineNumber) };
         }
         catch (PairFormatException ex)
         {
@@ -180,6 +191,52 @@ public static class ItemFileReader
             helpSteer ? MetadataOf(root, ["prompt", "response"]) : root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null)
         {
             FileScores = scores,
+            Category = CategoryOf(root, lineNumber),
+        };
+    }
+
+    /// <summary>Longest category name an item may carry.</summary>
+    public const int MaxCategoryLength = 100;
+
+    /// <summary>
+    /// The record's category: its own <c>category</c> field (a string of at most <see cref="MaxCategoryLength"/> characters, or
+    /// the line is refused), else a string <c>category</c> in its <c>metadata</c> (a known format's own field, used when it fits).
+    /// </summary>
+    public static string? CategoryOf(JsonElement root, long lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (root.TryGetProperty("category", out var own) && own.ValueKind != JsonValueKind.Null)
+        {
+            if (own.ValueKind != JsonValueKind.String)
+            {
+                throw new ItemFormatException(lineNumber, "category", "must be a string such as \"math\".");
+            }
+
+            return CheckCategory(own.GetString()!, lineNumber);
+        }
+
+        if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("category", out var m) && m.ValueKind == JsonValueKind.String
+            && m.GetString()!.Trim() is { Length: > 0 and <= MaxCategoryLength } fromMetadata)
+        {
+            return fromMetadata;
+        }
+
+        return null;
+    }
+
+    private static string? CheckCategory(string value, long lineNumber)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Length switch
+        {
+            0 => null,
+            > MaxCategoryLength => throw new ItemFormatException(lineNumber, "category", $"is {trimmed.Length} characters; a category is at most {MaxCategoryLength}."),
+            _ => trimmed,
         };
     }
 
@@ -338,6 +395,7 @@ public static class ItemFileReader
         int Column(params string[] names) => names.Select(n => header.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
         var prompt = Column("prompt");
         var id = Column("external_id", "id");
+        var category = Column("category");
         var a = shape == ItemShape.Likert ? Column("response") : Column("response_a", "chosen");
         var b = shape == ItemShape.Likert ? -1 : Column("response_b", "rejected");
         if (prompt < 0)
@@ -367,7 +425,10 @@ public static class ItemFileReader
 
             string Required(int column) => fields[column].Length > 0 ? fields[column] : throw new ItemFormatException(line, header[column], "is empty.");
             yield return new ImportedItem(line, id >= 0 && fields[id].Length > 0 ? fields[id] : null, [new Turn(Turn.User, Required(prompt))],
-                Required(a), b >= 0 ? Required(b) : null, null);
+                Required(a), b >= 0 ? Required(b) : null, null)
+            {
+                Category = category >= 0 ? CheckCategory(fields[category], line) : null,
+            };
         }
     }
 

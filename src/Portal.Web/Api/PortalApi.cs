@@ -6,6 +6,7 @@ using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Calibration;
 using Portal.Web.Features.Guidelines;
+using Portal.Web.Features.Hybrid;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
 using Portal.Web.Features.Platform;
@@ -43,6 +44,7 @@ internal static class PortalApi
         org.MapAiLabelEndpoints();
         org.MapCalibrationEndpoints();
         org.MapRedTeamEndpoints();
+        org.MapHybridEndpoints();
         return api;
     }
 

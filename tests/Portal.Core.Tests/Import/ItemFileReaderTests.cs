@@ -90,3 +90,37 @@ public class ItemFileReaderTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>An item's category as JSON Lines, CSV and a known format's metadata carry it.</summary>
+public class ItemCategoryReaderTests
+{
+    private static List<ImportedItem> Read(string text, ItemShape shape, bool csv = false) =>
+        [.. ItemFileReader.Read(new StringReader(text), shape, csv)];
+
+    [Fact]
+    public void Read_CategoryFieldColumnOrMetadata_BecomesTheItemsCategory()
+    {
+        var pairs = Read("""
+            {"prompt": "6×7?", "chosen": "42", "rejected": "41", "category": " math "}
+            {"prompt": "Hi", "chosen": "Hello", "rejected": "Go away", "metadata": {"category": "chat"}}
+            {"prompt": "Hi", "chosen": "Hello", "rejected": "Go away"}
+            """, ItemShape.Pairwise);
+        var likert = Read("""{"prompt": "Hi", "response": "Hello", "category": "chat"}""", ItemShape.Likert);
+        var csv = Read("prompt,response_a,response_b,category\n6×7?,42,41,math\nHi,Hello,Yo,\n", ItemShape.Pairwise, csv: true);
+
+        Assert.Equal(["math", "chat", null], pairs.Select(p => p.Category));
+        Assert.Equal("chat", likert.Single().Category);
+        Assert.Equal(["math", null], csv.Select(c => c.Category));
+    }
+
+    [Theory]
+    [InlineData("""{"prompt": "q", "chosen": "a", "rejected": "b", "category": 7}""", "must be a string")]
+    [InlineData("""{"prompt": "q", "chosen": "a", "rejected": "b", "category": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}""", "at most 100")]
+    public void Read_BadCategory_NamesTheLineAndTheField(string line, string problem)
+    {
+        var ex = Assert.Throws<ItemFormatException>(() => Read("{\"prompt\": \"q\", \"chosen\": \"a\", \"rejected\": \"b\"}\n" + line, ItemShape.Pairwise));
+
+        Assert.Equal((2L, "category"), (ex.LineNumber, ex.Field));
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+}

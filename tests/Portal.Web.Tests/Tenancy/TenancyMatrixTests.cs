@@ -163,6 +163,14 @@ public class TenancyMatrixTests
             judge = new { baseUrl = "http://127.0.0.1:9/v1", model = "j", maxRetries = 0 },
             rewriter = new { baseUrl = "http://127.0.0.1:9/v1", model = "r", maxRetries = 0 },
         }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/categories", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality/categories", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/quality/suggest-routes", Admins, Body: new { threshold = 0.7, minItems = 1 }),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/categories", Admins, Destructive: true,
+            Body: new { categories = new[] { new { name = "matrix", route = "humans" } }, categoryPrompt = "Which of {{categories}}? {{conversation}}" }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/categories/routes", Admins, Destructive: true,
+            Body: new { routes = new Dictionary<string, string> { ["matrix"] = "ai-checked" } }),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/category", Admins, Destructive: true, Body: new { category = "matrix" }),
         // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
@@ -501,6 +509,9 @@ public class TenancyMatrixTests
             await ctx.RedTeamRuns.IgnoreQueryFilters().CountAsync(),
             await ctx.RedTeamRuns.IgnoreQueryFilters().CountAsync(r => r.StopRequestedAt != null),
             await ctx.RedTeamAttacks.IgnoreQueryFilters().CountAsync(a => a.SentToHumansAt != null),
+            string.Join(',', await ctx.ProjectCategories.IgnoreQueryFilters().OrderBy(c => c.Name).Select(c => c.Name + ":" + c.Route).ToListAsync()),
+            await ctx.Items.IgnoreQueryFilters().CountAsync(i => i.Category != null),
+            await ctx.Projects.IgnoreQueryFilters().CountAsync(p => p.CategoryPrompt != null),
             await ctx.Organisations.CountAsync());
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Portal.App.Data;
+using Portal.App.Features.Hybrid;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
 using Portal.App.Jobs;
@@ -34,7 +35,17 @@ public sealed record LlmSettingsInput(
     int? TimeoutSeconds,
     double? Temperature);
 
-public sealed record LlmLabelResult(int Asked, int Labelled, int Errors);
+public sealed record LlmLabelResult(int Asked, int Labelled, int Errors)
+{
+    /// <summary>Items the labeler left to humans: their category (perhaps just assigned by the category prompt) routes <c>humans</c>.</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Labels whose correctness check decided the choice (a right response over a wrong one).</summary>
+    public int DecidedByCheck { get; init; }
+
+    /// <summary>Items the category prompt gave a category.</summary>
+    public int Categorised { get; init; }
+}
 
 /// <summary>The project's LLM labeler: its settings (key write-only) and the labeling run the <c>label-with-llm</c> job makes.</summary>
 public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock)
@@ -178,8 +189,11 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
         var settings = await db.LlmLabelerSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ProjectId == projectId, ct)
             ?? throw new PortalValidationException("settings", "The project has no LLM labeler yet: set its endpoint and model first.");
         var apiKey = settings.ApiKeyProtected is null ? null : Protector.Unprotect(settings.ApiKeyProtected);
+        var humans = HybridService.HumansOnly(db, projectId);
+        var hybrid = await HybridLabeling.LoadAsync(db, projectId, ct);
         var ids = await db.Items.AsNoTracking()
-            .Where(i => i.ProjectId == projectId && !i.IsGold && i.ResponseB != null && (all || !db.AiLabels.Any(l => l.ItemId == i.Id)))
+            .Where(i => i.ProjectId == projectId && !i.IsGold && i.ResponseB != null && (all || !db.AiLabels.Any(l => l.ItemId == i.Id))
+                && (i.Category == null || !humans.Contains(i.Category)))
             .OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
         await progress.ReportAsync(1, $"{ids.Count} item(s) to label with {settings.Model}");
 
@@ -190,21 +204,30 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
         http.Timeout = Timeout.InfiniteTimeSpan;
         using var client = new ChatCompletionsClient(http, endpoint);
         var parallel = Math.Clamp(configuration.GetValue("AiLabels:Parallel", 4), 1, 32);
-        var (labelled, errors, asked) = (0, 0, 0);
+        var (labelled, errors, asked, skipped, byCheck, categorised) = (0, 0, 0, 0, 0, 0);
         foreach (var chunk in ids.Chunk(Chunk))
         {
             var items = await db.Items.AsNoTracking().Where(i => chunk.Contains(i.Id))
-                .Select(i => new { i.Id, i.ConversationJson, i.ResponseA, i.ResponseB }).ToListAsync(ct);
+                .Select(i => new { i.Id, i.ConversationJson, i.ResponseA, i.ResponseB, i.Category, i.MetadataJson }).ToListAsync(ct);
             var outcomes = new (Guid ItemId, LlmVerdict? Verdict, string? Answer, string? Error)[items.Count];
+            var routed = new HybridOutcome?[items.Count];
             await Parallel.ForAsync(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
             {
                 var item = items[i];
-                var prompt = PromptTemplate.Render(settings.PromptTemplate, Turns(item.ConversationJson), item.ResponseA, item.ResponseB!);
+                var turns = Turns(item.ConversationJson);
+                var prompt = PromptTemplate.Render(settings.PromptTemplate, turns, item.ResponseA, item.ResponseB!);
                 try
                 {
+                    // Category first (when the item has none), then its route: humans skip the labeler, ai-checked is checked first.
+                    var route = routed[i] = await hybrid.BeforePreferenceAsync(client, item.Category, turns, item.ResponseA, item.ResponseB!, item.MetadataJson, token);
+                    if (route.Skip)
+                    {
+                        return;
+                    }
+
                     var answer = await client.CompleteAsync(prompt, token);
                     outcomes[i] = LlmAnswer.TryParse(answer.Content, out var verdict, out var error)
-                        ? (item.Id, verdict, answer.Content, null)
+                        ? (item.Id, route.Apply(verdict!), answer.Content, null)
                         : (item.Id, null, answer.Content ?? answer.RawBody, error);
                 }
                 catch (ChatCompletionException ex)
@@ -215,12 +238,28 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
 
             var now = clock.GetUtcNow().UtcDateTime;
             var good = outcomes.Where(o => o.Verdict is not null).Select(o => o.ItemId).ToList();
+            for (var k = 0; k < items.Count; k++)
+            {
+                if (routed[k] is { AssignedCategory: { } assigned })
+                {
+                    var id = items[k].Id;
+                    await db.Items.Where(x => x.Id == id && x.Category == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.Category, assigned), ct);
+                    categorised++;
+                }
+            }
 
             // A chunk's old labels go and its new ones come in one commit: a job killed between them loses no label.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.AiLabels.Where(l => good.Contains(l.ItemId)).ExecuteDeleteAsync(ct);
-            foreach (var o in outcomes)
+            for (var k = 0; k < outcomes.Length; k++)
             {
+                var o = outcomes[k];
+                if (routed[k] is { Skip: true })
+                {
+                    skipped++;
+                    continue;
+                }
+
                 if (o.Verdict is { } v)
                 {
                     db.AiLabels.Add(new AiLabel
@@ -233,9 +272,11 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
                         Rationale = v.Rationale,
                         Origin = "llm",
                         PromptVersion = settings.PromptVersion,
+                        CheckJson = routed[k]?.CheckJson(),
                         CreatedAt = now,
                     });
                     labelled++;
+                    byCheck += routed[k]?.DecidedByCheck == true ? 1 : 0;
                 }
                 else
                 {
@@ -260,8 +301,10 @@ public sealed class LlmLabelerService(IDbContextFactory<PortalDbContext> dbFacto
             await progress.ReportAsync(1 + (98 * asked / Math.Max(1, ids.Count)), $"{asked} of {ids.Count} asked: {labelled} labelled, {errors} error(s)");
         }
 
-        var result = new LlmLabelResult(asked, labelled, errors);
-        await progress.ReportAsync(100, $"Asked {settings.Model} about {asked} item(s): {labelled} labelled, {errors} answer(s) kept as errors (prompt v{settings.PromptVersion}).");
+        var result = new LlmLabelResult(asked, labelled, errors) { Skipped = skipped, DecidedByCheck = byCheck, Categorised = categorised };
+        var hybridNote = skipped + byCheck + categorised == 0 ? ""
+            : $" By category: {categorised} categorised, {skipped} left to humans, {byCheck} decided by the correctness check.";
+        await progress.ReportAsync(100, $"Asked {settings.Model} about {asked} item(s): {labelled} labelled, {errors} answer(s) kept as errors (prompt v{settings.PromptVersion}).{hybridNote}");
         return result;
     }
 

@@ -273,9 +273,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         var zero = 0;
         var added = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "Items" ("Id", "TenantId", "ProjectId", "ExternalId", "ConversationJson", "ResponseA", "ResponseB",
-                "ResponseTurnsAJson", "ResponseTurnsBJson", "MetadataJson", "Priority", "Claimed", "IsGold", "CreatedAt")
+                "ResponseTurnsAJson", "ResponseTurnsBJson", "MetadataJson", "Priority", "Claimed", "IsGold", "CreatedAt", "Category")
             SELECT s."ItemId", s."TenantId", s."ProjectId", s."ExternalId", s."ConversationJson", s."ResponseA", s."ResponseB",
-                s."ResponseTurnsAJson", s."ResponseTurnsBJson", s."MetadataJson", {zero}, {zero}, {notGold}, s."StagedAt"
+                s."ResponseTurnsAJson", s."ResponseTurnsBJson", s."MetadataJson", {zero}, {zero}, {notGold}, s."StagedAt", s."Category"
             FROM "ImportStagedItems" s
             WHERE s."ImportId" = {importId}
               AND (s."ExternalId" IS NULL
@@ -348,6 +348,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             ResponseTurnsAJson = TurnsJson(item.ResponseTurnsA),
             ResponseTurnsBJson = TurnsJson(item.ResponseTurnsB),
             MetadataJson = item.MetadataJson,
+            Category = item.Category,
             StagedAt = now,
         };
         if (labels?.For(item) is { } label)
@@ -502,6 +503,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 ResponseTurnsAJson = TurnsJson(item.ResponseTurnsA),
                 ResponseTurnsBJson = TurnsJson(item.ResponseTurnsB),
                 MetadataJson = item.MetadataJson,
+                Category = item.Category,
                 CreatedAt = now,
             };
             db.Items.Add(entity);

@@ -28,6 +28,7 @@ internal static class StagingWriter
         nameof(ImportStagedItem.ResponseA), nameof(ImportStagedItem.ResponseB), nameof(ImportStagedItem.ResponseTurnsAJson),
         nameof(ImportStagedItem.ResponseTurnsBJson), nameof(ImportStagedItem.MetadataJson), nameof(ImportStagedItem.LabelId),
         nameof(ImportStagedItem.LabelChoice), nameof(ImportStagedItem.LabelModel), nameof(ImportStagedItem.StagedAt),
+        nameof(ImportStagedItem.Category),
     ];
 
     private static object? Value(ImportStagedItem s, int column) => column switch
@@ -47,6 +48,7 @@ internal static class StagingWriter
         12 => s.LabelChoice is { } c ? (int)c : null,
         13 => s.LabelModel,
         14 => s.StagedAt,
+        15 => s.Category,
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 

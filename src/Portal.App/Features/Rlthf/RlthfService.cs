@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
+using Portal.App.Features.Hybrid;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Quality;
 using Portal.App.Jobs;
@@ -45,10 +46,12 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
         }
 
         var loopItems = LoopItems(db, projectId);
-        var aiLabels = await loopItems.CountAsync(i => db.AiLabels.Any(l => l.ItemId == i.Id && l.Choice != PreferenceChoice.Tie), ct);
+        // Items of a humans-only category never take an AI label (docs/hybrid-routing.md).
+        var taken = HybridService.AiLabelsTaken(db, projectId);
+        var aiLabels = await loopItems.CountAsync(i => taken.Any(l => l.ItemId == i.Id && l.Choice != PreferenceChoice.Tie), ct);
         var human = await loopItems.CountAsync(i => db.CuratedLabels.Any(l => l.ItemId == i.Id && l.Choice != null), ct);
         var pairs = await loopItems.CountAsync(i =>
-            db.AiLabels.Any(l => l.ItemId == i.Id && l.Choice != PreferenceChoice.Tie) || db.CuratedLabels.Any(l => l.ItemId == i.Id && l.Choice != null), ct);
+            taken.Any(l => l.ItemId == i.Id && l.Choice != PreferenceChoice.Tie) || db.CuratedLabels.Any(l => l.ItemId == i.Id && l.Choice != null), ct);
         var rounds = await RoundsAsync(db, projectId, ct);
         return new LoopView(pairs, aiLabels, human, WhyNot(project, pairs, rounds), rounds);
     }
@@ -420,7 +423,8 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
             .OrderBy(i => i.Id)
             .Select(i => new { i.Id, i.ExternalId, i.ConversationJson, i.ResponseA, i.ResponseB })
             .ToListAsync(ct);
-        var ai = await db.AiLabels.AsNoTracking().Where(l => l.ProjectId == round.ProjectId)
+        // An item of a humans-only category is never a candidate: its AI label is not taken, so it stays with humans.
+        var ai = await HybridService.AiLabelsTaken(db, round.ProjectId).AsNoTracking()
             .Select(l => new { l.ItemId, l.Choice }).ToDictionaryAsync(l => l.ItemId, l => l.Choice, ct);
         var human = await db.CuratedLabels.AsNoTracking().Where(l => l.ProjectId == round.ProjectId && l.Choice != null)
             .Select(l => new { l.ItemId, l.Choice }).ToDictionaryAsync(l => l.ItemId, l => l.Choice!.Value, ct);
