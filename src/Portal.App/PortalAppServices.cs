@@ -48,6 +48,9 @@ public static class PortalAppServices
         services.AddDataProtection();
         services.AddScoped<Features.AiLabels.AiLabelService>();
         services.AddScoped<Features.AiLabels.LlmLabelerService>();
+        services.AddScoped<Features.Feedback.FeedbackService>();
+        services.AddScoped<Features.Feedback.FeedbackDashboard>();
+        services.AddScoped<Features.Feedback.FeedbackTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

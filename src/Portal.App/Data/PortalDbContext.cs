@@ -58,6 +58,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<CalibrationRoundItem> CalibrationRoundItems => Set<CalibrationRoundItem>();
     public DbSet<CalibrationParticipant> CalibrationParticipants => Set<CalibrationParticipant>();
     public DbSet<CalibrationAnswer> CalibrationAnswers => Set<CalibrationAnswer>();
+    public DbSet<FeedbackEvent> FeedbackEvents => Set<FeedbackEvent>();
+    public DbSet<FeedbackSettings> FeedbackSettings => Set<FeedbackSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

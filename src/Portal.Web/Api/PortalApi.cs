@@ -5,6 +5,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Calibration;
+using Portal.Web.Features.Feedback;
 using Portal.Web.Features.Guidelines;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Organisations;
@@ -41,6 +42,7 @@ internal static class PortalApi
         org.MapReleaseEndpoints();
         org.MapAiLabelEndpoints();
         org.MapCalibrationEndpoints();
+        org.MapFeedbackEndpoints();
         return api;
     }
 
