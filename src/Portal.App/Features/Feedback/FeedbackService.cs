@@ -48,12 +48,12 @@ public sealed class FeedbackService(IDbContextFactory<PortalDbContext> dbFactory
             throw new ValidationProblemsException(problems);
         }
 
-        var prepared = events.Select(e => Prepare(e.Field, e.Event)).ToList();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StoreAsync(orgId, projectId, prepared, now, ct);
+                // Fresh rows each attempt: a failed attempt may have marked some as duplicates and cleared their text.
+                return await StoreAsync(orgId, projectId, [.. events.Select(e => Prepare(e.Field, e.Event))], now, ct);
             }
             catch (DbUpdateException) when (attempt < 5)
             {

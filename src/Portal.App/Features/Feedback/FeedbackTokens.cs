@@ -56,8 +56,17 @@ public sealed class FeedbackTokenService(IDbContextFactory<PortalDbContext> dbFa
         return new CreatedToken(row.Id, row.Name, token, row.ExpiresAt);
     }
 
-    public async Task<IReadOnlyList<FeedbackTokenRow>> ListAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    /// <summary>Null when the project is not the organisation's.</summary>
+    public async Task<IReadOnlyList<FeedbackTokenRow>?> ListAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
     {
+        await using (var tenant = dbFactory.CreateForTenant(orgId))
+        {
+            if (!await tenant.Projects.AnyAsync(p => p.Id == projectId, ct))
+            {
+                return null;
+            }
+        }
+
         await using var db = dbFactory.CreateSystem();
         return await db.ApiTokens.AsNoTracking()
             .Where(t => t.FeedbackTenantId == orgId && t.FeedbackProjectId == projectId)

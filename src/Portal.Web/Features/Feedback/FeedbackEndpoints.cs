@@ -52,8 +52,8 @@ internal static class FeedbackEndpoints
                 }
             })
             .WithName("Feedback_PutSettings").WithSummary("Sets which event kinds become items (from now on) and the sampling rate (0–1).");
-        feedback.MapGet("/tokens", async (Guid orgId, Guid projectId, FeedbackTokenService tokens, CancellationToken ct) =>
-                TypedResults.Ok(await tokens.ListAsync(orgId, projectId, ct)))
+        feedback.MapGet("/tokens", async Task<Results<Ok<IReadOnlyList<FeedbackTokenRow>>, NotFound>> (Guid orgId, Guid projectId, FeedbackTokenService tokens, CancellationToken ct) =>
+                await tokens.ListAsync(orgId, projectId, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
             .WithName("Feedback_ListTokens").WithSummary("The project's feedback tokens (without their secrets).");
         feedback.MapPost("/tokens", async Task<Results<Created<CreatedToken>, NotFound, ValidationProblem>> (
                 Guid orgId, Guid projectId, CreateFeedbackTokenRequest request, ClaimsPrincipal user, FeedbackTokenService tokens, CancellationToken ct) =>

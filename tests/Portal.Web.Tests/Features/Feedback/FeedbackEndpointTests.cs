@@ -179,7 +179,7 @@ public class FeedbackEndpointTests
         object Event(string id) => new
         {
             id, kind = "thumbs", conversation = new[] { new { role = "user", content = Leaky } }, response = "Call +44 20 7946 0958.", thumb = "down",
-            modelVersion = "assistant-v1", timestamp = "2026-12-05T10:00:00Z", category = "privacy",
+            modelVersion = "assistant-v1", timestamp = DateTime.UtcNow.AddMinutes(-5), category = "privacy",
         };
 
         var result = (await (await admin.PostAsJsonAsync(url, new { events = new[] { Event("a"), Event("b") } })).Content.ReadFromJsonAsync<FeedbackIngestResult>())!;
@@ -202,7 +202,7 @@ public class FeedbackEndpointTests
         Assert.Equal("I'm [EMAIL], card [CARD], from [IP]", turn.GetProperty("content").GetString());
         Assert.Equal("Call [PHONE].", rows[0].Response);
 
-        var summary = (await admin.GetFromJsonAsync<FeedbackSummary>(url + "/summary?days=3650"))!;
+        var summary = (await admin.GetFromJsonAsync<FeedbackSummary>(url + "/summary?days=2"))!;
         Assert.Equal((1, 2, 4), (summary.Volume, summary.Duplicates, summary.PiiReplaced));
     }
 
