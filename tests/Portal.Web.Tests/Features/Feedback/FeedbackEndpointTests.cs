@@ -178,8 +178,14 @@ public class FeedbackEndpointTests
         const string Leaky = "I'm jane@example.com, card 4111 1111 1111 1111, from 192.168.10.24";
         object Event(string id) => new
         {
-            id, kind = "thumbs", conversation = new[] { new { role = "user", content = Leaky } }, response = "Call +44 20 7946 0958.", thumb = "down",
-            modelVersion = "assistant-v1", timestamp = DateTime.UtcNow.AddMinutes(-5), category = "privacy",
+            id,
+            kind = "thumbs",
+            conversation = new[] { new { role = "user", content = Leaky } },
+            response = "Call +44 20 7946 0958.",
+            thumb = "down",
+            modelVersion = "assistant-v1",
+            timestamp = DateTime.UtcNow.AddMinutes(-5),
+            category = "privacy",
         };
 
         var result = (await (await admin.PostAsJsonAsync(url, new { events = new[] { Event("a"), Event("b") } })).Content.ReadFromJsonAsync<FeedbackIngestResult>())!;
