@@ -51,6 +51,9 @@ public static class PortalAppServices
         services.AddScoped<Features.RedTeam.RedTeamService>();
         services.AddScoped<Features.RedTeam.RedTeamRunner>();
         services.AddScoped<Features.Hybrid.HybridService>();
+        services.AddScoped<Features.Feedback.FeedbackService>();
+        services.AddScoped<Features.Feedback.FeedbackDashboard>();
+        services.AddScoped<Features.Feedback.FeedbackTokenService>();
         services.AddScoped<DemoSeeder>();
         return services.AddIdentityCore<PortalUser>(IdentitySetup.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }

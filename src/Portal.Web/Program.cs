@@ -12,6 +12,7 @@ using Portal.Web;
 using Portal.Web.Api;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Feedback;
 using Portal.Web.Features.Platform;
 using Portal.Web.Security;
 using Portal.Web.Tenancy;
@@ -75,6 +76,7 @@ app.UsePortalSecurity();
 // Explicit order: status code pages must wrap authorization so that its 404s render the not-found page.
 app.UseRouting();
 app.UseAuthentication();
+app.UseFeedbackTokenScope();
 app.UsePortalRequestLimits();
 app.UseAuthorization();
 if (app.Configuration.GetValue("Jobs:Enabled", true))

@@ -403,6 +403,12 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FeedbackProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("FeedbackTenantId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -837,6 +843,146 @@ namespace Portal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ExternalRaters");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Choice")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ConversationJson")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("DuplicateOfId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EditedResponse")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("OccurredDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PiiCounts")
+                        .HasColumnType("text");
+
+                    b.Property<int>("PiiTotal")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Polarity")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseB")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("ThumbUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UniqueContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("TenantId", "ProjectId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "ProjectId", "OccurredDay");
+
+                    b.HasIndex("TenantId", "ProjectId", "UniqueContentHash")
+                        .IsUnique();
+
+                    b.ToTable("FeedbackEvents");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("EditsToItems")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("PicksToItems")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("RatingsToItems")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("SamplingRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ThumbsToItems")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique();
+
+                    b.ToTable("FeedbackSettings");
                 });
 
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
@@ -2424,6 +2570,24 @@ namespace Portal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.ExternalRater", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackEvent", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackSettings", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -390,6 +390,14 @@ public sealed class ApiToken
     public DateTime? ExpiresAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>
+    /// Set on a feedback token: it may only post deployment feedback to this project of <see cref="FeedbackTenantId"/>, and is
+    /// refused everywhere else (docs/deployment-feedback.md). Null on a personal token.
+    /// </summary>
+    public Guid? FeedbackProjectId { get; set; }
+
+    public Guid? FeedbackTenantId { get; set; }
 }
 
 /// <summary>

@@ -61,6 +61,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<RedTeamRun> RedTeamRuns => Set<RedTeamRun>();
     public DbSet<RedTeamAttack> RedTeamAttacks => Set<RedTeamAttack>();
     public DbSet<ProjectCategory> ProjectCategories => Set<ProjectCategory>();
+    public DbSet<FeedbackEvent> FeedbackEvents => Set<FeedbackEvent>();
+    public DbSet<FeedbackSettings> FeedbackSettings => Set<FeedbackSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -22,11 +22,31 @@ public static class TokenCommands
         var email = new Option<string>("--email") { Description = "The token's owner: it acts as this person.", Required = true };
         var name = new Option<string>("--name") { Description = "A name to recognise the token by (1-100 characters).", Required = true };
         var days = new Option<int?>("--days") { Description = "Expires after this many days (1-366); never when left out." };
-        var create = new Command("create", "Creates a token and prints it, alone on one line, once: only its hash is stored.") { org, email, name, days };
+        var feedbackProject = new Option<Guid?>("--feedback-project")
+        {
+            Description = "A feedback token: it may only post deployment feedback to this project (the owner must be a project admin).",
+        };
+        var create = new Command("create", "Creates a token and prints it, alone on one line, once: only its hash is stored.") { org, email, name, days, feedbackProject };
         create.SetAction(async (parse, ct) =>
         {
             await using var services = await cli.MigratedServices(ct);
             var user = await MemberAsync(services, parse.GetValue(org)!, parse.GetValue(email)!, ct);
+            if (parse.GetValue(feedbackProject) is { } projectId)
+            {
+                var organisation = (await services.GetRequiredService<OrganisationService>().FindOrganisationAsync(parse.GetValue(org)!, ct))!;
+                var roles = (await services.GetRequiredService<OrganisationService>().ListForUserAsync(user.Id, ct)).First(o => o.Id == organisation.Id).Roles;
+                if ((roles & (OrgRoles.OrgAdmin | OrgRoles.ProjectAdmin)) == 0)
+                {
+                    throw new CliUsageException($"--email: {user.Email} is not a project admin of '{organisation.Name}', so a feedback token of theirs could post nothing.");
+                }
+
+                var feedback = await services.GetRequiredService<Portal.App.Features.Feedback.FeedbackTokenService>()
+                    .CreateAsync(organisation.Id, projectId, user.Id, parse.GetValue(name)!, parse.GetValue(days), ct)
+                    ?? throw new CliUsageException($"--feedback-project: '{organisation.Name}' has no project {projectId}.");
+                cli.Out.WriteLine(feedback.Token);
+                return 0;
+            }
+
             var created = await services.GetRequiredService<ApiTokenService>().CreateAsync(user.Id, parse.GetValue(name)!, parse.GetValue(days), ct);
             cli.Out.WriteLine(created.Token);
             return 0;

@@ -5,6 +5,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.AiLabels;
 using Portal.Web.Features.Annotate;
 using Portal.Web.Features.Calibration;
+using Portal.Web.Features.Feedback;
 using Portal.Web.Features.Guidelines;
 using Portal.Web.Features.Hybrid;
 using Portal.Web.Features.Jobs;
@@ -45,6 +46,7 @@ internal static class PortalApi
         org.MapCalibrationEndpoints();
         org.MapRedTeamEndpoints();
         org.MapHybridEndpoints();
+        org.MapFeedbackEndpoints();
         return api;
     }
 

@@ -171,6 +171,16 @@ public class TenancyMatrixTests
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/categories/routes", Admins, Destructive: true,
             Body: new { routes = new Dictionary<string, string> { ["matrix"] = "ai-checked" } }),
         new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/items/{itemId:guid}/category", Admins, Destructive: true, Body: new { category = "matrix" }),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback", Admins,
+            Body: new { id = "matrix-1", kind = "thumbs", conversation = new[] { new { role = "user", content = "Hi" } }, response = "Hello", thumb = "up", modelVersion = "matrix", timestamp = "2026-12-05T09:00:00Z" }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/summary", Admins),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/settings", Admins),
+        new("PUT", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/settings", Admins, Destructive: true,
+            Body: new { picksToItems = true, editsToItems = false, ratingsToItems = true, thumbsToItems = false, samplingRate = 0.5 }),
+        new("GET", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/tokens", Admins),
+        new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/tokens", Admins, Destructive: true, Body: new { name = "matrix minted" }),
+        new("DELETE", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/feedback/tokens/{tokenId:guid}", Admins, Destructive: true),
+        new("GET", "/orgs/{OrgId:guid}/projects/{ProjectId:guid}/feedback", Admins, Page: true),
         // Last: closing round 1 makes way for a new round, whose job then works in the background (nothing checked after it).
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds/{number:int}/close", Admins, Destructive: true),
         new("POST", "/api/v1/orgs/{orgId:guid}/projects/{projectId:guid}/rlthf/rounds", Admins, Destructive: true, Body: new { budget = "2" }),
@@ -344,7 +354,8 @@ public class TenancyMatrixTests
             .Replace("{clientId:guid}", ids.ClientId.ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{assignmentId:guid}", (c.SecondAssignment ? ids.SecondAssignmentId : ids.AssignmentId).ToString(), StringComparison.OrdinalIgnoreCase)
             .Replace("{annotationId:guid}", ids.AnnotationId.ToString(), StringComparison.OrdinalIgnoreCase)
-            .Replace("{redTeamRunId:guid}", ids.RedTeamRunId.ToString(), StringComparison.OrdinalIgnoreCase);
+            .Replace("{redTeamRunId:guid}", ids.RedTeamRunId.ToString(), StringComparison.OrdinalIgnoreCase)
+            .Replace("{tokenId:guid}", ids.FeedbackTokenId.ToString(), StringComparison.OrdinalIgnoreCase);
         var request = new HttpRequestMessage(new HttpMethod(c.Method), path);
         if (c.Body is not null)
         {
@@ -366,7 +377,7 @@ public class TenancyMatrixTests
     /// </remarks>
     private sealed record Resources(Guid OrgId, Guid ProjectId, Guid VictimUserId, Guid InviteId, Guid RunId, Guid ItemId, Guid NoticeId,
         Guid AssignmentId, Guid SecondAssignmentId, string OrgName, string ProjectName, Guid GoldItemId = default, Guid ReleaseId = default, Guid ClientId = default,
-        Guid AnnotationId = default, Guid RedTeamRunId = default);
+        Guid AnnotationId = default, Guid RedTeamRunId = default, Guid FeedbackTokenId = default);
 
     private static async Task<Resources> ResourcesAsync(TestDatabase db, TestTenant tenant)
     {
@@ -460,9 +471,12 @@ public class TenancyMatrixTests
         var goldItemId = await ctx.Items.Where(i => i.ExternalId == "matrix-gold").Select(i => i.Id).FirstAsync();
         var releaseId = await ctx.Releases.Where(r => r.Name == "Matrix v1").Select(r => r.Id).FirstAsync();
         var redTeamRunId = await ctx.RedTeamRuns.OrderBy(r => r.CreatedAt).Select(r => r.Id).FirstAsync();
+        var feedbackTokenId = await ctx.ApiTokens.Where(t => t.FeedbackTenantId == tenant.Id && t.Name == "matrix").Select(t => (Guid?)t.Id).FirstOrDefaultAsync()
+            ?? (await db.Services.CreateScope().ServiceProvider.GetRequiredService<Portal.App.Features.Feedback.FeedbackTokenService>()
+                .CreateAsync(tenant.Id, tenant.Project.Id, tenant.Member(OrgRoles.ProjectAdmin).Id, "matrix", null))!.Id;
         return new Resources(tenant.Id, tenant.Project.Id, victim.Id, inviteId, runId, tenant.Item.Id, noticeId, assignmentId, secondAssignmentId,
             tenant.Organisation.Name, tenant.Project.Name + " of " + tenant.Organisation.Name, goldItemId, releaseId, tenant.Member(OrgRoles.Client).Id, annotationId,
-            redTeamRunId);
+            redTeamRunId, feedbackTokenId);
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
@@ -512,6 +526,9 @@ public class TenancyMatrixTests
             string.Join(',', await ctx.ProjectCategories.IgnoreQueryFilters().OrderBy(c => c.Name).Select(c => c.Name + ":" + c.Route).ToListAsync()),
             await ctx.Items.IgnoreQueryFilters().CountAsync(i => i.Category != null),
             await ctx.Projects.IgnoreQueryFilters().CountAsync(p => p.CategoryPrompt != null),
+            await ctx.FeedbackEvents.IgnoreQueryFilters().CountAsync(),
+            string.Join(',', await ctx.FeedbackSettings.IgnoreQueryFilters().Select(f => f.SamplingRate).ToListAsync()),
+            await ctx.ApiTokens.CountAsync(t => t.RevokedAt == null),
             await ctx.Organisations.CountAsync());
     }
 

@@ -7,6 +7,9 @@ namespace Portal.App.Features.Tokens;
 
 public sealed record CreatedToken(Guid Id, string Name, string Token, DateTime? ExpiresAt);
 
+/// <summary>A live token's owner and, for a feedback token, the one project it may post feedback to.</summary>
+public sealed record ValidatedToken(Guid UserId, Guid? FeedbackTenantId, Guid? FeedbackProjectId);
+
 public sealed record TokenRow(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
 /// <summary>
@@ -73,7 +76,11 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     /// The owner of a live token (not revoked, not expired), or null. Reads only: the use is noted in memory
     /// (<see cref="TokenUsage"/>) and written later, so a busy database cannot fail the request.
     /// </summary>
-    public async Task<Guid?> ValidateAsync(string token, CancellationToken ct = default)
+    public async Task<Guid?> ValidateAsync(string token, CancellationToken ct = default) =>
+        (await ValidateScopedAsync(token, ct))?.UserId;
+
+    /// <summary>As <see cref="ValidateAsync"/>, with the token's scope: a feedback token's organisation and project, else nulls.</summary>
+    public async Task<ValidatedToken?> ValidateScopedAsync(string token, CancellationToken ct = default)
     {
         if (!token.StartsWith(Prefix, StringComparison.Ordinal))
         {
@@ -85,7 +92,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = dbFactory.CreateSystem();
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Select(t => new { t.Id, t.UserId })
+            .Select(t => new { t.Id, t.UserId, t.FeedbackTenantId, t.FeedbackProjectId })
             .FirstOrDefaultAsync(ct);
         if (row is null)
         {
@@ -93,6 +100,6 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         }
 
         usage.Note(row.Id, now);
-        return row.UserId;
+        return new ValidatedToken(row.UserId, row.FeedbackTenantId, row.FeedbackProjectId);
     }
 }

@@ -32,14 +32,19 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var userId = await tokens.ValidateAsync(token, Context.RequestAborted);
-        var user = userId is null ? null : await users.FindByIdAsync(userId.Value.ToString());
+        var validated = await tokens.ValidateScopedAsync(token, Context.RequestAborted);
+        var user = validated is null ? null : await users.FindByIdAsync(validated.UserId.ToString());
         if (user is null || await users.IsLockedOutAsync(user))
         {
             return AuthenticateResult.Fail("The API token is unknown, revoked or expired.");
         }
 
         var principal = await principals.CreateAsync(user);
+        if (validated!.FeedbackProjectId is { } feedbackProject)
+        {
+            Feedback.FeedbackTokenScope.AddClaims(principal, validated.FeedbackTenantId!.Value, feedbackProject);
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
