@@ -163,6 +163,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("CheckJson")
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("Choice")
                         .HasColumnType("int");
 
@@ -404,6 +408,12 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("FeedbackProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("FeedbackTenantId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2");
@@ -841,6 +851,147 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("ExternalRaters");
                 });
 
+            modelBuilder.Entity("Portal.App.Data.FeedbackEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Choice")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ConversationJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("DuplicateOfId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("EditedResponse")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("OccurredDay")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("PiiCounts")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("PiiTotal")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Polarity")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseB")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool?>("ThumbUp")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("UniqueContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("TenantId", "ProjectId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "ProjectId", "OccurredDay");
+
+                    b.HasIndex("TenantId", "ProjectId", "UniqueContentHash")
+                        .IsUnique()
+                        .HasFilter("[UniqueContentHash] IS NOT NULL");
+
+                    b.ToTable("FeedbackEvents");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("EditsToItems")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("PicksToItems")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("RatingsToItems")
+                        .HasColumnType("bit");
+
+                    b.Property<double>("SamplingRate")
+                        .HasColumnType("float");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("ThumbsToItems")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique();
+
+                    b.ToTable("FeedbackSettings");
+                });
+
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -919,6 +1070,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("ConversationJson")
                         .IsRequired()
@@ -1033,6 +1188,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<int>("Claimed")
                         .HasColumnType("int");
 
@@ -1083,7 +1242,7 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProjectId");
+                    b.HasIndex("ProjectId", "Category");
 
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique()
@@ -1345,6 +1504,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTime?>("ArchivedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("CategoryPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<bool>("ChosenAnnotatorsOnly")
                         .HasColumnType("bit");
 
@@ -1446,6 +1609,41 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("ProjectAnnotators");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("TenantId", "ProjectId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ProjectCategories");
                 });
 
             modelBuilder.Entity("Portal.App.Data.ProjectMetrics", b =>
@@ -1600,6 +1798,181 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("QualificationTests");
                 });
 
+            modelBuilder.Entity("Portal.App.Data.RedTeamAttack", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("FailedRole")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int?>("HarmScore")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Harmful")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("JudgeReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("JudgedCategory")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Prompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Rewrite")
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("SentToHumansAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("RunId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("RedTeamAttacks");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.RedTeamRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AttackerPrompt")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("AttacksPerCategory")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Attempted")
+                        .HasColumnType("int");
+
+                    b.Property<string>("CategoriesJson")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("EndpointsJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("int");
+
+                    b.Property<int>("HarmThreshold")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Harmful")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("JudgePrompt")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("RewriterPrompt")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("StartedByUserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("StopRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("TopicsJson")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("UsageJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.ToTable("RedTeamRuns");
+                });
+
             modelBuilder.Entity("Portal.App.Data.Release", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1738,6 +2111,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<double?>("Agreement")
                         .HasColumnType("float");
 
+                    b.Property<string>("AiModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("AnnotatorsJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1785,6 +2162,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("ResponseB")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseTurnsAJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ResponseTurnsBJson")
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("ScoresJson")
@@ -2204,6 +2587,24 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.App.Data.FeedbackEvent", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.FeedbackSettings", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.App.Data.GuidelineAcknowledgement", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
@@ -2284,6 +2685,15 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.App.Data.ProjectCategory", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.App.Data.ProjectMetrics", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
@@ -2312,6 +2722,24 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.QualificationTest", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.RedTeamAttack", b =>
+                {
+                    b.HasOne("Portal.App.Data.RedTeamRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.RedTeamRun", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

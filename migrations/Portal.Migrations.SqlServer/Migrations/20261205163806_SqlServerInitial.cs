@@ -84,6 +84,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     ResponseTurnsAJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     ResponseTurnsBJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     MetadataJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Category = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     LabelChoice = table.Column<int>(type: "int", nullable: true),
                     LabelModel = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
@@ -163,7 +164,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
                     ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: true),
                     LastUsedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
+                    RevokedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    FeedbackProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    FeedbackTenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -330,7 +333,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                     CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
                     PausedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
                     ArchivedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    ChosenAnnotatorsOnly = table.Column<bool>(type: "bit", nullable: false)
+                    ChosenAnnotatorsOnly = table.Column<bool>(type: "bit", nullable: false),
+                    CategoryPrompt = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -416,6 +420,72 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FeedbackEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    EventId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    Polarity = table.Column<int>(type: "int", nullable: false),
+                    ModelVersion = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    OccurredAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    OccurredDay = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ConversationJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Response = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ResponseB = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    EditedResponse = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ThumbUp = table.Column<bool>(type: "bit", nullable: true),
+                    Rating = table.Column<int>(type: "int", nullable: true),
+                    Choice = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    ContentHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    UniqueContentHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    DuplicateOfId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    PiiCounts = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PiiTotal = table.Column<int>(type: "int", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeedbackEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FeedbackEvents_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FeedbackSettings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PicksToItems = table.Column<bool>(type: "bit", nullable: false),
+                    EditsToItems = table.Column<bool>(type: "bit", nullable: false),
+                    RatingsToItems = table.Column<bool>(type: "bit", nullable: false),
+                    ThumbsToItems = table.Column<bool>(type: "bit", nullable: false),
+                    SamplingRate = table.Column<double>(type: "float", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeedbackSettings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FeedbackSettings_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GuidelineAcknowledgements",
                 columns: table => new
                 {
@@ -480,6 +550,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     Claimed = table.Column<int>(type: "int", nullable: false),
                     IsGold = table.Column<bool>(type: "bit", nullable: false),
                     Overlap = table.Column<int>(type: "int", nullable: true),
+                    Category = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     Gold = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
@@ -549,6 +620,28 @@ namespace Portal.Migrations.SqlServer.Migrations
                     table.PrimaryKey("PK_ProjectAnnotators", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ProjectAnnotators_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProjectCategories",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Route = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProjectCategories", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProjectCategories_Projects_ProjectId",
                         column: x => x.ProjectId,
                         principalTable: "Projects",
                         principalColumn: "Id",
@@ -648,6 +741,45 @@ namespace Portal.Migrations.SqlServer.Migrations
                     table.PrimaryKey("PK_QualificationTests", x => x.Id);
                     table.ForeignKey(
                         name: "FK_QualificationTests_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RedTeamRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CategoriesJson = table.Column<string>(type: "nvarchar(max)", maxLength: 8000, nullable: false),
+                    TopicsJson = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: false),
+                    AttacksPerCategory = table.Column<int>(type: "int", nullable: false),
+                    HarmThreshold = table.Column<int>(type: "int", nullable: false),
+                    EndpointsJson = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: false),
+                    AttackerPrompt = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: false),
+                    JudgePrompt = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: false),
+                    RewriterPrompt = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: false),
+                    UsageJson = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Attempted = table.Column<int>(type: "int", nullable: false),
+                    Harmful = table.Column<int>(type: "int", nullable: false),
+                    Failed = table.Column<int>(type: "int", nullable: false),
+                    StopRequestedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    JobRunId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    StartedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RedTeamRuns_Projects_ProjectId",
                         column: x => x.ProjectId,
                         principalTable: "Projects",
                         principalColumn: "Id",
@@ -826,6 +958,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     Rationale = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true),
                     Origin = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     PromptVersion = table.Column<int>(type: "int", nullable: true),
+                    CheckJson = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
@@ -927,6 +1060,41 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "RedTeamAttacks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    RunId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Number = table.Column<int>(type: "int", nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Topic = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    Prompt = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true),
+                    Answer = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true),
+                    HarmScore = table.Column<int>(type: "int", nullable: true),
+                    JudgedCategory = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    JudgeReason = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    Harmful = table.Column<bool>(type: "bit", nullable: false),
+                    Rewrite = table.Column<string>(type: "nvarchar(max)", maxLength: 20000, nullable: true),
+                    FailedRole = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    SentToHumansAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamAttacks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RedTeamAttacks_RedTeamRuns_RunId",
+                        column: x => x.RunId,
+                        principalTable: "RedTeamRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DownloadLogs",
                 columns: table => new
                 {
@@ -995,6 +1163,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     ResponseA = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     ResponseB = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     MetadataJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ResponseTurnsAJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ResponseTurnsBJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    AiModel = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     Choice = table.Column<int>(type: "int", nullable: true),
                     LabelSource = table.Column<int>(type: "int", nullable: false),
                     Strength = table.Column<double>(type: "float", nullable: true),
@@ -1355,6 +1526,35 @@ namespace Portal.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FeedbackEvents_ProjectId",
+                table: "FeedbackEvents",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackEvents_TenantId_ProjectId_EventId",
+                table: "FeedbackEvents",
+                columns: new[] { "TenantId", "ProjectId", "EventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackEvents_TenantId_ProjectId_OccurredDay",
+                table: "FeedbackEvents",
+                columns: new[] { "TenantId", "ProjectId", "OccurredDay" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackEvents_TenantId_ProjectId_UniqueContentHash",
+                table: "FeedbackEvents",
+                columns: new[] { "TenantId", "ProjectId", "UniqueContentHash" },
+                unique: true,
+                filter: "[UniqueContentHash] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackSettings_ProjectId",
+                table: "FeedbackSettings",
+                column: "ProjectId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_GuidelineAcknowledgements_ProjectId_AnnotatorId_Version",
                 table: "GuidelineAcknowledgements",
                 columns: new[] { "ProjectId", "AnnotatorId", "Version" },
@@ -1388,9 +1588,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Items_ProjectId",
+                name: "IX_Items_ProjectId_Category",
                 table: "Items",
-                column: "ProjectId");
+                columns: new[] { "ProjectId", "Category" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Items_TenantId_ProjectId_ExternalId",
@@ -1451,6 +1651,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProjectCategories_ProjectId",
+                table: "ProjectCategories",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProjectCategories_TenantId_ProjectId_Name",
+                table: "ProjectCategories",
+                columns: new[] { "TenantId", "ProjectId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProjectMetrics_ProjectId",
                 table: "ProjectMetrics",
                 column: "ProjectId",
@@ -1477,6 +1688,22 @@ namespace Portal.Migrations.SqlServer.Migrations
                 table: "QualificationTests",
                 column: "ProjectId",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RedTeamAttacks_ItemId",
+                table: "RedTeamAttacks",
+                column: "ItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RedTeamAttacks_RunId_Number",
+                table: "RedTeamAttacks",
+                columns: new[] { "RunId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RedTeamRuns_ProjectId_CreatedAt",
+                table: "RedTeamRuns",
+                columns: new[] { "ProjectId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ReleaseGrants_ReleaseId_UserId",
@@ -1592,6 +1819,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "DownloadLogs");
 
             migrationBuilder.DropTable(
+                name: "FeedbackEvents");
+
+            migrationBuilder.DropTable(
+                name: "FeedbackSettings");
+
+            migrationBuilder.DropTable(
                 name: "GuidelineAcknowledgements");
 
             migrationBuilder.DropTable(
@@ -1616,6 +1849,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "ProjectAnnotators");
 
             migrationBuilder.DropTable(
+                name: "ProjectCategories");
+
+            migrationBuilder.DropTable(
                 name: "ProjectMetrics");
 
             migrationBuilder.DropTable(
@@ -1626,6 +1862,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "QualificationTests");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamAttacks");
 
             migrationBuilder.DropTable(
                 name: "ReleaseGrants");
@@ -1647,6 +1886,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "CalibrationRounds");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamRuns");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
