@@ -84,8 +84,11 @@ public sealed class ChatCompletionsClient : IDisposable
 
         // Retry outermost, so that every attempt waits for its token and gets its own timeout; the token is taken before
         // the timeout starts, so waiting in the queue never eats an attempt's time.
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new HttpRetryStrategyOptions
+        // No retry strategy when the endpoint allows none: Polly's retry refuses 0 attempts.
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (endpoint.MaxRetries > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = endpoint.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
@@ -94,7 +97,10 @@ public sealed class ChatCompletionsClient : IDisposable
                 MaxDelay = MaxBackoff,
                 ShouldRetryAfterHeader = false,
                 DelayGenerator = RetryAfter,
-            })
+            });
+        }
+
+        var pipeline = builder
             .AddRateLimiter(_limiter)
             .AddTimeout(new TimeoutStrategyOptions { Timeout = Clamp(endpoint.Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24)) })
             .Build();

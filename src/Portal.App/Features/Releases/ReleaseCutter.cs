@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.App.Data;
+using Portal.App.Features.Hybrid;
 using Portal.App.Features.Quality;
 using Portal.App.Jobs;
 using Portal.Core.Aggregation;
@@ -121,7 +122,8 @@ public sealed class ReleaseCutter(IDbContextFactory<PortalDbContext> dbFactory, 
             var items = await db.Items.AsNoTracking().Where(i => chunk.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
             var labels = await db.CuratedLabels.AsNoTracking().Where(l => chunk.Contains(l.ItemId)).ToDictionaryAsync(l => l.ItemId, ct);
             var ai = pairwise
-                ? await db.AiLabels.AsNoTracking().Where(l => chunk.Contains(l.ItemId)).ToDictionaryAsync(l => l.ItemId, ct)
+                // An item whose category goes to humans only is never labelled by its AI label (docs/hybrid-routing.md).
+                ? await HybridService.AiLabelsTaken(db, project.Id).AsNoTracking().Where(l => chunk.Contains(l.ItemId)).ToDictionaryAsync(l => l.ItemId, ct)
                 : [];
             var annotations = (await db.Annotations.AsNoTracking()
                 .Where(a => chunk.Contains(a.ItemId) && a.RepeatOf == null)

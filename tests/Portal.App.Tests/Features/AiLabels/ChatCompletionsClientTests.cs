@@ -76,6 +76,20 @@ public sealed class ChatCompletionsClientTests
     }
 
     [Fact]
+    public async Task Complete_NoRetriesAllowed_AsksOnceAndSaysWhy()
+    {
+        await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Fail(503, "busy"));
+        using var http = new HttpClient();
+        using var client = new ChatCompletionsClient(http, Endpoint(server, retries: 0));
+
+        var ex = await Assert.ThrowsAsync<ChatCompletionException>(() => client.CompleteAsync("p", default));
+
+        Assert.Single(server.Requests);
+        Assert.Contains("after 1 attempt(s)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 503: busy", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Complete_401_IsNotRetried()
     {
         await using var server = await FakeChatServer.StartAsync(_ => ChatReply.Fail(401, """{"error": "bad key"}"""));

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Hybrid;
 using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Jobs;
@@ -30,6 +31,32 @@ public sealed class ItemImportServiceTests : IDisposable
     {
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
         return await ctx.Items.CountAsync(i => i.ProjectId == tenant.Project.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Import_Categories_FromTheFieldOrTheMetadata_LandOnTheItemsAndInTheProjectsList(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        string[] lines =
+        [
+            """{"id": "c1", "prompt": "2+2?", "chosen": "4", "rejected": "5", "category": "math"}""",
+            """{"id": "c2", "prompt": "Hi", "chosen": "Hello", "rejected": "Go away", "metadata": {"category": "chat"}}""",
+            """{"id": "c3", "prompt": "3+3?", "chosen": "6", "rejected": "7", "category": "math", "metadata": {"category": "chat"}}""",
+            """{"id": "c4", "prompt": "Hm", "chosen": "Yes", "rejected": "No"}""",
+        ];
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("c.jsonl", lines), "c.jsonl", new RecordingProgress(), default);
+
+        Assert.Equal(4, result.Added);
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var categories = await ctx.Items.Where(i => i.ProjectId == tenant.Project.Id && new[] { "c1", "c2", "c3", "c4" }.Contains(i.ExternalId))
+            .OrderBy(i => i.ExternalId).Select(i => i.Category).ToListAsync();
+        Assert.Equal(["math", "chat", "math", null], categories);
+        var view = (await new HybridService(db.Factory, TimeProvider.System).GetAsync(tenant.Id, tenant.Project.Id))!;
+        Assert.Equal([new CategoryView("chat", CategoryRoutes.Ai, 1, false), new CategoryView("math", CategoryRoutes.Ai, 2, false)], view.Categories);
     }
 
     [Theory]

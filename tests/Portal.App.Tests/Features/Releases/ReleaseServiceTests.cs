@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.App.Data;
+using Portal.App.Features.Hybrid;
 using Portal.App.Features.Import;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Quality;
@@ -230,6 +231,33 @@ public class ReleaseServiceTests
             await db.CutTestReleaseAsync(s.Tenant.Id, s.Project.Id, "export", s.Admin, new ReleaseFilters { Labels = LabelMode.HumanAndAi }), "trl-messages"));
         Assert.Contains("\"label_source\":\"ai_overturned_by_humans\"", jsonl, StringComparison.Ordinal);
         Assert.Contains("\"label_source\":\"ai\"", jsonl, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Cut_HumansOnlyCategory_NeverLabelsAnItemWithItsAiLabel(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var s = await PairwiseAsync(db, items: 2);
+        await using (var ctx = db.Factory.CreateForTenant(s.Tenant.Id))
+        {
+            // Two unrated items with AI labels (imported before the route was set): one in math, which goes to humans only.
+            var chat = new Item { ProjectId = s.Project.Id, ExternalId = "chat-ai", Category = "chat", ConversationJson = "[]", ResponseA = "x", ResponseB = "y", CreatedAt = DateTime.UtcNow };
+            var math = new Item { ProjectId = s.Project.Id, ExternalId = "math-ai", Category = "math", ConversationJson = "[]", ResponseA = "x", ResponseB = "y", CreatedAt = DateTime.UtcNow };
+            ctx.Items.AddRange(chat, math);
+            ctx.AiLabels.AddRange(
+                new AiLabel { ProjectId = s.Project.Id, ItemId = chat.Id, Choice = PreferenceChoice.B, Model = "m", CreatedAt = DateTime.UtcNow },
+                new AiLabel { ProjectId = s.Project.Id, ItemId = math.Id, Choice = PreferenceChoice.B, Model = "m", CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
+        }
+
+        await new HybridService(db.Factory, TimeProvider.System).SaveAsync(s.Tenant.Id, s.Project.Id,
+            new CategoriesInput([new("chat", CategoryRoutes.Ai), new("math", CategoryRoutes.Humans)], null));
+        var release = await db.CutTestReleaseAsync(s.Tenant.Id, s.Project.Id, "routes", s.Admin, new ReleaseFilters { Labels = LabelMode.HumanAndAi });
+
+        Assert.Equal("item-001:Human,item-002:Human,chat-ai:Ai",
+            string.Join(",", (await RowsAsync(db, s.Tenant.Id, release.Id)).Select(x => $"{x.ExternalId}:{x.LabelSource}")));
     }
 
     [Theory]
