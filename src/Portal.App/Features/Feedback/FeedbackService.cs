@@ -275,10 +275,17 @@ public sealed class FeedbackService(IDbContextFactory<PortalDbContext> dbFactory
                 return null;
             }
 
+            // An item imported with this external id (unique in a project) keeps it: the event is stored and makes no item.
+            var externalId = $"feedback:{e.EventId}";
+            if (await db.Items.AnyAsync(i => i.ProjectId == project.Id && i.ExternalId == externalId, ct))
+            {
+                return null;
+            }
+
             var item = new Item
             {
                 ProjectId = project.Id,
-                ExternalId = $"feedback:{e.EventId}",
+                ExternalId = externalId,
                 ConversationJson = e.ConversationJson!,
                 ResponseA = e.Kind == FeedbackKind.Edit ? e.EditedResponse! : e.Response!,
                 ResponseB = e.Kind switch { FeedbackKind.Pick => e.ResponseB, FeedbackKind.Edit => e.Response, _ => null },

@@ -143,6 +143,35 @@ public class FeedbackEndpointTests
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     [SqlServerData]
+    public async Task Post_PickWhoseItemIdAnImportedItemHas_IsStoredAndMakesNoSecondItem(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = await db.CreateTestTenantAsync("Alpha");
+        await using (var ctx = db.Factory.CreateForTenant(a.Id))
+        {
+            ctx.Items.Add(new Item { ProjectId = a.Project.Id, ExternalId = "feedback:p-clash", ConversationJson = "[]", ResponseA = "x", ResponseB = "y", CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync();
+        }
+
+        await using var app = new PortalFactory(db);
+        var admin = await app.SignInAsync(a.Member(OrgRoles.ProjectAdmin).Email!);
+        var bot = await FeedbackBotAsync(app, admin, a.Id, a.Project.Id);
+
+        var response = await bot.PostAsJsonAsync($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}/feedback", new { events = new[] { Pick("p-clash"), Pick("p-fresh") } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<FeedbackIngestResult>())!;
+        Assert.Equal((2, 1), (result.Stored, result.Items));
+        Assert.Null(result.Results[0].ItemId);
+        Assert.NotNull(result.Results[1].ItemId);
+        await using var check = db.Factory.CreateForTenant(a.Id);
+        var clash = await check.Items.SingleAsync(i => i.ExternalId == "feedback:p-clash");
+        Assert.Equal(("x", "y"), (clash.ResponseA, clash.ResponseB));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Post_BatchWithOneBadEvent_NamesIndexAndFieldAndStoresNothing(TestProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
