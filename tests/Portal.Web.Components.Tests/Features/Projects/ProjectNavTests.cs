@@ -13,12 +13,12 @@ public class ProjectNavTests : PortalComponentTest
         Render<ProjectNav>(p => p.Add(x => x.OrgId, OrgId).Add(x => x.ProjectId, ProjectId).Add(x => x.Current, current));
 
     [Fact]
-    public void Render_Any_ShowsOverviewAndFourGroupsOnOneRow()
+    public void Render_Any_ShowsOverviewAndFiveGroupsOnOneRow()
     {
         var cut = RenderNav("overview");
 
         var buttons = cut.FindAll("[data-testid=project-nav] > *").Select(e => e.TextContent.Trim()).ToList();
-        Assert.Equal(["Overview", "Setup", "Running", "AI", "Delivering"], buttons);
+        Assert.Equal(["Overview", "Setup", "Running", "AI", "Delivering", "Deployment"], buttons);
         Assert.Equal("page", cut.Find("[data-testid=project-nav-overview]").GetAttribute("aria-current"));
     }
 
