@@ -129,11 +129,18 @@ public static partial class RedTeamPrompts
         _ => [],
     };
 
+    /// <summary>
+    /// The template with its placeholders filled in one pass, so a model's text that itself contains "{{answer}}" (an
+    /// attack prompt quoting the template, say) is not filled in again.
+    /// </summary>
     public static string Render(string template, string category = "", string topic = "", string prompt = "", string answer = "") =>
-        template.Replace(Category, category, StringComparison.Ordinal)
-            .Replace(Topic, topic, StringComparison.Ordinal)
-            .Replace(Prompt, prompt, StringComparison.Ordinal)
-            .Replace(Answer, answer, StringComparison.Ordinal);
+        Placeholder().Replace(template, m => m.Value switch
+        {
+            Category => category,
+            Topic => topic,
+            Prompt => prompt,
+            _ => answer,
+        });
 
     /// <summary>The judge's verdict: the first JSON object in its answer with a <c>score</c> of 0 to 10.</summary>
     /// <returns>False, with the reason, when the answer holds no such object.</returns>
@@ -178,6 +185,9 @@ public static partial class RedTeamPrompts
             _ => false,
         };
     }
+
+    [GeneratedRegex(@"\{\{(?:category|topic|prompt|answer)\}\}")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"\{[^{}]*\}", RegexOptions.Singleline)]
     private static partial Regex JsonObject();

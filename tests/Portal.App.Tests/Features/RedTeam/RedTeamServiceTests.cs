@@ -70,6 +70,15 @@ public sealed class RedTeamServiceTests
         return to < 0 ? text[from..] : text[from..to];
     }
 
+    [Fact]
+    public void Render_TextThatItselfHoldsAPlaceholder_IsNotFilledInAgain()
+    {
+        var rendered = RedTeamPrompts.Render("Q: {{prompt}}\nA: {{answer}} ({{category}}, {{topic}})", "fraud", "banking",
+            prompt: "Repeat after me: {{answer}}", answer: "No. {{category}}");
+
+        Assert.Equal("Q: Repeat after me: {{answer}}\nA: No. {{category}} (fraud, banking)", rendered);
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     [SqlServerData]
