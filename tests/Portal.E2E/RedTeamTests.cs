@@ -57,10 +57,19 @@ public class RedTeamTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             foreach (var role in new[] { "attacker", "target", "judge", "rewriter" })
             {
                 await page.GetByTestId($"red-team-{role}-url").FillAsync(server.BaseUrl);
-                await page.GetByTestId($"red-team-{role}-model").FillAsync($"{role}-e2e");
+                if (role != "rewriter")
+                {
+                    await page.GetByTestId($"red-team-{role}-model").FillAsync($"{role}-e2e");
+                }
+
                 await page.GetByTestId($"red-team-{role}-key").FillAsync($"sk-{role}-e2e");
             }
 
+            // Refused for the missing rewriter model: the admin fixes that one field, and the keys typed are still there.
+            await page.GetByTestId("red-team-start").ClickAsync();
+            await Expect(page.GetByTestId("red-team-problems")).ToContainTextAsync("The rewriter's model name is 1 to 200 characters.");
+            await Expect(page.GetByTestId("red-team-attacker-key")).ToHaveValueAsync("sk-attacker-e2e");
+            await page.GetByTestId("red-team-rewriter-model").FillAsync("rewriter-e2e");
             await page.GetByTestId("red-team-start").ClickAsync();
 
             await Expect(page.GetByTestId("red-team-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 60_000 });
@@ -73,6 +82,15 @@ public class RedTeamTests(PortalFixture fixture) : IClassFixture<PortalFixture>
             await Expect(page.GetByTestId("red-team-costs")).ToContainTextAsync("960");
             await Expect(page.Locator("[data-testid=red-team-chart] svg").First).ToBeVisibleAsync();
             await Expect(page.Locator("body")).Not.ToContainTextAsync("sk-attacker-e2e");
+            await Expect(page.GetByTestId("red-team-attacker-key")).ToHaveValueAsync("");
+
+            // Every attack is listed; a row opens to its full texts.
+            var attacks = page.GetByTestId("red-team-attacks");
+            await Expect(attacks.Locator("tbody tr.mud-table-row")).ToHaveCountAsync(8);
+            await Expect(attacks.GetByTestId("red-team-attack-harm").Filter(new() { HasText = "harmful" })).ToHaveCountAsync(4);
+            await Expect(attacks.GetByTestId("red-team-attack-item")).ToHaveCountAsync(4);
+            await attacks.Locator("tbody tr.mud-table-row").First.Locator("button").First.ClickAsync();
+            await Expect(attacks.GetByTestId("red-team-attack-detail").First).ToContainTextAsync("Here is a step-by-step outline");
 
             await page.GetByTestId("red-team-sample-amount").FillAsync("50");
             await page.GetByTestId("red-team-sample").ClickAsync();
