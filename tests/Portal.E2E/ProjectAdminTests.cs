@@ -120,6 +120,53 @@ public class ProjectAdminTests(PortalFixture fixture) : IClassFixture<PortalFixt
         }
     }
 
+    [Fact]
+    public async Task ProjectNav_OnAPhoneInTheDarkTheme_KeepsEveryGroupAndMenuOnTheScreen()
+    {
+        var database = new PortalDatabase(fixture.Portal.DatabasePath);
+        var (orgId, projectId) = await database.CreateDemoProjectAsync("Nav on a phone (pairwise)", kind: 2);
+        var page = await fixture.Browser.NewPageAsync(fixture.Portal.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync("admin@demo.local", PortalFixture.DemoPassword);
+            await page.SetViewportSizeAsync(390, 844);
+            await page.GotoAsync($"/orgs/{orgId}/projects/{projectId}");
+            await new Shell(page).WaitInteractiveAsync();
+            await page.GetByTestId("theme-toggle").ClickAsync();
+            await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");
+
+            // Five groups wrap onto lines of their own; none runs off a 390 px screen, and the page does not scroll sideways.
+            foreach (var group in new[] { "setup", "running", "ai", "delivering", "deployment" })
+            {
+                var box = await page.GetByTestId($"project-nav-group-{group}").BoundingBoxAsync();
+                Assert.NotNull(box);
+                Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{group}: {box.X} + {box.Width} is beyond 390 px");
+            }
+
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"));
+            await page.GetByTestId("project-nav-group-deployment").GetByRole(AriaRole.Button).ClickAsync();
+            var entry = page.GetByTestId("project-nav-feedback");
+            await Expect(entry).ToBeVisibleAsync();
+            var entryBox = await entry.BoundingBoxAsync();
+            Assert.NotNull(entryBox);
+            Assert.True(entryBox.X >= 0 && entryBox.X + entryBox.Width <= 390, $"the menu entry: {entryBox.X} + {entryBox.Width} is beyond 390 px");
+            // The theme clicked right after the page came up stays: the stored preference read at start does not undo it.
+            await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Light theme");
+            Assert.Equal("dark", await page.EvaluateAsync<string>("() => { const c = getComputedStyle(document.body).backgroundColor; const n = c.match(/[\\d.]+/g).map(Number); return n.length > 3 && n[3] === 0 ? 'transparent' : (n[0] + n[1] + n[2] < 200 ? 'dark' : c); }"));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "project-nav-phone-dark.png") });
+            // A click beside the menu closes it.
+            await page.Mouse.ClickAsync(380, 830);
+            await Expect(entry).ToBeHiddenAsync();
+            await page.GetByTestId("theme-toggle").ClickAsync();
+            await Expect(page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", "Dark theme");
+        }
+        catch
+        {
+            await Browser.KeepEvidenceAsync(page, "project-nav-phone");
+            throw;
+        }
+    }
+
     /// <summary>The page scrolls inside the layout, not the document: a tall window shows all of it.</summary>
     private static async Task ScreenshotWholeAsync(IPage page, string name)
     {
