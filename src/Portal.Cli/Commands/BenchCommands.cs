@@ -113,7 +113,14 @@ public sealed record TaskBenchResult(
     Percentiles SubmitMs,
     RoundTrips RoundTrips,
     BenchChecks Checks,
-    IReadOnlyList<string> FirstErrors);
+    IReadOnlyList<string> FirstErrors)
+{
+    /// <summary>CPU and allocations per stored answer (load-independent, unlike the rate and latencies).</summary>
+    public CostPerAnswer? PerAnswer { get; init; }
+
+    /// <summary>The load average (1, 5, 15 minutes) when the run started and when it ended, as /proc/loadavg says.</summary>
+    public string? Load { get; init; }
+}
 
 internal static class TaskBench
 {
@@ -177,11 +184,16 @@ internal static class TaskBench
             }
         }
 
+        var loadBefore = LoadAverage();
+        var meter = await CostMeter.StartAsync(
+            database.Provider == DatabaseProvider.Postgres ? database.ConnectionString : null, ct);
         var tripsBefore = counter.Count;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(id, i), ct)));
         var seconds = clock.Elapsed.TotalSeconds;
         var tripsInRun = counter.Count - tripsBefore;
+        var costs = meter.Stop(submitted);
+        var load = loadBefore is null ? null : $"{loadBefore} → {LoadAverage()}";
         progress.Done();
 
         var checks = await CheckAsync(factory, orgId, projectId, options, expectedPerItem, submitted, stored, errors.Count, ct);
@@ -199,7 +211,23 @@ internal static class TaskBench
             Summarise(submit),
             new RoundTrips(nextTrips, submitTrips, submitted == 0 ? 0 : Math.Round((double)tripsInRun / submitted, 2)),
             checks,
-            [.. errors.Distinct().Take(5)]);
+            [.. errors.Distinct().Take(5)])
+        {
+            PerAnswer = costs,
+            Load = load,
+        };
+    }
+
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A throwaway organisation, a pairwise project with its items, and annotators written directly (no passwords to hash).</summary>
