@@ -56,7 +56,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
                 break;
             case DatabaseProvider.Postgres:
-                builder.UseNpgsql(WithAutoPrepare(ConnectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly));
@@ -65,22 +65,6 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
         // Item→Project and the like: both ends carry the same tenant filter, so the required end is never filtered alone.
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
-    }
-
-    /// <summary>
-    /// PostgreSQL: statements that run again and again (the assignment engine's claim and submit, every EF query) are prepared
-    /// on each connection after a few uses, so the server parses and plans them once instead of on every call (about a third of
-    /// its CPU per answer in <c>portal bench tasks</c>). A connection string that sets <c>Max Auto Prepare</c> itself keeps it.
-    /// </summary>
-    internal static string WithAutoPrepare(string connectionString)
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
-        {
-            builder.MaxAutoPrepare = 64;
-        }
-
-        return builder.ConnectionString;
     }
 
     private static void EnsureSqliteFolder(string connectionString)
