@@ -50,12 +50,37 @@ INSERT INTO annotations (assignment_id, item_id, annotator, choice, idempotency_
 SELECT id, item_id, annotator, 1, md5(random()::text) FROM closed;
 SQL
 
+# Server CPU: the postmaster's own and reaped children's time plus its live children's (utime + stime, clock ticks), read
+# from /proc when the server runs on this machine; pgbench's own CPU from the shell's `time`.
+postmaster=$(head -1 "$(psql "$conn dbname=$db" -At -c "SHOW data_directory")/postmaster.pid" 2>/dev/null || true)
+server_ticks() {
+  [ -n "$postmaster" ] && [ -r "/proc/$postmaster/stat" ] || { echo ""; return; }
+  local total=0 f
+  for f in /proc/[0-9]*/stat; do
+    read -r line < "$f" 2>/dev/null || continue
+    line=${line##*) }
+    set -- $line
+    if [ "${f#/proc/}" = "$postmaster/stat" ]; then total=$(( total + ${12} + ${13} + ${14} + ${15} ))
+    elif [ "$2" = "$postmaster" ]; then total=$(( total + ${12} + ${13} )); fi
+  done
+  echo "$total"
+}
+
 echo "pgbench: $clients annotators, $items items, overlap $overlap, $tasks_per_client tasks each (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 # A client that finds every remaining candidate locked (near the end) claims nothing in that transaction, so the rate that
 # compares with the engine's is answers per second of the run.
 started=$(date +%s.%N)
-pgbench "$conn dbname=$db" -n -c "$clients" -j 2 -t "$tasks_per_client" -f "$work/task.sql" 2>&1 | grep -Ev "^(pgbench \(|starting)"
+ticks_before=$(server_ticks)
+TIMEFORMAT="%3U %3S"
+{ time pgbench "$conn dbname=$db" -n -c "$clients" -j 2 -t "$tasks_per_client" -f "$work/task.sql" 2>&1 \
+    | grep -Ev "^(pgbench \(|starting)" ; } 2> "$work/time"
 seconds=$(echo "$(date +%s.%N) - $started" | bc -l)
+ticks_after=$(server_ticks)
+answers=$(psql "$conn dbname=$db" -At -c "SELECT count(*) FROM annotations")
+read -r client_user client_sys < "$work/time"
+echo "cost per answer: pgbench client CPU $(echo "scale=3; ($client_user + $client_sys) * 1000 / $answers" | bc -l) ms" \
+  "$( [ -n "$ticks_before" ] && echo "; server CPU $(echo "scale=3; ($ticks_after - $ticks_before) * 10 / $answers" | bc -l) ms" )" \
+  "(load: $(cut -d' ' -f1-3 /proc/loadavg))"
 psql "$conn dbname=$db" -At -c "SELECT 'answers ' || count(*) || ' in ' || round($seconds, 1) || ' s (connections included): '
   || round(count(*) / $seconds, 1) || ' tasks/s; items over the overlap ' ||
   (SELECT count(*) FROM (SELECT item_id FROM annotations GROUP BY item_id HAVING count(*) > $overlap) o) ||

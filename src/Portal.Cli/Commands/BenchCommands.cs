@@ -45,11 +45,17 @@ public static class BenchCommands
                 + "ConnectionStrings:SqlServer). Not used with sqlite.",
         };
         var seed = new Option<int>("--seed") { Description = "Seeds the simulated answers.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup-items")
+        {
+            Description = "Items of a warm-up project the same annotators work through first, unmeasured, so that the measured run sees "
+                + "the JIT-compiled code a running portal has (0: measure a cold process).",
+            DefaultValueFactory = _ => 200,
+        };
         var command = new Command("tasks",
             "N annotators each loop next task + submit through TaskService, the same code the API calls, until nothing is left. "
             + "Prints one JSON object (throughput, latency percentiles, round trips, checks); progress goes to stderr.")
         {
-            annotators, items, overlap, provider, connection, seed,
+            annotators, items, overlap, provider, connection, seed, warmup,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -57,7 +63,10 @@ public static class BenchCommands
                 AtLeast(parse.GetValue(annotators), 1, "--annotators"),
                 AtLeast(parse.GetValue(items), 1, "--items"),
                 AtLeast(parse.GetValue(overlap), 1, "--overlap"),
-                parse.GetValue(seed));
+                parse.GetValue(seed))
+            {
+                WarmupItems = Math.Max(0, parse.GetValue(warmup)),
+            };
             await using var scratch = await ScratchDatabase.CreateAsync(cli, parse.GetValue(provider)!, parse.GetValue(connection), ct);
             var result = await TaskBench.RunAsync(cli, scratch, options, ct);
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -72,7 +81,11 @@ public static class BenchCommands
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
 
-public sealed record TaskBenchOptions(int Annotators, int Items, int Overlap, int Seed);
+public sealed record TaskBenchOptions(int Annotators, int Items, int Overlap, int Seed)
+{
+    /// <summary>Items of the unmeasured warm-up project (0: none).</summary>
+    public int WarmupItems { get; init; }
+}
 
 public sealed record Percentiles(double P50, double P95, double P99);
 
@@ -113,7 +126,14 @@ public sealed record TaskBenchResult(
     Percentiles SubmitMs,
     RoundTrips RoundTrips,
     BenchChecks Checks,
-    IReadOnlyList<string> FirstErrors);
+    IReadOnlyList<string> FirstErrors)
+{
+    /// <summary>CPU and allocations per stored answer (load-independent, unlike the rate and latencies).</summary>
+    public CostPerAnswer? PerAnswer { get; init; }
+
+    /// <summary>The load average (1, 5, 15 minutes) when the run started and when it ended, as /proc/loadavg says.</summary>
+    public string? Load { get; init; }
+}
 
 internal static class TaskBench
 {
@@ -139,7 +159,24 @@ internal static class TaskBench
         var submitted = 0;
         using var progress = new ProgressLine(cli.Error, "bench tasks");
 
-        async Task AnnotateAsync(Guid annotatorId, int index)
+        // Warm-up: the same annotators work through a project of their own first, unmeasured, so that the run below measures
+        // the steady state of a portal that has been serving for a while (tiered JIT done), not the first minute of a process.
+        var measuring = false;
+        if (options.WarmupItems > 0)
+        {
+            var warmupProject = await AddProjectAsync(factory, orgId, "Warm-up", options.WarmupItems, options.Overlap, ct);
+            await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(warmupProject, id, -1 - i), ct)));
+
+            // Warm-up errors stay counted: they are the engine's errors too.
+            submitted = 0;
+            next.Clear();
+            submit.Clear();
+            stored.Clear();
+        }
+
+        measuring = true;
+
+        async Task AnnotateAsync(Guid project, Guid annotatorId, int index)
         {
             var random = new Random(HashCode.Combine(options.Seed, index));
             var failures = 0;
@@ -150,7 +187,7 @@ internal static class TaskBench
                 {
                     var tasks = engine;
                     var watch = Stopwatch.StartNew();
-                    var result = await tasks.NextAsync(orgId, projectId, annotatorId, ct);
+                    var result = await tasks.NextAsync(orgId, project, annotatorId, ct);
                     next.Enqueue(watch.Elapsed.TotalMilliseconds);
                     if (result?.Task is not { } task)
                     {
@@ -166,7 +203,12 @@ internal static class TaskBench
                     var answer = await tasks.SubmitAsync(orgId, task.AssignmentId, annotatorId, input, ct);
                     stored.Enqueue(answer.AnnotationId);
                     submit.Enqueue(watch.Elapsed.TotalMilliseconds);
-                    progress.Report((double)Interlocked.Increment(ref submitted) / target);
+                    var done = Interlocked.Increment(ref submitted);
+                    if (measuring)
+                    {
+                        progress.Report((double)done / target);
+                    }
+
                     failures = 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -177,11 +219,16 @@ internal static class TaskBench
             }
         }
 
+        var loadBefore = LoadAverage();
+        var meter = await CostMeter.StartAsync(
+            database.Provider == DatabaseProvider.Postgres ? database.ConnectionString : null, ct);
         var tripsBefore = counter.Count;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(id, i), ct)));
+        await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(projectId, id, i), ct)));
         var seconds = clock.Elapsed.TotalSeconds;
         var tripsInRun = counter.Count - tripsBefore;
+        var costs = meter.Stop(submitted);
+        var load = loadBefore is null ? null : $"{loadBefore} → {LoadAverage()}";
         progress.Done();
 
         var checks = await CheckAsync(factory, orgId, projectId, options, expectedPerItem, submitted, stored, errors.Count, ct);
@@ -199,7 +246,23 @@ internal static class TaskBench
             Summarise(submit),
             new RoundTrips(nextTrips, submitTrips, submitted == 0 ? 0 : Math.Round((double)tripsInRun / submitted, 2)),
             checks,
-            [.. errors.Distinct().Take(5)]);
+            [.. errors.Distinct().Take(5)])
+        {
+            PerAnswer = costs,
+            Load = load,
+        };
+    }
+
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A throwaway organisation, a pairwise project with its items, and annotators written directly (no passwords to hash).</summary>
@@ -209,29 +272,7 @@ internal static class TaskBench
         var org = await services.GetRequiredService<OrganisationService>().CreateOrganisationAsync("bench " + Guid.NewGuid().ToString("N")[..8], ct);
         var now = DateTime.UtcNow;
         await using var db = factory.CreateForTenant(org.Id);
-        var project = new Project
-        {
-            Name = "Benchmark",
-            Kind = ProjectKind.Pairwise,
-            Overlap = options.Overlap,
-            LeaseMinutes = 30,
-            Settings = ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } },
-            CreatedAt = now,
-        };
-        db.Projects.Add(project);
-        for (var i = 0; i < options.Items; i++)
-        {
-            db.Items.Add(new Item
-            {
-                ProjectId = project.Id,
-                ExternalId = $"bench-{i}",
-                ConversationJson = JsonSerializer.Serialize(new[] { new { role = "user", content = $"Question {i}" } }),
-                ResponseA = $"First answer to question {i}.",
-                ResponseB = $"Second answer to question {i}.",
-                Priority = i % 10,
-                CreatedAt = now,
-            });
-        }
+        var project = AddProject(db, "Benchmark", options.Items, options.Overlap, now);
 
         var annotators = new List<Guid>(options.Annotators);
         for (var i = 0; i < options.Annotators; i++)
@@ -263,6 +304,51 @@ internal static class TaskBench
         }
 
         return (org.Id, project.Id, annotators);
+    }
+
+    /// <summary>A pairwise project of <paramref name="items"/> items in priority order 0 … 9, without gold, added to the context.</summary>
+    private static Project AddProject(PortalDbContext db, string name, int items, int overlap, DateTime now)
+    {
+        var project = new Project
+        {
+            Name = name,
+            Kind = ProjectKind.Pairwise,
+            Overlap = overlap,
+            LeaseMinutes = 30,
+            Settings = ProjectSettings.Default with { Gold = new GoldOptions { Rate = 0 } },
+            CreatedAt = now,
+        };
+        db.Projects.Add(project);
+        for (var i = 0; i < items; i++)
+        {
+            db.Items.Add(new Item
+            {
+                ProjectId = project.Id,
+                ExternalId = $"bench-{i}",
+                ConversationJson = JsonSerializer.Serialize(new[] { new { role = "user", content = $"Question {i}" } }),
+                ResponseA = $"First answer to question {i}.",
+                ResponseB = $"Second answer to question {i}.",
+                Priority = i % 10,
+                CreatedAt = now,
+            });
+        }
+
+        return project;
+    }
+
+    /// <summary>The unmeasured warm-up project, with fresh planner statistics like the measured one.</summary>
+    private static async Task<Guid> AddProjectAsync(IDbContextFactory<PortalDbContext> factory, Guid orgId, string name, int items, int overlap,
+        CancellationToken ct)
+    {
+        await using var db = factory.CreateForTenant(orgId);
+        var project = AddProject(db, name, items, overlap, DateTime.UtcNow);
+        await db.SaveChangesAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            await DatabaseStatistics.RefreshAllAsync(db.Database, ct);
+        }
+
+        return project.Id;
     }
 
     /// <summary>

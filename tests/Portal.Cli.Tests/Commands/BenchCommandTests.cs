@@ -53,12 +53,28 @@ public sealed class BenchCommandTests
         Assert.Equal(0, checks.GetProperty("lostAnswers").GetInt32());
         Assert.Equal(0, checks.GetProperty("claimCountersOff").GetInt32());
 
-        // The round trips of one next task and one submit: three and two on PostgreSQL (one-statement claim and submit), nine
-        // and five on SQLite, whose portable path reads candidates and writes in a transaction of its own (begin and commit count).
+        // The round trips of one next task and one submit: two and two on PostgreSQL (the head read, which also says whether a
+        // lease is held, then the one-statement claim; the submit's read and its one statement), eight and five on SQLite, whose
+        // portable path reads candidates and writes in a transaction of its own (begin and commit count).
         var trips = root.GetProperty("roundTrips");
         var (next, submit) = (trips.GetProperty("next").GetInt32(), trips.GetProperty("submit").GetInt32());
-        Assert.Equal(provider == TestProvider.Postgres ? (3, 2) : (9, 5), (next, submit));
+        Assert.Equal(provider == TestProvider.Postgres ? (2, 2) : (8, 5), (next, submit));
         Assert.True(trips.GetProperty("perTaskInRun").GetDouble() >= next + submit, trips.ToString());
+
+        // The load-independent costs: this process's CPU and allocations per answer always; the server's CPU when it is a
+        // PostgreSQL on this machine (the test server is), never for SQLite.
+        var costs = root.GetProperty("perAnswer");
+        Assert.True(costs.GetProperty("clientCpuMs").GetDouble() > 0, costs.ToString());
+        Assert.True(costs.GetProperty("clientAllocatedKb").GetDouble() > 0, costs.ToString());
+        var server = costs.GetProperty("serverCpuMs");
+        if (provider == TestProvider.Postgres && new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer).Host is "127.0.0.1" or "localhost")
+        {
+            Assert.True(server.GetDouble() > 0, costs.ToString());
+        }
+        else if (provider == TestProvider.Sqlite)
+        {
+            Assert.Equal(JsonValueKind.Null, server.ValueKind);
+        }
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal abstract class ClaimStatements
     /// </summary>
     public async Task<Item?> ClaimAsync(PortalDbContext db, Project project, Assignment lease, ProjectAnnotator standing, CancellationToken ct)
     {
-        var sql = new Sql(db);
+        using var sql = new Sql(db);
         var tenant = sql.Value(project.TenantId);
         var projectId = sql.Value(project.Id);
         var annotator = sql.Value(lease.AnnotatorId);
@@ -58,7 +58,7 @@ internal abstract class ClaimStatements
     /// </summary>
     public async Task<bool> SubmitAsync(PortalDbContext db, Assignment assignment, Annotation annotation, ContentFlags flags, DateTime now, CancellationToken ct)
     {
-        var sql = new Sql(db);
+        using var sql = new Sql(db);
         var id = sql.Value(assignment.Id);
         var tenant = sql.Value(assignment.TenantId);
         var closedAt = sql.Value(now, Property<Assignment>(db, nameof(Assignment.ClosedAt)));
@@ -169,40 +169,63 @@ internal abstract class ClaimStatements
     }
 
     /// <summary>Parameters of one statement, made by the provider's own type mappings (converters, UTC timestamps, JSON columns).</summary>
-    protected sealed class Sql(PortalDbContext db)
+    protected sealed class Sql(PortalDbContext db) : IDisposable
     {
-        private readonly ISqlGenerationHelper _names = db.GetService<ISqlGenerationHelper>();
+        /// <summary>
+        /// The column list and property order of each entity type, per model (a context's model is shared by every context of
+        /// the same options, so this is computed once per database and type, not per request).
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, System.Collections.Concurrent.ConcurrentDictionary<Type, Columns>> Shapes = new();
+
+        private DbCommand? _factory;
 
         public List<DbParameter> Parameters { get; } = [];
 
         public readonly record struct RowText(string Columns, string Values);
 
+        private sealed record Columns(string List, IProperty[] Properties, RelationalTypeMapping[] Mappings);
+
         /// <summary>A parameter holding <paramref name="value"/>; returns its placeholder.</summary>
-        public string Value(object? value, IProperty? property = null)
+        public string Value(object? value, IProperty? property = null) =>
+            Add(value, property?.GetRelationalTypeMapping() ?? db.GetService<IRelationalTypeMappingSource>().FindMapping(value!.GetType())!,
+                property?.IsNullable);
+
+        private string Add(object? value, RelationalTypeMapping mapping, bool? nullable)
         {
-            var name = "@claim" + Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var mapping = property?.GetRelationalTypeMapping()
-                ?? db.GetService<IRelationalTypeMappingSource>().FindMapping(value!.GetType())!;
-            using var command = db.Database.GetDbConnection().CreateCommand();
-            Parameters.Add(mapping.CreateParameter(command, name, value, property?.IsNullable));
+            var name = Names[Parameters.Count];
+            _factory ??= db.Database.GetDbConnection().CreateCommand();
+            Parameters.Add(mapping.CreateParameter(_factory, name, value, nullable));
             return name;
         }
+
+        /// <summary>Placeholders @claim0 … @claim99, made once.</summary>
+        private static readonly string[] Names = [.. Enumerable.Range(0, 100).Select(i => "@claim" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
         /// <summary>Every mapped column of <paramref name="entity"/> with a parameter for its value, or the SQL expression given for it.</summary>
         public RowText Row<T>(T entity, params (string Property, string Expression)[] computed) where T : class
         {
-            var type = db.Model.FindEntityType(typeof(T))!;
-            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            var columns = new List<string>();
-            var values = new List<string>();
-            foreach (var property in type.GetProperties())
+            var shape = Shapes.GetOrCreateValue(db.Model).GetOrAdd(typeof(T), static (t, context) =>
             {
-                columns.Add(_names.DelimitIdentifier(property.GetColumnName(table)!));
-                var expression = computed.FirstOrDefault(c => c.Property == property.Name).Expression;
-                values.Add(expression ?? Value(property.GetGetter().GetClrValue(entity), property));
+                var type = context.Model.FindEntityType(t)!;
+                var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+                var names = context.GetService<ISqlGenerationHelper>();
+                var properties = type.GetProperties().ToArray();
+                return new Columns(
+                    string.Join(", ", properties.Select(p => names.DelimitIdentifier(p.GetColumnName(table)!))),
+                    properties,
+                    [.. properties.Select(p => p.GetRelationalTypeMapping())]);
+            }, db);
+            var values = new string[shape.Properties.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var property = shape.Properties[i];
+                var expression = computed.Length == 0 ? null : computed.FirstOrDefault(c => c.Property == property.Name).Expression;
+                values[i] = expression ?? Add(property.GetGetter().GetClrValue(entity), shape.Mappings[i], property.IsNullable);
             }
 
-            return new RowText(string.Join(", ", columns), string.Join(", ", values));
+            return new RowText(shape.List, string.Join(", ", values));
         }
+
+        public void Dispose() => _factory?.Dispose();
     }
 }

@@ -76,6 +76,10 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
                     Guidelines = db.GuidelineVersions.Where(v => v.ProjectId == projectId).Max(v => (int?)v.Version),
                     Acknowledged = db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).Max(a => (int?)a.Version),
                     HasTest = db.QualificationTests.Any(t => t.ProjectId == projectId),
+
+                    // Whether they hold a lease here: the task itself is read only then (rarely: a submit closes it), so the
+                    // common next task costs one read less.
+                    Held = db.Assignments.Any(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Status == AssignmentStatus.Leased),
                 })
             .FirstOrDefaultAsync(ct);
         if (head is null || head.Project.ArchivedAt is not null)
@@ -101,7 +105,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
         // A task the annotator already holds comes back first, so that a guideline version published meanwhile does
         // not strand it until its lease runs out; the guideline gates apply to the next new task.
         var now = Now;
-        var live = await HeldAsync(db, projectId, annotatorId, ct);
+        var live = head.Held ? await HeldAsync(db, projectId, annotatorId, ct) : null;
         if (live is not null && live.Value.Assignment.LeaseExpiresAt <= now)
         {
             // Rare: a lease of theirs ran out before the expiry job came by. Expire it (giving its claim back) and look again.

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Re-measures the README's "Assignment engine" table in one go: the engine on PostgreSQL with 200 and 500 annotators, on
+# SQLite with 200, and the bare-SQL yardstick (scripts/pgbench-claims.sh) right after, all on 1,000 items at overlap 3, with
+# a Release build. Each engine run prints one JSON object (throughput, latencies, round trips, checks, and perAnswer: CPU
+# ms of this process and of the PostgreSQL server, KiB allocated and JIT-compiled methods per answer, with the load average).
+#
+#   source scripts/test-services.sh        # a throwaway PostgreSQL (fsync off) and PORTAL_TEST_POSTGRES
+#   scripts/bench-engine.sh                # or: scripts/bench-engine.sh "Host=…;Port=…;Username=…"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+server=${1:-${PORTAL_TEST_POSTGRES:?give the PostgreSQL server, or source scripts/test-services.sh first}}
+dotnet build src/Portal.Cli -c Release -v q -nologo >/dev/null
+portal() { dotnet src/Portal.Cli/bin/Release/net10.0/portal.dll "$@"; }
+for n in 200 500; do
+  echo "== PostgreSQL, $n annotators"
+  portal bench tasks --annotators "$n" --items 1000 --overlap 3 --provider postgres --connection "$server" 2>/dev/null
+done
+echo "== SQLite, 200 annotators"
+portal bench tasks --annotators 200 --items 1000 --overlap 3 2>/dev/null
+echo "== pgbench, 200 clients"
+libpq=$(echo "$server" | tr ';' '\n' | awk -F= 'tolower($1)=="host"{h=$2} tolower($1)=="port"{p=$2} tolower($1)=="username"{u=$2} END{print "host=" h " port=" p " user=" u}')
+scripts/pgbench-claims.sh "$libpq" 200 1000 3
