@@ -67,14 +67,7 @@ internal sealed class PairRows
     /// <summary>Featurises the pairs (in parallel: each row is independent, so the rows are the same) and packs them in order.</summary>
     public static PairRows Build(FeatureOptions features, IReadOnlyList<TrainingPair> pairs, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            var weight = pairs[i].Weight;
-            if (!(weight >= 0) || float.IsInfinity(weight))
-            {
-                throw new ArgumentException($"Pair {i} has weight {weight}; weights must be finite and 0 or more.", nameof(pairs));
-            }
-        }
+        CheckWeights(pairs);
         var vectors = new SparseVector[pairs.Count];
         HashedFeaturizer.ForEachChunk(pairs.Count, features, (featurizer, from, to) =>
         {
@@ -83,7 +76,25 @@ internal sealed class PairRows
                 vectors[i] = pairs[i].Weight > 0 ? featurizer.PairDifference(pairs[i].Pair) : default;
             }
         }, cancellationToken);
+        return Pack(pairs, vectors);
+    }
 
+    /// <summary>Throws when a pair's weight is negative, NaN or infinite.</summary>
+    public static void CheckWeights(IReadOnlyList<TrainingPair> pairs)
+    {
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var weight = pairs[i].Weight;
+            if (!(weight >= 0) || float.IsInfinity(weight))
+            {
+                throw new ArgumentException($"Pair {i} has weight {weight}; weights must be finite and 0 or more.", nameof(pairs));
+            }
+        }
+    }
+
+    /// <summary>Packs each pair's φ(A) − φ(B) (<paramref name="vectors"/>, unused where the weight is 0) as a row for its label.</summary>
+    public static PairRows Pack(IReadOnlyList<TrainingPair> pairs, SparseVector[] vectors)
+    {
         var rows = new PairRows { _offsets = new int[pairs.Count + 1], _weights = new float[pairs.Count] };
         var nnz = 0;
         for (var i = 0; i < pairs.Count; i++)

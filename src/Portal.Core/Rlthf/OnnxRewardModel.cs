@@ -70,6 +70,9 @@ public sealed record RewardModelMetadata
 
     public FeatureOptions Features { get; init; } = new();
 
+    /// <summary>For the <see cref="EmbeddingFeaturizer"/> (<c>portal-minilm</c>): whether the hashed features come first, and the embedding model.</summary>
+    public EmbeddingOptions? Embedding { get; init; }
+
     public string? Trainer { get; init; }
 
     public TrainingComposition? Training { get; init; }
@@ -103,14 +106,21 @@ public sealed record RewardModelMetadata
 
     internal void Check()
     {
-        if (Featurizer != HashedFeaturizer.Name)
+        var known = Featurizer switch
         {
-            throw new InvalidDataException($"The reward model takes the featurizer '{Featurizer}'; this build only has '{HashedFeaturizer.Name}'.");
-        }
-        if (FeaturizerVersion != HashedFeaturizer.Version)
+            HashedFeaturizer.Name => HashedFeaturizer.Version,
+            EmbeddingFeaturizer.Name => EmbeddingFeaturizer.Version,
+            _ => throw new InvalidDataException(
+                $"The reward model takes the featurizer '{Featurizer}'; this build only has '{HashedFeaturizer.Name}' and '{EmbeddingFeaturizer.Name}'."),
+        };
+        if (FeaturizerVersion != known)
         {
             throw new InvalidDataException(
-                $"The reward model was made for featurizer {Featurizer} version {FeaturizerVersion}; this build's is version {HashedFeaturizer.Version}, whose features differ. Retrain the model.");
+                $"The reward model was made for featurizer {Featurizer} version {FeaturizerVersion}; this build's is version {known}, whose features differ. Retrain the model.");
+        }
+        if (Featurizer == EmbeddingFeaturizer.Name && Embedding is null)
+        {
+            throw new InvalidDataException($"The reward model takes the featurizer '{Featurizer}' but its metadata has no 'embedding' options.");
         }
         if (Features is null)
         {
@@ -161,6 +171,9 @@ public sealed class OnnxRewardModel : TrainedRewardModel, IDisposable
     public byte[] Onnx { get; }
 
     public RewardModelMetadata Metadata { get; }
+
+    /// <summary>Computes the sentence embeddings of a <c>portal-minilm</c> model; <see cref="SentenceEmbedder.Shared"/> when not set.</summary>
+    public SentenceEmbedder? Embedder { get; set; }
 
     /// <summary>
     /// Loads an ONNX reward model. The metadata is <paramref name="metadata"/> when given, else the JSON under
@@ -238,13 +251,25 @@ public sealed class OnnxRewardModel : TrainedRewardModel, IDisposable
         {
             var count = Math.Min(batch, pairs.Count - start);
             var from = start;
-            HashedFeaturizer.ForEachChunk(count, Metadata.Features, (featurizer, a, b) =>
+            if (Metadata.Embedding is { } embedding)
             {
-                for (var i = a; i < b; i++)
+                var slice = new PreferencePair[count];
+                for (var i = 0; i < count; i++)
                 {
-                    vectors[i] = featurizer.PairDifference(pairs[from + i]);
+                    slice[i] = pairs[from + i];
                 }
-            }, cancellationToken);
+                new EmbeddingFeaturizer(Embedder ?? SentenceEmbedder.Shared, embedding, Metadata.Features).PairDifferences(slice, cancellationToken).CopyTo(vectors, 0);
+            }
+            else
+            {
+                HashedFeaturizer.ForEachChunk(count, Metadata.Features, (featurizer, a, b) =>
+                {
+                    for (var i = a; i < b; i++)
+                    {
+                        vectors[i] = featurizer.PairDifference(pairs[from + i]);
+                    }
+                }, cancellationToken);
+            }
             var width = 1;
             for (var i = 0; i < count; i++)
             {

@@ -186,6 +186,7 @@ public sealed class RlthfCommandsTests : IDisposable
     [InlineData("--budget", "-0.1", "--budget must be between 0 and 1")]
     [InlineData("--iterations", "0", "--iterations must be at least 1")]
     [InlineData("--strategy", "psychic", "is not rlthf, random or uncertainty")]
+    [InlineData("--featurizer", "bert", "--featurizer: 'bert' is not hashed, minilm or minilm+hashed")]
     public async Task Simulate_OptionOutOfRange_ExitsTwoSayingWhich(string option, string value, string expected)
     {
         var file = await SynthAsync(50, 1);
@@ -193,6 +194,21 @@ public sealed class RlthfCommandsTests : IDisposable
         var line = (await TestCli.RunAsync(["rlthf", "simulate", "--input", file, option, value])).AssertBadInput();
 
         Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_MinilmFeaturizer_TrainsOnEmbeddingsAndSaysWhatTheyCost()
+    {
+        var file = await SynthAsync(30, 2); // 90 short texts: the embedding model runs for about a second
+
+        var run = await TestCli.RunAsync(["rlthf", "simulate", "--input", file, "--featurizer", "minilm", "--iterations", "1", "--budget", "0.1"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(30, json.RootElement.GetProperty("pairs").GetInt32());
+        Assert.InRange(json.RootElement.GetProperty("reward_model_oof_accuracy").GetDouble(), 0, 1);
+        Assert.Contains("Embedded ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("texts per CPU second", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

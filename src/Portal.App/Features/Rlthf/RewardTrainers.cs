@@ -16,7 +16,10 @@ public static class RewardTrainers
     /// <remarks><c>Rlthf:Onnx:Provider</c> (cpu, the default, or cuda) says where ONNX Runtime scores the models; cuda needs the GPU
     /// build (docs/gpu-worker.md). <c>Rlthf:ExternalTrainer:ReturnsModel</c> = true when the command writes an ONNX model to
     /// <c>{model}</c> (docs/external-trainer.md).</remarks>
-    /// <exception cref="ArgumentException">An unknown provider, naming the setting.</exception>
+    /// <remarks><c>Rlthf:Featurizer</c> picks the built-in trainer's features: <c>hashed</c> (word n-grams, the default),
+    /// <c>minilm</c> (sentence embeddings of all-MiniLM-L6-v2, computed on the CPU before training and scoring) or
+    /// <c>minilm+hashed</c> (both); docs/rlthf.md has their accuracy and cost.</remarks>
+    /// <exception cref="ArgumentException">An unknown provider or featurizer, naming the setting.</exception>
     public static IRewardTrainer FromConfiguration(IConfiguration? configuration)
     {
         var scoring = new OnnxScoringOptions
@@ -27,9 +30,12 @@ public static class RewardTrainers
         var section = configuration?.GetSection("Rlthf:ExternalTrainer");
         if (section?["FileName"] is not { Length: > 0 } fileName)
         {
-            return new LinearRewardTrainer(scoring: scoring);
+            return ParseFeaturizer(configuration?["Rlthf:Featurizer"]) is { } embedding
+                ? new EmbeddingRewardTrainer(new SentenceEmbedder(), embedding, scoring: scoring)
+                : new LinearRewardTrainer(scoring: scoring);
         }
 
+        _ = ParseFeaturizer(configuration?["Rlthf:Featurizer"]); // a typo fails at start-up even when an external trainer is used
         return new ExternalProcessTrainer(new ExternalTrainerOptions
         {
             FileName = fileName,
@@ -40,4 +46,14 @@ public static class RewardTrainers
             Scoring = scoring,
         });
     }
+
+    /// <summary>Null for the hashed featurizer (empty is hashed), else the embedding options.</summary>
+    /// <exception cref="ArgumentException">Anything else, naming the setting.</exception>
+    public static EmbeddingOptions? ParseFeaturizer(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "HASHED" => null,
+        "MINILM" => new EmbeddingOptions(),
+        "MINILM+HASHED" => new EmbeddingOptions { Hashed = true },
+        _ => throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm or minilm+hashed.", nameof(value)),
+    };
 }

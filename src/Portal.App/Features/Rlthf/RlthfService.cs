@@ -301,7 +301,13 @@ public sealed class RlthfService(IDbContextFactory<PortalDbContext> dbFactory, T
     }
 
     private static string TrainerName(IRewardTrainer trainer) =>
-        trainer is ExternalProcessTrainer external ? $"external: {external.Options.FileName}" : "built-in linear Bradley–Terry (hashed n-grams)";
+        trainer switch
+        {
+            ExternalProcessTrainer external => $"external: {external.Options.FileName}",
+            EmbeddingRewardTrainer { Options.Hashed: true } => "built-in linear Bradley–Terry (sentence embeddings and hashed n-grams)",
+            EmbeddingRewardTrainer => "built-in linear Bradley–Terry (sentence embeddings)",
+            _ => "built-in linear Bradley–Terry (hashed n-grams)",
+        };
 
     /// <summary>Marks a round whose job failed, with the reason, so the loop can start it again.</summary>
     public async Task FailAsync(Guid tenantId, Guid roundId, string error, CancellationToken ct)

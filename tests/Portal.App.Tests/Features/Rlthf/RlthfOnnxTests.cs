@@ -97,4 +97,42 @@ public class RlthfOnnxTests
         Assert.Equal(OnnxProvider.Cpu, external.Options.Scoring.Provider);
         Assert.Contains("Rlthf:Onnx:Provider is 'tpu'", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FromConfiguration_Featurizer_PicksTheEmbeddingTrainerOrFailsNamingTheSetting()
+    {
+        static IConfiguration Config(params (string Key, string Value)[] values) =>
+            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+        var minilm = Assert.IsType<EmbeddingRewardTrainer>(RewardTrainers.FromConfiguration(Config(("Rlthf:Featurizer", "minilm"))));
+        var both = Assert.IsType<EmbeddingRewardTrainer>(RewardTrainers.FromConfiguration(Config(("Rlthf:Featurizer", "MiniLM+Hashed"))));
+        Assert.IsType<LinearRewardTrainer>(RewardTrainers.FromConfiguration(Config(("Rlthf:Featurizer", "hashed"))));
+        var ex = Assert.Throws<ArgumentException>(() => RewardTrainers.FromConfiguration(Config(("Rlthf:Featurizer", "bert"))));
+
+        Assert.False(minilm.Options.Hashed);
+        Assert.True(both.Options.Hashed);
+        Assert.Contains("Rlthf:Featurizer is 'bert'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_EmbeddingTrainer_StoresOnnxArtifactNamingTheMinilmFeaturizer()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var tenant = await db.CreateTestTenantAsync("Minilm");
+        var project = await db.CreateLoopProjectAsync(tenant.Id, pairs: 40, aiError: 0.25); // 120 short texts to embed
+        using var embedder = new SentenceEmbedder();
+        var (service, scheduling) = Create(db, new EmbeddingRewardTrainer(embedder));
+        await service.StartAsync(tenant.Id, project.Project.Id, null, new StartRoundInput("4"));
+
+        await service.PlanAsync(tenant.Id, Guid.Parse(scheduling.Triggered[^1].Args.GetString(RunRlthfRoundJob.RoundIdKey)!), null, CancellationToken.None);
+
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        var stored = await ctx.RewardModels.SingleAsync();
+        using var model = Assert.IsType<OnnxRewardModel>(await RewardModelArtifact.LoadAsync(new MemoryStream(stored.Artifact!)));
+        Assert.Equal(EmbeddingFeaturizer.Name, model.Metadata.Featurizer);
+        Assert.Equal(EmbeddingFeaturizer.Version, model.Metadata.FeaturizerVersion);
+        Assert.False(model.Metadata.Embedding!.Hashed);
+        Assert.Equal("built-in linear Bradley–Terry (sentence embeddings)", stored.Trainer);
+        Assert.Equal(40, model.Metadata.Summary!.Pairs);
+    }
 }
