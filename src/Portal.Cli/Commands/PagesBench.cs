@@ -15,8 +15,12 @@ namespace Portal.Cli.Commands;
 
 /// <summary>How long one page's query took, over several runs after a warm-up.</summary>
 /// <param name="Page">The page (and API) the query serves.</param>
+/// <param name="MedianCpuMs">
+/// CPU time of the run with the median wall time: this process's, plus the PostgreSQL server's when <c>--server-pid</c> names
+/// its postmaster. Unlike the wall time it does not grow with the machine's load.
+/// </param>
 /// <param name="Runs">Timed runs; 0 when the warm-up alone took longer than the budget, which is then the time given.</param>
-public sealed record PageQueryTiming(string Page, string Query, int Rows, double MedianMs, double MaxMs, int Runs);
+public sealed record PageQueryTiming(string Page, string Query, int Rows, double MedianMs, double MaxMs, double MedianCpuMs, int Runs);
 
 public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries);
 
@@ -45,10 +49,11 @@ public static class PagesBench
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL: the server to create the scratch database on." };
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (printed to stderr), to time it again with --database." };
         var budget = new Option<int>("--budget") { Description = "Seconds: a query whose warm-up takes longer is not run again (its warm-up time is reported).", DefaultValueFactory = _ => 20 };
+        var serverPid = new Option<int?>("--server-pid") { Description = "PostgreSQL: the postmaster's process id, to count the server's CPU time with the bench's (same machine only)." };
         var database = new Option<string?>("--database") { Description = "Time an existing bench database (SQLite file or PostgreSQL database name) without seeding; it is migrated first." };
         var command = new Command("pages", "Seeds a project of 100,000 items and 1,000,000 annotations and times every query of the items, annotators, progress and annotator home pages; prints JSON.")
         {
-            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database,
+            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database, serverPid,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -57,6 +62,7 @@ public static class PagesBench
             var every = parse.GetValue(unratedEvery);
             var r = parse.GetValue(runs);
             var limit = TimeSpan.FromSeconds(parse.GetValue(budget));
+            var cpu = new CpuClock(parse.GetValue(serverPid));
             if (n < 1 || k < 1 || k > 20 || every < 2 || r < 1)
             {
                 throw new CliUsageException("--items and --runs must be at least 1, --overlap 1 to 20 and --unrated-every at least 2.");
@@ -65,7 +71,7 @@ public static class PagesBench
             PagesBenchResult result;
             if (parse.GetValue(database) is { } existing)
             {
-                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, ct);
+                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, cpu, ct);
             }
             else
             {
@@ -76,7 +82,7 @@ public static class PagesBench
                     cli.Error.WriteLine($"bench pages: the database stays: {scratch.Location}");
                 }
 
-                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, ct);
+                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, cpu, ct);
             }
 
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -106,7 +112,7 @@ public static class PagesBench
         };
 
     internal static async Task<PagesBenchResult> RunAsync(CliContext cli, string provider, IReadOnlyDictionary<string, string?> settings, SeedOptions? seedOptions,
-        int runs, TimeSpan budget, CancellationToken ct)
+        int runs, TimeSpan budget, CpuClock cpu, CancellationToken ct)
     {
         await using var services = cli.Services(settings);
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -172,25 +178,28 @@ public static class PagesBench
         foreach (var (index, (page, name, run)) in queries.Index())
         {
             var warmUp = Stopwatch.StartNew();
+            var cpuBefore = cpu.Now();
             var rows = await run();
             if (warmUp.Elapsed > budget)
             {
                 var ms = Math.Round(warmUp.Elapsed.TotalMilliseconds, 1);
-                timings.Add(new PageQueryTiming(page, name, rows, ms, ms, 0));
+                timings.Add(new PageQueryTiming(page, name, rows, ms, ms, Math.Round((cpu.Now() - cpuBefore).TotalMilliseconds, 1), 0));
                 line.Report((index + 1.0) / queries.Length);
                 continue;
             }
 
-            var times = new List<double>(runs);
+            var times = new List<(double Wall, double Cpu)>(runs);
             for (var i = 0; i < runs; i++)
             {
+                var startCpu = cpu.Now();
                 var watch = Stopwatch.StartNew();
                 rows = await run();
-                times.Add(watch.Elapsed.TotalMilliseconds);
+                times.Add((watch.Elapsed.TotalMilliseconds, (cpu.Now() - startCpu).TotalMilliseconds));
             }
 
             times.Sort();
-            timings.Add(new PageQueryTiming(page, name, rows, Math.Round(times[times.Count / 2], 1), Math.Round(times[^1], 1), runs));
+            var median = times[times.Count / 2];
+            timings.Add(new PageQueryTiming(page, name, rows, Math.Round(median.Wall, 1), Math.Round(times[^1].Wall, 1), Math.Round(median.Cpu, 1), runs));
             line.Report((index + 1.0) / queries.Length);
         }
 
@@ -319,5 +328,69 @@ public static class PagesBench
             FROM "Assignments" a
             WHERE a."ProjectId" = {Id(projectId)} AND a."Status" = {submitted}
             """;
+    }
+
+    /// <summary>CPU time used so far by this process and, given its postmaster's id, a PostgreSQL server on this machine.</summary>
+    /// <remarks>
+    /// The server's is the postmaster's own and its reaped children's (from <c>/proc/PID/stat</c>) plus each live child's:
+    /// the backends serving the bench's pooled connections.
+    /// </remarks>
+    internal sealed class CpuClock(int? serverPid)
+    {
+        private static readonly double TickMs = 1000.0 / 100; // USER_HZ is 100 on Linux.
+
+        public TimeSpan Now()
+        {
+            var own = Process.GetCurrentProcess().TotalProcessorTime;
+            if (serverPid is not { } pid || !OperatingSystem.IsLinux())
+            {
+                return own;
+            }
+
+            double ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var child))
+                {
+                    continue;
+                }
+
+                var stat = Stat(child);
+                if (stat is null)
+                {
+                    continue;
+                }
+
+                if (child == pid)
+                {
+                    ticks += stat[11] + stat[12] + stat[13] + stat[14];
+                }
+                else if (stat[1] == pid)
+                {
+                    ticks += stat[11] + stat[12];
+                }
+            }
+
+            return own + TimeSpan.FromMilliseconds(ticks * TickMs);
+        }
+
+        /// <summary>The numeric fields after the command name; index 1 is the parent's id, 11 to 14 utime, stime, cutime, cstime.</summary>
+        private static long[]? Stat(int pid)
+        {
+            try
+            {
+                var text = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                return [.. fields.Take(15).Select(f => long.TryParse(f, CultureInfo.InvariantCulture, out var v) ? v : 0)];
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
     }
 }
