@@ -330,11 +330,17 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ItemId", "AnnotatorId");
 
-                    b.HasIndex("ItemId", "TenantId")
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.HasIndex("ItemId", "TenantId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
 
-                    b.HasIndex("ProjectId", "CreatedAt");
+                    b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Annotator");
+
+                    b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Created");
 
                     b.ToTable("Annotations");
                 });
@@ -493,6 +499,13 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("TenantId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "AnnotatorId", "Status");
+
+                    b.HasIndex("TenantId", "ProjectId", "Flags")
+                        .HasDatabaseName("IX_Assignments_Project_Flagged")
+                        .HasFilter("\"Flags\" <> 0");
+
+                    b.HasIndex("TenantId", "ProjectId", "Status", "AnnotatorId")
+                        .HasDatabaseName("IX_Assignments_Project_Status");
 
                     b.ToTable("Assignments");
                 });

@@ -75,6 +75,11 @@ internal sealed class AssignmentConfiguration : IEntityTypeConfiguration<Assignm
         b.HasIndex(a => new { a.TenantId, a.AnnotatorId });
         b.HasIndex(a => new { a.ProjectId, a.AnnotatorId, a.Status });
 
+        // The progress page's skips per annotator and the project's live leases, counted off the index; and its flag
+        // counts, from an index of the few flagged tasks. The tenant is in both because every query carries its filter.
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.Status, a.AnnotatorId }).HasDatabaseName("IX_Assignments_Project_Status");
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.Flags }).HasFilter("\"Flags\" <> 0").HasDatabaseName("IX_Assignments_Project_Flagged");
+
         // One live, submitted or skipped assignment per annotator and item: the same person never rates an item twice.
         b.HasIndex(a => new { a.ItemId, a.AnnotatorId }).IsUnique().HasFilter("\"Status\" IN (1, 2, 4) AND \"RepeatOf\" IS NULL");
 
@@ -97,7 +102,15 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         // Counts an item's ratings (self-consistency repeats left out) from the index alone: the items grid's rating column,
         // its sort and its rated/unrated filter.
         // The tenant is in it because every query carries the tenant filter.
-        b.HasIndex(a => new { a.ItemId, a.TenantId }).HasFilter("\"RepeatOf\" IS NULL").HasDatabaseName("IX_Annotations_ItemId_Rating");
+        // The external rater is in it for the progress page, which counts the portal's own ratings only.
+        b.HasIndex(a => new { a.ItemId, a.TenantId, a.ExternalRaterId }).HasFilter("\"RepeatOf\" IS NULL").HasDatabaseName("IX_Annotations_ItemId_Rating");
+
+        // A project's annotations by annotator, with the time on task in order for the progress page's medians: the
+        // annotators page's counts and sort, and the progress page's per-annotator counts, read from the index alone.
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.AnnotatorId, a.TimeOnTaskMs, a.ExternalRaterId }).HasDatabaseName("IX_Annotations_Project_Annotator");
+
+        // The same by day: the progress page's last 30 days.
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.CreatedAt, a.AnnotatorId, a.ExternalRaterId }).HasDatabaseName("IX_Annotations_Project_Created");
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);

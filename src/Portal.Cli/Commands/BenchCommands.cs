@@ -25,6 +25,7 @@ public static class BenchCommands
         bench.Subcommands.Add(RoundBench.Command(cli));
         bench.Subcommands.Add(ExportBench.Command(cli));
         bench.Subcommands.Add(ItemsBench.Command(cli));
+        bench.Subcommands.Add(PagesBench.Command(cli));
         bench.Subcommands.Add(ImportBench.Command(cli));
         root.Subcommands.Add(bench);
     }

@@ -62,10 +62,8 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         var now = clock.GetUtcNow().UtcDateTime;
         var items = await ItemsAsync(db, projectId, project.Overlap, now, ct);
 
-        var annotationsBy = await db.Annotations.Where(a => a.ProjectId == projectId && a.ExternalRaterId == null)
-            .GroupBy(a => a.AnnotatorId)
-            .Select(g => new { AnnotatorId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.AnnotatorId, x => x.Count, ct);
+        // Each annotator's count comes with their median: one pass over the project's annotations instead of two.
+        var (annotationsBy, medians) = await CountsAndMediansAsync(db, orgId, projectId, ct);
         var skipped = db.Assignments.Where(a => a.ProjectId == projectId && a.Status == AssignmentStatus.Skipped);
         var skipsBy = await skipped.GroupBy(a => a.AnnotatorId)
             .Select(g => new { AnnotatorId = g.Key, Count = g.Count() })
@@ -89,7 +87,6 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             .ToListAsync(ct);
         int Flagged(ContentFlags flag) => flagged.Where(f => f.Flags.HasFlag(flag)).Sum(f => f.Count);
 
-        var medians = await MedianSecondsAsync(db, orgId, projectId, ct);
         var annotatorIds = annotationsBy.Keys.Union(skipsBy.Keys).ToList();
         var names = await db.Users.Where(u => annotatorIds.Contains(u.Id))
             .Select(u => new { u.Id, Name = u.DisplayName != "" ? u.DisplayName : u.Email ?? "" })
@@ -143,18 +140,20 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
     }
 
     /// <summary>
-    /// The median time on task in seconds per annotator, and over the whole project under <see cref="Guid.Empty"/>. The
-    /// database ranks the times with window functions and returns only the one or two middle rows of each set, so
-    /// nothing grows with the project but the sort the database does.
+    /// The annotations per annotator, and the median time on task in seconds per annotator and over the whole project
+    /// under <see cref="Guid.Empty"/>. The database ranks the times with window functions and returns only the one or two
+    /// middle rows of each set with its size, so nothing grows with the project but the sort the database does (none for
+    /// the annotators' sets: <c>IX_Annotations_Project_Annotator</c> holds them in order).
     /// </summary>
     /// <remarks>
     /// Raw SQL (the same on SQLite, PostgreSQL and SQL Server, whose connections quote identifiers with double quotes by
     /// default: LINQ has no window functions), so the tenant filter is written out.
     /// </remarks>
-    private static async Task<Dictionary<Guid, double>> MedianSecondsAsync(PortalDbContext db, Guid orgId, Guid projectId, CancellationToken ct)
+    private static async Task<(Dictionary<Guid, int> Counts, Dictionary<Guid, double> Medians)> CountsAndMediansAsync(
+        PortalDbContext db, Guid orgId, Guid projectId, CancellationToken ct)
     {
         var perAnnotator = await db.Database.SqlQuery<MiddleRow>($"""
-            SELECT r."AnnotatorId" AS "AnnotatorId", r."TimeOnTaskMs" AS "TimeOnTaskMs"
+            SELECT r."AnnotatorId" AS "AnnotatorId", r."TimeOnTaskMs" AS "TimeOnTaskMs", CAST(r.n AS BIGINT) AS "Count"
             FROM (
                 SELECT "AnnotatorId", "TimeOnTaskMs",
                        ROW_NUMBER() OVER (PARTITION BY "AnnotatorId" ORDER BY "TimeOnTaskMs") AS rn,
@@ -183,8 +182,8 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             medians[Guid.Empty] = overall.Average() / 1000.0;
         }
 
-        return medians;
+        return (perAnnotator.GroupBy(r => r.AnnotatorId).ToDictionary(g => g.Key, g => (int)g.First().Count), medians);
     }
 
-    private sealed record MiddleRow(Guid AnnotatorId, int TimeOnTaskMs);
+    private sealed record MiddleRow(Guid AnnotatorId, int TimeOnTaskMs, long Count);
 }
