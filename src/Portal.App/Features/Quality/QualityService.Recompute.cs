@@ -52,7 +52,7 @@ public sealed partial class QualityService
         await Report(progress, 5, "Reading annotations");
         var now = clock.GetUtcNow().UtcDateTime;
         var count = await db.Annotations.CountAsync(a => a.ProjectId == projectId, ct);
-        var lastAt = await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)(a.RevisedAt ?? a.CreatedAt), ct);
+        var lastAt = await LastChangeAsync(db, projectId, ct);
         var itemTotal = Math.Max(1, await db.Items.CountAsync(i => i.ProjectId == projectId, ct));
         var labelInfos = await InfosAsync(db, projectId, null, ct);
         var dawidSkene = project.Settings.Quality.Aggregation == AggregationMethod.DawidSkene;
@@ -298,6 +298,16 @@ public sealed partial class QualityService
             }
         }
     }
+
+    /// <summary>
+    /// The newest annotation time, created or revised (a revision is never older than its annotation): two maxima read
+    /// from the (project, created) and (project, revised) indexes, where one over RevisedAt ?? CreatedAt reads every row.
+    /// </summary>
+    private static async Task<DateTime?> LastChangeAsync(PortalDbContext db, Guid projectId, CancellationToken ct) =>
+        Later(await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTime?)a.CreatedAt, ct),
+            await db.Annotations.Where(a => a.ProjectId == projectId).MaxAsync(a => a.RevisedAt, ct));
+
+    private static DateTime? Later(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private sealed record Scope(Project Project, int AttributeVersion, List<QualityCalculator.Dimension> Dimensions, string Fingerprint, bool Likert, bool Pairwise);
 

@@ -140,8 +140,12 @@ public class QualityIncrementalTests
                 var original = originals[random.Next(originals.Count)];
                 var repeat = new Annotation
                 {
-                    ProjectId = project.Id, ItemId = original.ItemId, AnnotatorId = original.AnnotatorId, IdempotencyKey = Guid.NewGuid().ToString(),
-                    RepeatOf = original.Id, CreatedAt = now,
+                    ProjectId = project.Id,
+                    ItemId = original.ItemId,
+                    AnnotatorId = original.AnnotatorId,
+                    IdempotencyKey = Guid.NewGuid().ToString(),
+                    RepeatOf = original.Id,
+                    CreatedAt = now,
                 };
                 Answer(repeat);
                 if (random.Next(2) == 0)
@@ -163,7 +167,11 @@ public class QualityIncrementalTests
 
                 var annotation = new Annotation
                 {
-                    ProjectId = project.Id, ItemId = item, AnnotatorId = free[random.Next(free.Count)], IdempotencyKey = Guid.NewGuid().ToString(), CreatedAt = now,
+                    ProjectId = project.Id,
+                    ItemId = item,
+                    AnnotatorId = free[random.Next(free.Count)],
+                    IdempotencyKey = Guid.NewGuid().ToString(),
+                    CreatedAt = now,
                 };
                 Answer(annotation);
 
