@@ -351,6 +351,10 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
 
+                    b.HasIndex("ProjectId", "RevisedAt");
+
+                    b.HasIndex("ProjectId", "AnnotatorId", "TimeOnTaskMs");
+
                     b.ToTable("Annotations");
                 });
 
@@ -1250,6 +1254,8 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProjectId", "Category");
 
+                    b.HasIndex("ProjectId", "Id");
+
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
 
@@ -1800,6 +1806,73 @@ namespace Portal.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("QualificationTests");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ProjectId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("QualityItemSnapshots");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AnnotationCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AttributeVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique();
+
+                    b.ToTable("QualityStates");
                 });
 
             modelBuilder.Entity("Portal.App.Data.RedTeamAttack", b =>
@@ -2726,6 +2799,24 @@ namespace Portal.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.QualificationTest", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.HasOne("Portal.App.Data.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -342,6 +342,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
 
+                    b.HasIndex("ProjectId", "RevisedAt");
+
+                    b.HasIndex("ProjectId", "AnnotatorId", "TimeOnTaskMs");
+
                     b.ToTable("Annotations");
                 });
 
@@ -1237,6 +1241,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProjectId", "Category");
 
+                    b.HasIndex("ProjectId", "Id");
+
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique();
 
@@ -1787,6 +1793,73 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("QualificationTests");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ProjectId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("QualityItemSnapshots");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AnnotationCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttributeVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique();
+
+                    b.ToTable("QualityStates");
                 });
 
             modelBuilder.Entity("Portal.App.Data.RedTeamAttack", b =>
@@ -2713,6 +2786,24 @@ namespace Portal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.QualificationTest", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.HasOne("Portal.App.Data.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -54,6 +54,9 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
     {
         b.Property(i => i.ExternalId).HasMaxLength(200);
         b.HasIndex(i => new { i.TenantId, i.ProjectId, i.ExternalId }).IsUnique();
+
+        // The full quality recompute pages through a project's items in id order.
+        b.HasIndex(i => new { i.ProjectId, i.Id });
         // The items grid's order (highest priority first, then import order) read straight from an index, so no page sorts
         // the whole project; the tenant is in it so that a deep page is counted off the index without reading the rows.
         // The same order within gold or non-gold items serves the grid's gold filter and the assignment engine.
@@ -98,6 +101,10 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.HasIndex(a => a.AssignmentId).IsUnique();
         b.HasIndex(a => new { a.ProjectId, a.CreatedAt });
         b.HasIndex(a => new { a.ItemId, a.AnnotatorId });
+
+        // The quality recompute's catch-up (annotations revised since its watermark) and its per-annotator median time on task.
+        b.HasIndex(a => new { a.ProjectId, a.RevisedAt });
+        b.HasIndex(a => new { a.ProjectId, a.AnnotatorId, a.TimeOnTaskMs });
 
         // Counts an item's ratings (self-consistency repeats left out) from the index alone: the items grid's rating column,
         // its sort and its rated/unrated filter.

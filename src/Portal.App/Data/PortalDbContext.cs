@@ -36,6 +36,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectNotice> ProjectNotices => Set<ProjectNotice>();
     public DbSet<ProjectMetrics> ProjectMetrics => Set<ProjectMetrics>();
     public DbSet<CuratedLabel> CuratedLabels => Set<CuratedLabel>();
+    public DbSet<QualityState> QualityStates => Set<QualityState>();
+    public DbSet<QualityItemSnapshot> QualityItemSnapshots => Set<QualityItemSnapshot>();
     public DbSet<AiLabel> AiLabels => Set<AiLabel>();
     public DbSet<ImportStagedItem> ImportStagedItems => Set<ImportStagedItem>();
     public DbSet<RlthfRound> RlthfRounds => Set<RlthfRound>();

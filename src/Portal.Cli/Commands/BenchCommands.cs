@@ -27,6 +27,7 @@ public static class BenchCommands
         bench.Subcommands.Add(ItemsBench.Command(cli));
         bench.Subcommands.Add(PagesBench.Command(cli));
         bench.Subcommands.Add(ImportBench.Command(cli));
+        bench.Subcommands.Add(QualityBench.Command(cli));
         root.Subcommands.Add(bench);
     }
 

@@ -35,8 +35,8 @@ public static class QualityCalculator
     public const int MaxHeatMapAnnotators = 30;
     public const string ChoiceKey = "choice";
     public const string StrengthKey = "strength";
-    private const int MaxWeeks = 26;
-    private const int ChoiceClasses = 4;
+    internal const int MaxWeeks = 26;
+    internal const int ChoiceClasses = 4;
 
     public static (QualityReport Report, List<CuratedLabel> Labels) Compute(
         Project project, IReadOnlyList<RatingRow> allRows, IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, DateTime now)
@@ -99,19 +99,19 @@ public static class QualityCalculator
     }
 
     /// <summary>The same choice in the item's terms (so a side swap does not matter), and every Likert score within one point.</summary>
-    private static bool Consistent(RatingRow first, RatingRow again) =>
+    internal static bool Consistent(RatingRow first, RatingRow again) =>
         first.Choice == again.Choice && Within(first.Scores, again.Scores) && Within(first.ScoresB, again.ScoresB);
 
     private static bool Within(IReadOnlyDictionary<string, int>? a, IReadOnlyDictionary<string, int>? b) =>
         (a ?? new Dictionary<string, int>()).All(s => b?.TryGetValue(s.Key, out var v) != true || Math.Abs(v - s.Value) <= 1);
 
-    private static IEnumerable<Dimension> Dimensions(Project project) => Dimensions(project.Settings,
+    internal static IEnumerable<Dimension> Dimensions(Project project) => Dimensions(project.Settings,
         project.Kind is ProjectKind.Likert or ProjectKind.LikertAndPairwise,
         project.Kind is ProjectKind.Pairwise or ProjectKind.LikertAndPairwise,
         project.Kind == ProjectKind.LikertAndPairwise);
 
     /// <summary>A rated dimension and how to read its value from a row (null: the row does not rate it).</summary>
-    private sealed record Dimension(string Key, string Name, MeasurementLevel Level, Func<RatingRow, IEnumerable<(string Unit, double Value)>> Values);
+    internal sealed record Dimension(string Key, string Name, MeasurementLevel Level, Func<RatingRow, IEnumerable<(string Unit, double Value)>> Values);
 
     private static IEnumerable<Dimension> Dimensions(ProjectSettings settings, bool likert, bool pairwise, bool both)
     {
@@ -234,7 +234,7 @@ public static class QualityCalculator
         return points;
     }
 
-    private static DateOnly WeekStart(DateTime at)
+    internal static DateOnly WeekStart(DateTime at)
     {
         var day = DateOnly.FromDateTime(at);
         return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
@@ -271,7 +271,7 @@ public static class QualityCalculator
         return pairs;
     }
 
-    private static string NameOf(IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, Guid id) =>
+    internal static string NameOf(IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, Guid id) =>
         annotators.TryGetValue(id, out var info) && info.Name.Length > 0 ? info.Name : "Annotator " + id.ToString()[..8];
 
     private static List<AnnotatorQuality> Annotators(ProjectSettings settings, bool likert, bool pairwise, IReadOnlyList<RatingRow> rows,
@@ -367,22 +367,21 @@ public static class QualityCalculator
         return [.. result.OrderByDescending(q => q.Flags.Count).ThenBy(q => q.Name, StringComparer.Ordinal)];
     }
 
-    private static double Median(List<double> sorted) =>
+    internal static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
     /// <summary>The whole answer as one number, so identical answers compare equal (choice, strength and every score).</summary>
-    private static double AnswerCode(RatingRow r)
-    {
-        var text = string.Join(';', [
+    private static double AnswerCode(RatingRow r) => AnswerText(r).GetHashCode(StringComparison.Ordinal);
+
+    /// <summary>The whole answer as text: choice, strength and every score.</summary>
+    internal static string AnswerText(RatingRow r) => string.Join(';', [
             r.Choice?.ToString() ?? "", r.Strength?.ToString(CultureInfo.InvariantCulture) ?? "",
             .. (r.Scores ?? new Dictionary<string, int>()).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"),
             .. (r.ScoresB ?? new Dictionary<string, int>()).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"b{s.Key}={s.Value}"),
         ]);
-        return text.GetHashCode(StringComparison.Ordinal);
-    }
 
     /// <summary>What an admin should look at, in words; thresholds chosen so a handful of answers flags nothing.</summary>
-    private static List<string> Flags(AnnotatorQuality q, ProjectSettings settings)
+    internal static List<string> Flags(AnnotatorQuality q, ProjectSettings settings)
     {
         var flags = new List<string>();
         if (q is { AgreementWithOthers: < 0.5, ComparedItems: >= 5 })
@@ -425,7 +424,7 @@ public static class QualityCalculator
 
     private static string Percent(double share) => string.Create(CultureInfo.InvariantCulture, $"{share * 100:0}%");
 
-    private static List<CuratedLabel> Labels(Project project, bool likert, bool pairwise, IReadOnlyList<RatingRow> rows,
+    internal static List<CuratedLabel> Labels(Project project, bool likert, bool pairwise, IReadOnlyList<RatingRow> rows,
         IReadOnlyDictionary<Guid, AnnotatorInfo> annotators, DateTime now)
     {
         var quality = project.Settings.Quality;
