@@ -62,11 +62,6 @@ namespace Portal.Migrations.Postgres.Migrations
                 columns: new[] { "ProjectId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Annotations_ProjectId_AnnotatorId_TimeOnTaskMs",
-                table: "Annotations",
-                columns: new[] { "ProjectId", "AnnotatorId", "TimeOnTaskMs" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ProjectId_RevisedAt",
                 table: "Annotations",
                 columns: new[] { "ProjectId", "RevisedAt" });
@@ -101,10 +96,6 @@ namespace Portal.Migrations.Postgres.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_Items_ProjectId_Id",
                 table: "Items");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Annotations_ProjectId_AnnotatorId_TimeOnTaskMs",
-                table: "Annotations");
 
             migrationBuilder.DropIndex(
                 name: "IX_Annotations_ProjectId_RevisedAt",

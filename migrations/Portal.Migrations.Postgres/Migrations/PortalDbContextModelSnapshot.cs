@@ -353,8 +353,6 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProjectId", "RevisedAt");
 
-                    b.HasIndex("ProjectId", "AnnotatorId", "TimeOnTaskMs");
-
                     b.ToTable("Annotations");
                 });
 

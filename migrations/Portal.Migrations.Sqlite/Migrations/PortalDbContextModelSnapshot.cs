@@ -344,8 +344,6 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProjectId", "RevisedAt");
 
-                    b.HasIndex("ProjectId", "AnnotatorId", "TimeOnTaskMs");
-
                     b.ToTable("Annotations");
                 });
 

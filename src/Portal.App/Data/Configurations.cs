@@ -102,9 +102,9 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.HasIndex(a => new { a.ProjectId, a.CreatedAt });
         b.HasIndex(a => new { a.ItemId, a.AnnotatorId });
 
-        // The quality recompute's catch-up (annotations revised since its watermark) and its per-annotator median time on task.
+        // The quality recompute's catch-up: annotations revised since its watermark. (Its per-annotator median window reads
+        // IX_Annotations_Project_Annotator below.)
         b.HasIndex(a => new { a.ProjectId, a.RevisedAt });
-        b.HasIndex(a => new { a.ProjectId, a.AnnotatorId, a.TimeOnTaskMs });
 
         // Counts an item's ratings (self-consistency repeats left out) from the index alone: the items grid's rating column,
         // its sort and its rated/unrated filter.
@@ -118,6 +118,7 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
 
         // The same by day: the progress page's last 30 days.
         b.HasIndex(a => new { a.TenantId, a.ProjectId, a.CreatedAt, a.AnnotatorId, a.ExternalRaterId }).HasDatabaseName("IX_Annotations_Project_Created");
+
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);

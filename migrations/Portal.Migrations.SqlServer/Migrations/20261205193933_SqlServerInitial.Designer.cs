@@ -12,7 +12,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261205163806_SqlServerInitial")]
+    [Migration("20261205193933_SqlServerInitial")]
     partial class SqlServerInitial
     {
         /// <inheritdoc />
@@ -348,11 +348,19 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ItemId", "AnnotatorId");
 
-                    b.HasIndex("ItemId", "TenantId")
+                    b.HasIndex("ProjectId", "CreatedAt");
+
+                    b.HasIndex("ProjectId", "RevisedAt");
+
+                    b.HasIndex("ItemId", "TenantId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("[RepeatOf] IS NULL");
 
-                    b.HasIndex("ProjectId", "CreatedAt");
+                    b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Annotator");
+
+                    b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Created");
 
                     b.ToTable("Annotations");
                 });
@@ -511,6 +519,13 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasIndex("TenantId", "AnnotatorId");
 
                     b.HasIndex("ProjectId", "AnnotatorId", "Status");
+
+                    b.HasIndex("TenantId", "ProjectId", "Flags")
+                        .HasDatabaseName("IX_Assignments_Project_Flagged")
+                        .HasFilter("[Flags] <> 0");
+
+                    b.HasIndex("TenantId", "ProjectId", "Status", "AnnotatorId")
+                        .HasDatabaseName("IX_Assignments_Project_Status");
 
                     b.ToTable("Assignments");
                 });
@@ -1247,6 +1262,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ProjectId", "Category");
 
+                    b.HasIndex("ProjectId", "Id");
+
                     b.HasIndex("TenantId", "ProjectId", "ExternalId")
                         .IsUnique()
                         .HasFilter("[ExternalId] IS NOT NULL");
@@ -1799,6 +1816,73 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("QualificationTests");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("ProjectId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("QualityItemSnapshots");
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("AnnotationCount")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AttributeVersion")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique();
+
+                    b.ToTable("QualityStates");
                 });
 
             modelBuilder.Entity("Portal.App.Data.RedTeamAttack", b =>
@@ -2725,6 +2809,24 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("Portal.App.Data.QualificationTest", b =>
+                {
+                    b.HasOne("Portal.App.Data.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityItemSnapshot", b =>
+                {
+                    b.HasOne("Portal.App.Data.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.App.Data.QualityState", b =>
                 {
                     b.HasOne("Portal.App.Data.Project", null)
                         .WithMany()

@@ -748,6 +748,30 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "QualityStates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Watermark = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    AttributeVersion = table.Column<int>(type: "int", nullable: false),
+                    Fingerprint = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    AnnotationCount = table.Column<int>(type: "int", nullable: false),
+                    StateJson = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityStates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityStates_Projects_ProjectId",
+                        column: x => x.ProjectId,
+                        principalTable: "Projects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RedTeamRuns",
                 columns: table => new
                 {
@@ -1053,6 +1077,27 @@ namespace Portal.Migrations.SqlServer.Migrations
                     table.PrimaryKey("PK_CuratedLabels", x => x.Id);
                     table.ForeignKey(
                         name: "FK_CuratedLabels_Items_ItemId",
+                        column: x => x.ItemId,
+                        principalTable: "Items",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityItemSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    RowsJson = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityItemSnapshots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityItemSnapshots_Items_ItemId",
                         column: x => x.ItemId,
                         principalTable: "Items",
                         principalColumn: "Id",
@@ -1366,13 +1411,28 @@ namespace Portal.Migrations.SqlServer.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ItemId_Rating",
                 table: "Annotations",
-                columns: new[] { "ItemId", "TenantId" },
+                columns: new[] { "ItemId", "TenantId", "ExternalRaterId" },
                 filter: "[RepeatOf] IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Annotations_Project_Annotator",
+                table: "Annotations",
+                columns: new[] { "TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Annotations_Project_Created",
+                table: "Annotations",
+                columns: new[] { "TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ProjectId_CreatedAt",
                 table: "Annotations",
                 columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Annotations_ProjectId_RevisedAt",
+                table: "Annotations",
+                columns: new[] { "ProjectId", "RevisedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_TokenHash",
@@ -1435,6 +1495,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "IX_Assignments_ItemId_Status",
                 table: "Assignments",
                 columns: new[] { "ItemId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_Project_Flagged",
+                table: "Assignments",
+                columns: new[] { "TenantId", "ProjectId", "Flags" },
+                filter: "[Flags] <> 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_Project_Status",
+                table: "Assignments",
+                columns: new[] { "TenantId", "ProjectId", "Status", "AnnotatorId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Assignments_ProjectId_AnnotatorId_Status",
@@ -1593,6 +1664,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                 columns: new[] { "ProjectId", "Category" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Items_ProjectId_Id",
+                table: "Items",
+                columns: new[] { "ProjectId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Items_TenantId_ProjectId_ExternalId",
                 table: "Items",
                 columns: new[] { "TenantId", "ProjectId", "ExternalId" },
@@ -1686,6 +1762,23 @@ namespace Portal.Migrations.SqlServer.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_QualificationTests_ProjectId",
                 table: "QualificationTests",
+                column: "ProjectId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityItemSnapshots_ItemId",
+                table: "QualityItemSnapshots",
+                column: "ItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityItemSnapshots_ProjectId_ItemId",
+                table: "QualityItemSnapshots",
+                columns: new[] { "ProjectId", "ItemId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityStates_ProjectId",
+                table: "QualityStates",
                 column: "ProjectId",
                 unique: true);
 
@@ -1862,6 +1955,12 @@ namespace Portal.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "QualificationTests");
+
+            migrationBuilder.DropTable(
+                name: "QualityItemSnapshots");
+
+            migrationBuilder.DropTable(
+                name: "QualityStates");
 
             migrationBuilder.DropTable(
                 name: "RedTeamAttacks");
