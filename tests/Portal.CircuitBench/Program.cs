@@ -128,7 +128,7 @@ static async Task<IBrowserContext> OpenTaskAsync(IBrowser browser, string baseUr
     context.SetDefaultTimeout(180_000);
     var page = await context.NewPageAsync();
     await SignInAsync(page, email, annotate);
-    await page.Locator("[data-testid=circuit][data-interactive=true]").WaitForAsync();
+    await page.Locator("[data-testid=circuit][data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     await page.Locator("[data-testid=task][data-task-seq]").WaitForAsync();
     return context;
 }
