@@ -207,7 +207,7 @@ static Process StartPortal(string dll, string folder, string database, string ba
 static async Task WaitListeningAsync(Process portal, string baseUrl)
 {
     using var http = new HttpClient();
-    var deadline = DateTime.UtcNow.AddSeconds(120);
+    var deadline = DateTime.UtcNow.AddSeconds(600);
     while (DateTime.UtcNow < deadline)
     {
         if (portal.HasExited)
@@ -230,7 +230,7 @@ static async Task WaitListeningAsync(Process portal, string baseUrl)
         await Task.Delay(250);
     }
 
-    throw new TimeoutException("The portal did not answer within 120 s.");
+    throw new TimeoutException("The portal did not answer within 600 s.");
 }
 
 static int FreePort()
