@@ -40,6 +40,8 @@ public static class PortalAppServices
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<TokenUsage>();
         services.AddScoped<Features.Guidelines.GuidelineService>();
+        services.AddSingleton<Features.Guidelines.GuidelinePanels.Cache>();
+        services.AddScoped<Features.Guidelines.GuidelinePanels>();
         services.AddScoped<Features.Guidelines.QualificationService>();
         services.AddScoped<Features.Calibration.CalibrationService>();
         services.AddScoped<Features.Releases.ReleaseService>();

@@ -50,6 +50,13 @@ public sealed class GuidelineService(IDbContextFactory<PortalDbContext> dbFactor
         return (true, await Views(db, Versions(db, projectId).OrderByDescending(v => v.Version)).FirstOrDefaultAsync(ct));
     }
 
+    /// <summary>The number of the current (latest) version; null when the project has no guidelines (or is not there).</summary>
+    public async Task<int?> CurrentVersionAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(orgId);
+        return await Versions(db, projectId).MaxAsync(v => (int?)v.Version, ct);
+    }
+
     /// <summary>Every version, newest first; null when there is no such project.</summary>
     public async Task<IReadOnlyList<GuidelineVersionView>?> HistoryAsync(Guid orgId, Guid projectId, CancellationToken ct = default)
     {

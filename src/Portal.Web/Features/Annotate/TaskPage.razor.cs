@@ -25,6 +25,9 @@ public sealed partial class TaskPage
     private bool _missing;
     private TaskForm? _form;
 
+    /// <summary>The texts of the task in <see cref="_form"/>, rendered once; the form's task has none of them (see <see cref="TaskContent"/>).</summary>
+    private TaskContent? _content;
+
     // The legend keeps showing the project's keys between tasks (feedback, conflict, nothing left).
     private ProjectKind? _kind;
     private PairwiseOptions? _options;
@@ -37,7 +40,7 @@ public sealed partial class TaskPage
     /// <summary>The next task is on its way: the current one stays in place (dimmed) until it arrives, so nothing jumps.</summary>
     private bool _loading;
     private string? _message;
-    private Portal.App.Features.Guidelines.GuidelineDocument? _guidelines;
+    private Portal.App.Features.Guidelines.GuidelinePanel? _guidelines;
     private GoldFeedback? _feedback;
     private List<TaskProblem> _errors = [];
     private bool _submitting;
@@ -371,6 +374,7 @@ public sealed partial class TaskPage
             if (result.Feedback is { } feedback)
             {
                 _form = null;
+                _content = null;
                 _feedback = feedback;
                 _state = PageState.Feedback;
                 _focusSelector = "[data-testid=feedback-next]";
@@ -454,8 +458,9 @@ public sealed partial class TaskPage
         }
 
         _backMessage = null;
-        _revising = last;
-        _form = new TaskForm(last.Task, TaskDraft.FromAnswer(last.Answer, Now));
+        _content = TaskContent.Render(last.Task);
+        _revising = last with { Task = TaskContent.Strip(last.Task) };
+        _form = new TaskForm(_revising.Task, TaskDraft.FromAnswer(last.Answer, Now));
         _feedback = null;
         _message = null;
         _errors = [];
@@ -510,6 +515,7 @@ public sealed partial class TaskPage
 
         // The answer replaces what was shown in one render: the old task, feedback or message goes when the new one comes.
         _form = null;
+        _content = null;
         _feedback = null;
         _message = null;
         _errors = [];
@@ -523,14 +529,15 @@ public sealed partial class TaskPage
         }
 
         // The side panel shows the guidelines the next answer is made under.
-        _guidelines = await Guidelines.DocumentAsync(OrgId, ProjectId);
+        _guidelines = await GuidelinePanels.CurrentAsync(OrgId, ProjectId);
 
         _message = next.Message;
         switch (next.Status)
         {
             case NextTaskStatus.Assigned when next.Task is { } task:
                 var stored = TaskDraft.Parse(task.DraftJson);
-                _form = new TaskForm(task, stored ?? TaskDraft.Start(Now));
+                _content = TaskContent.Render(task);
+                _form = new TaskForm(TaskContent.Strip(task), stored ?? TaskDraft.Start(Now));
                 _projectName = task.ProjectName;
                 (_kind, _options, _attributes) = (task.Kind, task.Pairwise, task.Attributes);
                 _seq++;
@@ -572,6 +579,7 @@ public sealed partial class TaskPage
         _drafts.CancelPending();
         _revising = null;
         _form = null;
+        _content = null;
         _message = message;
         _state = PageState.Conflict;
         _focusSelector = "[data-testid=take-next]";

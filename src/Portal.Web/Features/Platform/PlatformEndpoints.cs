@@ -34,6 +34,7 @@ internal static class PlatformEndpoints
             .WithName("Organisations_Create").WithSummary("Creates an organisation (platform admins only).");
         platform.MapGet("/jobs/runs", async (JobLauncher launcher, CancellationToken ct) => TypedResults.Ok(await launcher.ListAsync(null, 100, ct)))
             .WithName("PlatformJobRuns_List").WithSummary("Recent platform-wide job runs.");
+        platform.MapMemoryDiagnostics();
         return platform;
     }
 }
