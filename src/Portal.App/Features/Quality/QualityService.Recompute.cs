@@ -59,6 +59,9 @@ public sealed partial class QualityService
         var accumulator = new QualityAccumulator();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // On SQLite the run's progress row cannot be written while this transaction holds the one write lock: reports
+        // go to the in-memory board until the commit (a write from here waited for its own transaction, and timed out).
+        await using var hold = progress?.HoldWrites(db);
         await db.CuratedLabels.Where(l => l.ProjectId == projectId).ExecuteDeleteAsync(ct);
         await db.QualityItemSnapshots.Where(s => s.ProjectId == projectId).ExecuteDeleteAsync(ct);
         var after = Guid.Empty;
@@ -180,6 +183,7 @@ public sealed partial class QualityService
         accumulator.TrackTimes = true;
         var labelInfos = await InfosAsync(db, projectId, null, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var hold = progress?.HoldWrites(db);
         var sequences = new Dictionary<Guid, List<RatingRow>>();
         var rescan = new HashSet<Guid>();
         var annotationsRead = 0;
