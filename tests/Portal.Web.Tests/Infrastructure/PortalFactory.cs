@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.App.Features.Organisations;
 using Portal.TestSupport;
 
 namespace Portal.Web.Tests.Infrastructure;
@@ -55,6 +57,18 @@ public sealed partial class PortalFactory(TestDatabase db, bool jobs = false, bo
 
     /// <summary>A client with its own cookie jar that does not follow redirects.</summary>
     public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Makes a platform admin (no organisation) and signs them in through the form.</summary>
+    public async Task<HttpClient> SignInPlatformAdminAsync(string email = "root@platform.test")
+    {
+        _ = Server;
+        using (var scope = db.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OrganisationService>().CreateUserAsync(email, Builders.Password, "Root", platformAdmin: true);
+        }
+
+        return await SignInAsync(email);
+    }
 
     /// <summary>Signs in through the real sign-in form (antiforgery token and all) and returns the client holding the cookie.</summary>
     public async Task<HttpClient> SignInAsync(string email, string password = Builders.Password)

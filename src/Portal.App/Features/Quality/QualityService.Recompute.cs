@@ -345,16 +345,7 @@ public sealed partial class QualityService
             return [];
         }
 
-        var rows = await db.Annotations.AsNoTracking()
-            .Where(a => a.ProjectId == projectId && itemIds.Contains(a.ItemId))
-            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Select(a => new
-            {
-                Row = new RatingRow(a.Id, a.ItemId, a.AnnotatorId, a.Scores, a.ScoresB, a.Choice, a.Strength, a.LeftIsA, a.TimeOnTaskMs, a.CreatedAt, a.RepeatOf),
-                a.AttributeVersion,
-            })
-            .ToListAsync(ct);
-        return [.. rows.Select(r => (r.AttributeVersion ?? 1) == current ? r.Row : r.Row with { Scores = null, ScoresB = null })];
+        return await ReadRowsAsync(db.Annotations.Where(a => a.ProjectId == projectId && itemIds.Contains(a.ItemId)), current, ct);
     }
 
     /// <summary>One annotator's answers on non-gold items (self-consistency repeats left out), in the order they were made.</summary>

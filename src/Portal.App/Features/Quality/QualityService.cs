@@ -193,10 +193,19 @@ public sealed partial class QualityService(IDbContextFactory<PortalDbContext> db
         int? attributeVersion = null)
     {
         var current = attributeVersion ?? await AttributeVersions.CurrentAsync(db, projectId, ct);
-        var rows = await db.Annotations.AsNoTracking()
+        return await ReadRowsAsync(db.Annotations
             .Where(a => a.ProjectId == projectId && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold))
             .Where(a => guidelineVersion == null || a.GuidelineVersion == guidelineVersion)
-            .Where(a => attributeVersion == null || (a.AttributeVersion ?? 1) == attributeVersion)
+            .Where(a => attributeVersion == null || (a.AttributeVersion ?? 1) == attributeVersion), current, ct);
+    }
+
+    /// <summary>
+    /// The ratings <paramref name="annotations"/> selects, oldest first; the scores of an attribute set other than
+    /// <paramref name="current"/> are dropped, since they were given on other scales.
+    /// </summary>
+    private static async Task<List<RatingRow>> ReadRowsAsync(IQueryable<Annotation> annotations, int current, CancellationToken ct)
+    {
+        var rows = await annotations.AsNoTracking()
             .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
             .Select(a => new
             {

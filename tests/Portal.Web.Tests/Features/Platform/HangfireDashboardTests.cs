@@ -17,9 +17,7 @@ public class HangfireDashboardTests
     {
         await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         await using var app = new PortalFactory(db, jobs: true);
-        _ = app.Server;
-        await CreatePlatformAdminAsync(db);
-        var admin = await app.SignInAsync("root@platform.test");
+        var admin = await app.SignInPlatformAdminAsync();
 
         var response = await admin.GetAsync(path);
 
@@ -57,9 +55,4 @@ public class HangfireDashboardTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static async Task CreatePlatformAdminAsync(TestDatabase db)
-    {
-        using var scope = db.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<OrganisationService>().CreateUserAsync("root@platform.test", Builders.Password, "Root", platformAdmin: true);
-    }
 }

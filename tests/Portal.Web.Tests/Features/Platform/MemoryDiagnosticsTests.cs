@@ -19,9 +19,7 @@ public class MemoryDiagnosticsTests
     {
         await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         await using var app = new PortalFactory(db);
-        _ = app.Server;
-        await CreatePlatformAdminAsync(db);
-        var admin = await app.SignInAsync("root@platform.test");
+        var admin = await app.SignInPlatformAdminAsync();
 
         var response = await admin.GetAsync(Path);
 
@@ -33,9 +31,7 @@ public class MemoryDiagnosticsTests
     {
         await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         await using var app = new PortalFactory(db, settings: On);
-        _ = app.Server;
-        await CreatePlatformAdminAsync(db);
-        var admin = await app.SignInAsync("root@platform.test");
+        var admin = await app.SignInPlatformAdminAsync();
 
         var report = await admin.GetFromJsonAsync<Report>(Path);
 
@@ -62,11 +58,6 @@ public class MemoryDiagnosticsTests
         Assert.DoesNotContain("heapBytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static async Task CreatePlatformAdminAsync(TestDatabase db)
-    {
-        using var scope = db.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<OrganisationService>().CreateUserAsync("root@platform.test", Builders.Password, "Root", platformAdmin: true);
-    }
 
     private sealed record Report(int OpenCircuits, int Circuits, long HeapBytes, long CommittedBytes, long WorkingSetBytes, long PrivateBytes, bool ServerGc);
 }
