@@ -14,6 +14,9 @@ public sealed class Browser : IAsyncLifetime
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> ConsoleLogs = [];
 
+    /// <summary>How long an action, a navigation, an assertion or a layout wait may take, in milliseconds.</summary>
+    private const float Timeout = 30_000;
+
     private IPlaywright? _playwright;
 
     private IBrowser? _chromium;
@@ -32,6 +35,10 @@ public sealed class Browser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Assertions wait as long as actions and navigations do (30 s, below) instead of Playwright's 5 s: on a machine
+        // under load a Blazor page can take far longer than that to load, connect and render (CI saw a sign-in's
+        // redirect take over 15 s), and a wait that holds returns at once.
+        Assertions.SetDefaultExpectTimeout(Timeout);
         _playwright = await Playwright.CreateAsync();
         _chromium = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -44,7 +51,7 @@ public sealed class Browser : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string baseUrl)
     {
         var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1280, Height = 860 } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(Timeout);
         await context.Tracing.StartAsync(new() { Screenshots = true, Snapshots = true });
         var page = await context.NewPageAsync();
         var console = new List<string>();
@@ -57,7 +64,7 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>Keeps the trace and a screenshot of a page whose test failed, under artifacts/failures.</summary>
     /// <summary>
     /// Waits until <paramref name="condition"/> (JavaScript) holds on the page, and fails with <paramref name="measure"/> (a
-    /// JavaScript string expression) when it does not within 15 s. Both may call <c>rect(testId, innerTestId?)</c>, the
+    /// JavaScript string expression) when it does not within 30 s. Both may call <c>rect(testId, innerTestId?)</c>, the
     /// bounding box of the element with that data-testid. Layout settles after a resize or a render, never at one instant.
     /// </summary>
     public static async Task WaitForLayoutAsync(IPage page, string what, string condition, string measure)
@@ -67,12 +74,12 @@ public sealed class Browser : IAsyncLifetime
             + "return e ? e.getBoundingClientRect() : { top: NaN, bottom: NaN, left: NaN, right: NaN, height: NaN, width: NaN }; };";
         try
         {
-            await page.WaitForFunctionAsync($"() => {{ {Rect} return {condition}; }}", null, new() { Timeout = 15_000 });
+            await page.WaitForFunctionAsync($"() => {{ {Rect} return {condition}; }}", null, new() { Timeout = Timeout });
         }
         catch (TimeoutException)
         {
             var measured = await page.EvaluateAsync<string>($"() => {{ {Rect} return {measure}; }}");
-            Assert.Fail($"{what}: not so after 15 s; {measured}");
+            Assert.Fail($"{what}: not so after {Timeout / 1000} s; {measured}");
         }
     }
 

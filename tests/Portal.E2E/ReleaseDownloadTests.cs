@@ -59,7 +59,7 @@ public class ReleaseDownloadTests(PortalFixture fixture) : IClassFixture<PortalF
             await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cut now" }).ClickAsync();
             await Expect(admin.GetByTestId("job-runs")).ToContainTextAsync("cut-release");
             await Expect(admin.GetByTestId("job-runs").GetByTestId("run-status").First).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
-            await Expect(admin.GetByTestId("releases").GetByTestId("release-status").First).ToHaveTextAsync("Ready", new() { Timeout = 10_000 });
+            await Expect(admin.GetByTestId("releases").GetByTestId("release-status").First).ToHaveTextAsync("Ready");
             await admin.GetByTestId("release-link").First.ClickAsync();
             await Expect(admin.GetByTestId("release-title")).ToHaveTextAsync("Release Browser release v1");
             await Expect(admin.GetByTestId("release-items")).ToHaveTextAsync("4");

@@ -16,6 +16,13 @@ namespace Portal.Web.Components.Tests;
 /// </summary>
 public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
+    /// <summary>
+    /// Pages read a real database and MudBlazor's grids load their rows asynchronously; on a machine under load that
+    /// takes far longer than bUnit's one-second default. A wait that holds returns at once, so a long limit costs a
+    /// passing test nothing.
+    /// </summary>
+    static PortalComponentTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected PortalComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -534,7 +534,7 @@ public sealed class QualityAccumulator
                 c.Compared == 0 ? null : (double)c.Agreeing / c.Compared,
                 (int)c.Compared,
                 c.Offsets == 0 ? null : offsetSum / c.Offsets,
-                c.Annotations < 2 ? null : (double)c.Repeats / (c.Annotations - 1),
+                external || c.Annotations < 2 ? null : (double)c.Repeats / (c.Annotations - 1),
                 external ? null : (double)c.Fast / c.Annotations,
                 external ? null : c.Times.MedianSeconds(c.Annotations),
                 pairwise && !external && !double.IsNaN(leftShare) ? leftShare : null,

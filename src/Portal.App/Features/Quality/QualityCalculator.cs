@@ -331,7 +331,8 @@ public static class QualityCalculator
             var answerCodes = mine.Select(AnswerCode).ToArray();
             var info = annotators.GetValueOrDefault(group.Key);
 
-            // An external rater's labels came with a file: no time was measured and no sides were shown, so neither is judged.
+            // An external rater's labels came with a file: no time was measured, no sides were shown and the order of the
+            // answers is the file's (a chosen/rejected file says "A" on every line), so none of these is judged.
             var external = info?.External ?? false;
             var fast = mine.Count(r => r.TimeOnTaskMs < settings.Quality.MinSecondsPerTask * 1000);
             var left = mine.Count(r => (r.Choice == PreferenceChoice.A && r.LeftIsA) || (r.Choice == PreferenceChoice.B && !r.LeftIsA));
@@ -349,7 +350,7 @@ public static class QualityCalculator
                 compared == 0 ? null : (double)agreeing / compared,
                 compared,
                 offsets == 0 ? null : offsetSum / offsets,
-                double.IsNaN(repeat) ? null : repeat,
+                external || double.IsNaN(repeat) ? null : repeat,
                 external ? null : (double)fast / mine.Count,
                 external || seconds.Count == 0 ? null : Median(seconds),
                 pairwise && !external && !double.IsNaN(leftShare) ? leftShare : null,

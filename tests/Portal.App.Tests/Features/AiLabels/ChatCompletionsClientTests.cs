@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Portal.App.Features.AiLabels;
 using Portal.TestSupport;
 
@@ -110,12 +109,12 @@ public sealed class ChatCompletionsClientTests
             : ChatReply.Content("in time"));
         using var http = new HttpClient();
         using var client = new ChatCompletionsClient(http, Endpoint(server, timeoutSeconds: 0.3));
-        var clock = Stopwatch.StartNew();
 
         var answer = await client.CompleteAsync("p", default);
 
+        // Only the second request answers "in time": the first was abandoned at its timeout, not waited for (no
+        // clock is read, so this holds on a machine under any load).
         Assert.Equal(("in time", 2), (answer.Content, answer.Attempts));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
     }
 
     [Fact]

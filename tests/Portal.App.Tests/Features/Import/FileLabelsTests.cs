@@ -364,6 +364,7 @@ public sealed class FileLabelsTests : IDisposable
         Assert.Equal(0.75, external.AgreementWithOthers);
         Assert.Null(external.FastShare);
         Assert.Null(external.LeftShare);
+        Assert.Null(external.RepeatShare); // the file says A on every line: that is its format, not straight-lining
         Assert.Empty(external.Flags);
         Assert.False(Assert.Single(report.Annotators, a => !a.External).External);
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
@@ -373,6 +374,14 @@ public sealed class FileLabelsTests : IDisposable
 
         // Three items where both say A are A; on the fourth the two disagree (an A/B split).
         Assert.Equal(3, labels.Count(l => l.Choice == PreferenceChoice.A && l.Agreement == 1));
+
+        // Eight more lines of the same file: the incremental recompute does not judge their order either, at a count
+        // (12 answers, all A) where a person would be flagged for straight-lining.
+        await ImportAsync(db, tenant.Id, project.Id, "shp.jsonl", Enumerable.Range(5, 8).Select(n => Shp(n, 1)), new ImportOptions(Labels: FileLabels.External));
+        var again = await new QualityService(db.Factory, TimeProvider.System).RecomputeAsync(tenant.Id, project.Id);
+        var rater = Assert.Single(again.Annotators, a => a.External);
+        Assert.Equal((12, null), (rater.Annotations, rater.RepeatShare));
+        Assert.Empty(rater.Flags);
     }
 
     [Fact]

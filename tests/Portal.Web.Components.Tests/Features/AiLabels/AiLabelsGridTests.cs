@@ -4,7 +4,7 @@ using Portal.Web.Features.AiLabels;
 
 namespace Portal.Web.Components.Tests.Features.AiLabels;
 
-public class AiLabelsGridTests : DeliveryComponentTest
+public class AiLabelsGridTests : PortalComponentTest
 {
     [Fact]
     public async Task Render_SixtyLabels_ShowsTheFirstPageAndTheTotalFromTheDatabase()
@@ -36,7 +36,7 @@ public class AiLabelsGridTests : DeliveryComponentTest
         cut.Find("input[data-testid=ai-labels-search]").Change(wanted);
 
         cut.WaitForAssertion(() =>
-            Assert.All(cut.FindAll("[data-testid=ai-label-item]"), i => Assert.Contains(wanted, i.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+            Assert.All(cut.FindAll("[data-testid=ai-label-item]"), i => Assert.Contains(wanted, i.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
         Assert.Contains(wanted, cut.Find("[data-testid=ai-label-item]").TextContent, StringComparison.Ordinal);
         Assert.True(cut.FindAll("[data-testid=ai-label-item]").Count < 20);
     }

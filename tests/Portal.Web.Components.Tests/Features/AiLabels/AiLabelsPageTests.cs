@@ -10,7 +10,7 @@ using Portal.Web.Features.Projects;
 
 namespace Portal.Web.Components.Tests.Features.AiLabels;
 
-public class AiLabelsPageTests : DeliveryComponentTest
+public class AiLabelsPageTests : PortalComponentTest
 {
     public AiLabelsPageTests()
     {

@@ -28,7 +28,7 @@ public class CalibrationPageTests : CalibrationAreaTest
         TextBox(cut.Find("[data-testid=calibration-filter]")).Input("item-030");
 
         cut.WaitForAssertion(() => Assert.Equal("item-030", Assert.Single(Rows(cut)).QuerySelector("[data-testid=calibration-item]")!.GetAttribute("data-external-id")),
-            TimeSpan.FromSeconds(5));
+            TimeSpan.FromSeconds(30));
         Assert.Contains("No calibration round yet.", cut.Find("[data-testid=calibration-rounds]").TextContent, StringComparison.Ordinal);
     }
 

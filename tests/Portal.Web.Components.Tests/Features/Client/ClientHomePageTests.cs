@@ -5,7 +5,7 @@ using Portal.Web.Features.Client;
 
 namespace Portal.Web.Components.Tests.Features.Client;
 
-public class ClientHomePageTests : DeliveryComponentTest
+public class ClientHomePageTests : PortalComponentTest
 {
     [Fact]
     public async Task Render_NoReleaseGranted_SaysWhatWillAppearHere()

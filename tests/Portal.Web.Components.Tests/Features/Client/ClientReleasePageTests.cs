@@ -9,7 +9,7 @@ using Portal.Web.Features.Client;
 
 namespace Portal.Web.Components.Tests.Features.Client;
 
-public class ClientReleasePageTests : DeliveryComponentTest
+public class ClientReleasePageTests : PortalComponentTest
 {
     public ClientReleasePageTests()
     {

@@ -10,7 +10,7 @@ namespace Portal.Web.Components.Tests.Features.Hybrid;
 /// <summary>The categories-and-routes panel of the settings page, on a real SQLite database.</summary>
 public class CategoryRoutesPanelTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private async Task<(TestDatabase Db, TestTenant Tenant)> SeedAsync()
     {

@@ -10,7 +10,7 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>Choosing who works on a project, on a real SQLite database.</summary>
 public class ChosenAnnotatorsPanelTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private async Task<(TestDatabase Db, TestTenant Tenant, IReadOnlyList<AnnotatorStanding> Annotators)> SeedAsync()
     {

@@ -41,7 +41,7 @@ public class GoldDialogTests : PortalComponentTest
         providers.Find("textarea[data-testid=gold-explanation]").Input("B names the right city.");
         providers.Find("[data-testid=save-gold]").Click();
 
-        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.IsType<ItemRow>(result!.Data);
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
         var saved = await ctx.Items.SingleAsync(i => i.Id == item.Id);

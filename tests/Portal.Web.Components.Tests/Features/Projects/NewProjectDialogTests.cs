@@ -43,7 +43,7 @@ public class NewProjectDialogTests : PortalComponentTest
         providers.Find("[data-testid=new-project-kind]").QuerySelectorAll(".mud-toggle-item").First(e => e.TextContent.Trim() == "Likert").Click();
         providers.Find("[data-testid=create-project]").Click();
 
-        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(30));
         var created = Assert.IsType<ProjectDetails>(result!.Data);
         Assert.Equal("Tone checks", created.Name);
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);

@@ -35,7 +35,7 @@ public class PauseDialogTests : PortalComponentTest
         providers.Find("input[data-testid=pause-reason]").Input("Rushes through tasks.");
         providers.Find("[data-testid=confirm-pause]").Click();
 
-        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(30));
         var standing = Assert.IsType<AnnotatorStanding>(result!.Data);
         Assert.True(standing.Paused);
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);

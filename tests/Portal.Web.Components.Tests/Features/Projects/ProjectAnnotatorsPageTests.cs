@@ -7,7 +7,7 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The project's annotators on a real SQLite database: paged and searched in the database.</summary>
 public class ProjectAnnotatorsPageTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     public ProjectAnnotatorsPageTests()
     {

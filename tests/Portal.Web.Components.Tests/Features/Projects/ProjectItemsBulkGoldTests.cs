@@ -9,7 +9,7 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>Selecting items on the items grid and marking or unmarking them gold in one action, on a real SQLite database.</summary>
 public class ProjectItemsBulkGoldTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private async Task<(TestDatabase Db, TestTenant Tenant, Project Project)> SeedAsync(int items)
     {

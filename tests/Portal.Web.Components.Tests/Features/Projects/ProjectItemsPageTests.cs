@@ -8,7 +8,7 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The items grid on a real SQLite database: paged, searched, filtered and sorted in the database.</summary>
 public class ProjectItemsPageTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private async Task<(TestDatabase Db, TestTenant Tenant, Project Project)> SeedAsync(int items = 250)
     {

@@ -9,7 +9,7 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The project's pause and archive controls on a real SQLite database.</summary>
 public class ProjectLifecycleTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private async Task<(TestDatabase Db, TestTenant Tenant)> SeedAsync()
     {

@@ -9,7 +9,7 @@ using Portal.Web.Features.RedTeam;
 
 namespace Portal.Web.Components.Tests.Features.RedTeam;
 
-public class RedTeamPageTests : DeliveryComponentTest
+public class RedTeamPageTests : PortalComponentTest
 {
     public RedTeamPageTests()
     {

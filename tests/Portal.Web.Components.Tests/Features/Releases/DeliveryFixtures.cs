@@ -41,15 +41,3 @@ public static class DeliveryFixtures
         return new GrantedRelease(tenant, project, release);
     }
 }
-
-/// <summary>
-/// Base of the delivery area's component tests: the pages read a real database and MudBlazor's grids load their rows
-/// asynchronously, which takes longer than bUnit's default one-second wait on a busy build machine.
-/// </summary>
-public abstract class DeliveryComponentTest : PortalComponentTest
-{
-    protected DeliveryComponentTest()
-    {
-        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
-    }
-}

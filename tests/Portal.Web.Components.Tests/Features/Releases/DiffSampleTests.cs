@@ -2,7 +2,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class DiffSampleTests : DeliveryComponentTest
+public class DiffSampleTests : PortalComponentTest
 {
     [Fact]
     public void Render_Ids_ListsThemWithTheirCount()

@@ -2,7 +2,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class ReleaseCardTests : DeliveryComponentTest
+public class ReleaseCardTests : PortalComponentTest
 {
     [Fact]
     public void Render_CardWithATitle_ShowsItOneLevelDownSoThePageKeepsOneH1()

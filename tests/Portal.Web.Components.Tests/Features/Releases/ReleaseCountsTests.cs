@@ -4,7 +4,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class ReleaseCountsTests : DeliveryComponentTest
+public class ReleaseCountsTests : PortalComponentTest
 {
     private static ReleaseSummary Summary(bool pairwise, string? hash) =>
         new(Guid.NewGuid(), Guid.NewGuid(), "Pairs", "v1", ReleaseStatus.Ready, pairwise, 20, 3, 2, 55, 4, hash, DateTime.UtcNow, DateTime.UtcNow, null, null);

@@ -3,7 +3,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class ReleaseCutFormTests : DeliveryComponentTest
+public class ReleaseCutFormTests : PortalComponentTest
 {
     private readonly List<ReleaseCutRequest> _sent = [];
 

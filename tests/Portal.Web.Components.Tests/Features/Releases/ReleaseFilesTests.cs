@@ -4,7 +4,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class ReleaseFilesTests : DeliveryComponentTest
+public class ReleaseFilesTests : PortalComponentTest
 {
     private static readonly Guid Org = Guid.NewGuid();
     private static readonly string Sha = new string('a', 32) + new string('b', 32);

@@ -5,7 +5,7 @@ using Portal.Web.Features.Releases;
 
 namespace Portal.Web.Components.Tests.Features.Releases;
 
-public class ReleasesPageTests : DeliveryComponentTest
+public class ReleasesPageTests : PortalComponentTest
 {
     public ReleasesPageTests()
     {

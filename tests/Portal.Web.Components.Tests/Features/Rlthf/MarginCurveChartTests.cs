@@ -4,7 +4,7 @@ using Portal.Web.Features.Rlthf;
 
 namespace Portal.Web.Components.Tests.Features.Rlthf;
 
-public class MarginCurveChartTests : DeliveryComponentTest
+public class MarginCurveChartTests : PortalComponentTest
 {
     [Fact]
     public async Task Render_PlannedRound_NamesTheKneeElbowAndMirrorOnTheAxisAtTheirRanks()

@@ -6,7 +6,7 @@ using Portal.Web.Features.Rlthf;
 
 namespace Portal.Web.Components.Tests.Features.Rlthf;
 
-public class RlthfPageTests : DeliveryComponentTest
+public class RlthfPageTests : PortalComponentTest
 {
     public RlthfPageTests()
     {

@@ -3,7 +3,7 @@ using Portal.Web.Features.Rlthf;
 
 namespace Portal.Web.Components.Tests.Features.Rlthf;
 
-public class RoundHistoryChartsTests : DeliveryComponentTest
+public class RoundHistoryChartsTests : PortalComponentTest
 {
     [Fact]
     public async Task Render_PlannedRound_ChartsWhatItSentAndTheHumanEffortFromRealRows()
