@@ -341,6 +341,8 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProjectId", "CreatedAt");
 
+                    b.HasIndex("ProjectId", "RevisedAt");
+
                     b.HasIndex("ItemId", "TenantId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
@@ -350,8 +352,6 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
-
-                    b.HasIndex("ProjectId", "RevisedAt");
 
                     b.ToTable("Annotations");
                 });
@@ -1079,6 +1079,13 @@ namespace Portal.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
 
+                    b.Property<Guid?>("AnnotationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AnnotationKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Category")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -1113,6 +1120,9 @@ namespace Portal.Migrations.Postgres.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("RaterId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ResponseA")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1124,6 +1134,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScoresJson")
                         .HasColumnType("text");
 
                     b.Property<DateTime>("StagedAt")

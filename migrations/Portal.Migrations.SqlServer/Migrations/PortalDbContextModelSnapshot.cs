@@ -1086,6 +1086,13 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Seq"));
 
+                    b.Property<Guid?>("AnnotationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AnnotationKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<string>("Category")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -1120,6 +1127,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("RaterId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("ResponseA")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -1131,6 +1141,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ScoresJson")
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<DateTime>("StagedAt")

@@ -332,6 +332,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProjectId", "CreatedAt");
 
+                    b.HasIndex("ProjectId", "RevisedAt");
+
                     b.HasIndex("ItemId", "TenantId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
@@ -341,8 +343,6 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
-
-                    b.HasIndex("ProjectId", "RevisedAt");
 
                     b.ToTable("Annotations");
                 });
@@ -1066,6 +1066,13 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("AnnotationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnnotationKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Category")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -1100,6 +1107,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RaterId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResponseA")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1111,6 +1121,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseTurnsBJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoresJson")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StagedAt")

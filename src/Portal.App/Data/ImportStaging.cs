@@ -35,8 +35,24 @@ public sealed class ImportStagedItem : ITenantOwned
     /// <summary>The id of the AI label made from the file's label, when the import keeps labels and the line has one.</summary>
     public Guid? LabelId { get; set; }
 
+    /// <summary>The file's choice for the pair: the AI label's, or the external rater's (<see cref="RaterId"/>).</summary>
     public Core.Aggregation.PreferenceChoice? LabelChoice { get; set; }
+
     public string? LabelModel { get; set; }
+
+    /// <summary>
+    /// When the file's labels become external raters' annotations (decision 0009) and the line has one: the rater, which
+    /// the publish adds to the project if it is new.
+    /// </summary>
+    public Guid? RaterId { get; set; }
+
+    /// <summary>The id and idempotency key of that annotation.</summary>
+    public Guid? AnnotationId { get; set; }
+
+    public string? AnnotationKey { get; set; }
+
+    /// <summary>The file's scores for a Likert item, as JSON in the form <see cref="Annotation.Scores"/> is stored in.</summary>
+    public string? ScoresJson { get; set; }
 
     /// <summary>When the batch was written: rows of an import whose last batch is long past were abandoned, and are swept.</summary>
     public DateTime StagedAt { get; set; }
@@ -50,6 +66,7 @@ internal sealed class ImportStagedItemConfiguration : IEntityTypeConfiguration<I
         b.Property(s => s.Seq).ValueGeneratedOnAdd();
         b.Property(s => s.ExternalId).HasMaxLength(200);
         b.Property(s => s.LabelModel).HasMaxLength(200);
+        b.Property(s => s.AnnotationKey).HasMaxLength(100);
         b.Property(s => s.Category).HasMaxLength(ProjectCategory.MaxNameLength);
 
         // The publish keeps the first line of each external id (and finds the rest of one import) from this index alone.

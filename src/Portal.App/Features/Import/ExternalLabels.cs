@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.App.Data;
 using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
@@ -13,20 +14,34 @@ namespace Portal.App.Features.Import;
 /// <summary>
 /// Where a file's labels go when they become external raters' annotations: one <see cref="ExternalRater"/> per rater id the
 /// file names (Chatbot Arena's <c>judge</c>), else one for the whole dataset (SHP, UltraFeedback, HelpSteer2), per project.
+/// The labels are staged with their items (<see cref="Stage"/>) and published with them in the publish's transaction
+/// (<see cref="PublishAsync"/>), so such an import holds the write lock no longer than any other.
 /// </summary>
 internal sealed class ExternalLabelSink(PortalDbContext db, Project project, string dataset)
 {
+    private static readonly ValueConverter<Dictionary<string, int>?, string?> ScoresColumn = JsonColumns.DictionaryConverter<int>();
+
     private readonly Dictionary<string, ExternalRater> _raters = new(StringComparer.Ordinal);
-    private readonly HashSet<Guid> _used = [];
-    private int _known = -1;
 
-    public int Stored { get; private set; }
+    /// <summary>Raters this import met that the project does not have yet, in the order of their first line.</summary>
+    private readonly List<ExternalRater> _new = [];
 
-    /// <summary>Distinct external raters this import gave labels to.</summary>
-    public int Raters => _used.Count;
+    /// <summary>How many external raters the project had when the import started; new ones are numbered after them.</summary>
+    private int _known;
 
-    /// <summary>The annotation the item's file label becomes, or null when the file gave it none.</summary>
-    public async Task<Annotation?> ForAsync(ImportedItem item, Guid itemId, int? attributeVersion, DateTime now, CancellationToken ct)
+    /// <summary>Reads the raters the project already has for this dataset, before the first line is staged.</summary>
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        foreach (var existing in await db.ExternalRaters.AsNoTracking().Where(r => r.ProjectId == project.Id && r.Source == dataset).ToListAsync(ct))
+        {
+            _raters[existing.RaterKey] = existing;
+        }
+
+        _known = await db.ExternalRaters.CountAsync(r => r.ProjectId == project.Id, ct);
+    }
+
+    /// <summary>Puts the line's file label on its staged row as an external rater's annotation; a line without one stays as it is.</summary>
+    public void Stage(ImportedItem item, ImportStagedItem staged)
     {
         PreferenceChoice? choice = null;
         Dictionary<string, int>? scores = null;
@@ -44,54 +59,72 @@ internal sealed class ExternalLabelSink(PortalDbContext db, Project project, str
 
         if (choice is null && scores is null)
         {
-            return null;
+            return;
         }
 
-        var rater = await RaterAsync(raterId, now, ct);
-        Stored++;
-        return new Annotation
-        {
-            ProjectId = project.Id,
-            ItemId = itemId,
-            AnnotatorId = rater.Id,
-            ExternalRaterId = rater.Id,
-            IdempotencyKey = $"import:{itemId:N}",
-            Choice = choice,
-            Scores = scores,
-            AttributeVersion = scores is null ? null : attributeVersion,
-            CreatedAt = now,
-        };
+        staged.RaterId = Rater(raterId, staged.StagedAt).Id;
+        staged.AnnotationId = Guid.CreateVersion7();
+        staged.AnnotationKey = $"import:{staged.ItemId:N}";
+        staged.LabelChoice = choice;
+        staged.ScoresJson = ScoresColumn.ConvertToProvider(scores) as string;
     }
 
-    private async Task<ExternalRater> RaterAsync(string? raterId, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Inside the publish's transaction, once the items are in: adds the new raters that a published line names (numbered
+    /// in the order they first appeared) and the annotations of the published lines.
+    /// </summary>
+    /// <param name="attributeVersion">The attribute set the file's scores were given under (0 when it had none).</param>
+    /// <returns>The annotations stored, and how many distinct raters they belong to.</returns>
+    public async Task<(int Stored, int Raters)> PublishAsync(Guid importId, int attributeVersion, CancellationToken ct)
     {
-        var key = string.IsNullOrEmpty(raterId) ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raterId)));
-        if (_known < 0)
+        var used = (await db.ImportStagedItems
+            .Where(s => s.ImportId == importId && s.RaterId != null && db.Items.Any(i => i.Id == s.ItemId))
+            .Select(s => s.RaterId!.Value)
+            .Distinct()
+            .ToListAsync(ct)).ToHashSet();
+        var number = _known;
+        foreach (var rater in _new.Where(r => used.Contains(r.Id)))
         {
-            foreach (var existing in await db.ExternalRaters.AsNoTracking().Where(r => r.ProjectId == project.Id && r.Source == dataset).ToListAsync(ct))
-            {
-                _raters[existing.RaterKey] = existing;
-            }
-
-            _known = await db.ExternalRaters.CountAsync(r => r.ProjectId == project.Id, ct);
+            rater.Name = $"External {++number} · {dataset}";
+            db.ExternalRaters.Add(rater);
         }
 
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var leftIsA = true;
+        var zero = 0;
+        var stored = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Annotations" ("Id", "TenantId", "ProjectId", "ItemId", "AnnotatorId", "ExternalRaterId", "IdempotencyKey",
+                "Choice", "Scores", "AttributeVersion", "LeftIsA", "TimeOnTaskMs", "Revisions", "CreatedAt")
+            SELECT s."AnnotationId", s."TenantId", s."ProjectId", s."ItemId", s."RaterId", s."RaterId", s."AnnotationKey",
+                s."LabelChoice", s."ScoresJson", CASE WHEN s."ScoresJson" IS NULL THEN NULL ELSE {attributeVersion} END,
+                {leftIsA}, {zero}, {zero}, s."StagedAt"
+            FROM "ImportStagedItems" s
+            WHERE s."ImportId" = {importId} AND s."RaterId" IS NOT NULL
+              AND EXISTS (SELECT 1 FROM "Items" i WHERE i."Id" = s."ItemId")
+            ORDER BY s."Seq"
+            """, ct);
+        return (stored, used.Count);
+    }
+
+    private ExternalRater Rater(string? raterId, DateTime now)
+    {
+        var key = string.IsNullOrEmpty(raterId) ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raterId)));
         if (!_raters.TryGetValue(key, out var rater))
         {
-            _known++;
             rater = new ExternalRater
             {
+                TenantId = project.TenantId,
                 ProjectId = project.Id,
                 Source = dataset,
                 RaterKey = key,
-                Name = $"External {_known} · {dataset}",
                 CreatedAt = now,
             };
-            db.ExternalRaters.Add(rater);
             _raters[key] = rater;
+            _new.Add(rater);
         }
 
-        _used.Add(rater.Id);
         return rater;
     }
 }

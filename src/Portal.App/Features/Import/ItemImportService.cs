@@ -167,15 +167,12 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         var shape = project.Kind == ProjectKind.Likert ? ItemShape.Likert : ItemShape.Pairwise;
         var dataset = options.Source is { } source ? Clip(source) : LabelModel(fileName);
         var attributes = new HelpSteerAttributesStep(db, project, options.ReplaceAttributes);
-        if (options.Labels == FileLabels.External)
-        {
-            // External raters' annotations point at the items and at their raters, so these imports still write in one
-            // transaction (docs/decisions/0010-import-staging.md says what staging them would take).
-            return await ImportInOneTransactionAsync(db, project, shape, path, fileName, options, new ExternalLabelSink(db, project, dataset), attributes,
-                progress, ct);
-        }
-
         var labels = options.Labels == FileLabels.AiLabels && shape == ItemShape.Pairwise ? new LabelSink(dataset) : null;
+        var external = options.Labels == FileLabels.External ? new ExternalLabelSink(db, project, dataset) : null;
+        if (external is not null)
+        {
+            await external.LoadAsync(ct);
+        }
 
         using var reader = limits.OpenText(path, fileName, out var file);
         var length = Math.Max(1, file.Length);
@@ -201,7 +198,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                     lines = item.LineNumber;
                     split += item.SplitEarly ? 1 : 0;
                     scored |= item.FileScores is not null;
-                    batch.Add(Stage(item, importId, tenantId, projectId, labels, now));
+                    var staging = Stage(item, importId, tenantId, projectId, labels, now);
+                    external?.Stage(item, staging);
+                    batch.Add(staging);
                     if (batch.Count == BatchSize)
                     {
                         await writer.WriteAsync(batch, ct);
@@ -221,8 +220,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             }
 
             await progress.ReportAsync(96, $"{staged} items read; publishing");
-            var (added, labelled) = await PublishAsync(db, importId, (lines, split, staged), scored ? attributes : null, now, progress, ct);
-            result = new ImportResult(lines, added, staged - added, split, labelled, options.Labels, AttributesCreated: attributes.Created);
+            result = await PublishAsync(db, importId, (lines, split, staged), options.Labels, scored ? attributes : null, external, now, progress, ct);
             // No message: the run was marked done with its result inside the publish, and a reader may already show it.
             await progress.ReportAsync(98);
         }
@@ -255,10 +253,11 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
     /// <summary>
     /// Copies the import's staged rows into the items (the first line of each external id the project does not have yet)
-    /// and their file labels into the AI labels, and marks the run done, in one transaction: readers see all of it or none.
+    /// and their file labels into the AI labels or external raters' annotations, and marks the run done, in one
+    /// transaction: readers see all of it or none.
     /// </summary>
-    private static async Task<(int Added, int Labels)> PublishAsync(PortalDbContext db, Guid importId, (long Lines, int Split, int Staged) read,
-        HelpSteerAttributesStep? attributes, DateTime now, IJobProgress progress, CancellationToken ct)
+    private static async Task<ImportResult> PublishAsync(PortalDbContext db, Guid importId, (long Lines, int Split, int Staged) read, FileLabels labelsAs,
+        HelpSteerAttributesStep? attributes, ExternalLabelSink? external, DateTime now, IJobProgress progress, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var hold = progress.HoldWrites(db);
@@ -292,11 +291,13 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             WHERE s."ImportId" = {importId} AND s."LabelId" IS NOT NULL
               AND EXISTS (SELECT 1 FROM "Items" i WHERE i."Id" = s."ItemId")
             """, ct);
-        await progress.CompleteWithinAsync(db, Describe(new ImportResult(read.Lines, added, read.Staged - added, read.Split, labels, FileLabels.AiLabels,
-            AttributesCreated: attributes?.Created ?? false)), ct);
+        var (annotations, raters) = external is null ? (0, 0) : await external.PublishAsync(importId, attributes?.Version ?? 0, ct);
+        var result = new ImportResult(read.Lines, added, read.Staged - added, read.Split, labels + annotations, labelsAs, raters,
+            attributes?.Created ?? false);
+        await progress.CompleteWithinAsync(db, Describe(result), ct);
         await transaction.CommitAsync(ct);
         await hold.DisposeAsync();
-        return (added, labels);
+        return result;
     }
 
     /// <summary>
@@ -402,122 +403,6 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
             return (choice.Value, Clip(pair.FileRater ?? dataset));
         }
-    }
-
-    /// <summary>
-    /// The import of a file whose labels become external raters' annotations: streamed in batches inside one transaction,
-    /// all or nothing.
-    /// </summary>
-    private async Task<ImportResult> ImportInOneTransactionAsync(PortalDbContext db, Project project, ItemShape shape, string path, string fileName,
-        ImportOptions options, ExternalLabelSink external, HelpSteerAttributesStep attributes, IJobProgress progress, CancellationToken ct)
-    {
-        using var reader = limits.OpenText(path, fileName, out var file);
-        var length = Math.Max(1, file.Length);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var hold = progress.HoldWrites(db);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var added = 0;
-        var present = 0;
-        var split = 0;
-        long lines = 0;
-        var batch = new List<ImportedItem>(BatchSize);
-        try
-        {
-            var items = ParquetRecords.IsParquet(fileName)
-                ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
-                : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
-            foreach (var item in items)
-            {
-                lines = item.LineNumber;
-                split += item.SplitEarly ? 1 : 0;
-                batch.Add(item);
-                if (batch.Count == BatchSize)
-                {
-                    (added, present) = Add(await SaveBatchAsync(db, project.Id, batch, external, attributes, now, ct), (added, present));
-                    batch.Clear();
-                    await progress.ReportAsync((int)(95.0 * file.Position / length), $"{added} items read");
-                }
-            }
-
-            (added, present) = Add(await SaveBatchAsync(db, project.Id, batch, external, attributes, now, ct), (added, present));
-        }
-        catch (ItemFormatException ex)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw new PortalValidationException("file", $"{fileName} {ex.Message} Nothing was imported.");
-        }
-        catch (InputLimitException ex)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw UploadLimits.Explain(ex, fileName);
-        }
-        catch (PortalValidationException)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw;
-        }
-
-        var result = new ImportResult(lines, added, present, split, external.Stored, options.Labels, external.Raters, attributes.Created);
-        await progress.CompleteWithinAsync(db, Describe(result), ct);
-        await transaction.CommitAsync(ct);
-        await hold.DisposeAsync();
-        if (added > 0)
-        {
-            await DatabaseStatistics.RefreshAsync(db.Database, "Items", ct);
-        }
-
-        await progress.ReportAsync(100, Describe(result));
-        return result;
-    }
-
-    private static (int, int) Add((int Added, int Present) batch, (int Added, int Present) total) =>
-        (total.Added + batch.Added, total.Present + batch.Present);
-
-    private static async Task<(int Added, int Present)> SaveBatchAsync(PortalDbContext db, Guid projectId, List<ImportedItem> batch,
-        ExternalLabelSink external, HelpSteerAttributesStep attributes, DateTime now, CancellationToken ct)
-    {
-        if (batch.Any(i => i.FileScores is not null))
-        {
-            await attributes.EnsureAsync(now, ct);
-        }
-
-        var ids = batch.Where(i => i.ExternalId is not null).Select(i => i.ExternalId!).Distinct().ToList();
-        var existing = ids.Count == 0
-            ? []
-            : (await db.Items.Where(i => i.ProjectId == projectId && ids.Contains(i.ExternalId!)).Select(i => i.ExternalId!).ToListAsync(ct)).ToHashSet();
-        var added = 0;
-        foreach (var item in batch)
-        {
-            if (item.ExternalId is not null && !existing.Add(item.ExternalId))
-            {
-                continue;
-            }
-
-            var entity = new Item
-            {
-                ProjectId = projectId,
-                ExternalId = item.ExternalId,
-                ConversationJson = TurnsJson(item.Conversation)!,
-                ResponseA = item.ResponseA,
-                ResponseB = item.ResponseB,
-                ResponseTurnsAJson = TurnsJson(item.ResponseTurnsA),
-                ResponseTurnsBJson = TurnsJson(item.ResponseTurnsB),
-                MetadataJson = item.MetadataJson,
-                Category = item.Category,
-                CreatedAt = now,
-            };
-            db.Items.Add(entity);
-            if (await external.ForAsync(item, entity.Id, attributes.Version, now, ct) is { } annotation)
-            {
-                db.Annotations.Add(annotation);
-            }
-
-            added++;
-        }
-
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        return (added, batch.Count - added);
     }
 
     private static string? TurnsJson(IReadOnlyList<Turn>? turns) =>

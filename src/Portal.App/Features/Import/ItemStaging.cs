@@ -28,7 +28,8 @@ internal static class StagingWriter
         nameof(ImportStagedItem.ResponseA), nameof(ImportStagedItem.ResponseB), nameof(ImportStagedItem.ResponseTurnsAJson),
         nameof(ImportStagedItem.ResponseTurnsBJson), nameof(ImportStagedItem.MetadataJson), nameof(ImportStagedItem.LabelId),
         nameof(ImportStagedItem.LabelChoice), nameof(ImportStagedItem.LabelModel), nameof(ImportStagedItem.StagedAt),
-        nameof(ImportStagedItem.Category),
+        nameof(ImportStagedItem.Category), nameof(ImportStagedItem.RaterId), nameof(ImportStagedItem.AnnotationId),
+        nameof(ImportStagedItem.AnnotationKey), nameof(ImportStagedItem.ScoresJson),
     ];
 
     private static object? Value(ImportStagedItem s, int column) => column switch
@@ -49,6 +50,10 @@ internal static class StagingWriter
         13 => s.LabelModel,
         14 => s.StagedAt,
         15 => s.Category,
+        16 => s.RaterId,
+        17 => s.AnnotationId,
+        18 => s.AnnotationKey,
+        19 => s.ScoresJson,
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 

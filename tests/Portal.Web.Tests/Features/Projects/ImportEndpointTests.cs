@@ -11,6 +11,7 @@ using Portal.App.Data;
 using Portal.App.Features.Annotations;
 using Portal.App.Features.Import;
 using Portal.App.Features.Tokens;
+using Portal.Core.Aggregation;
 using Portal.TestSupport;
 using Portal.Web.Tests.Features.Annotate;
 using Portal.Web.Tests.Infrastructure;
@@ -70,8 +71,10 @@ public class ImportEndpointTests
         Assert.Equal(1 + 5000, project!.Items);
     }
 
-    [Fact]
-    public async Task ImportItems_SqliteImportBetweenBatches_AnotherOrganisationsAnnotatorWorksAndSeesNoStagedItem()
+    [Theory]
+    [InlineData("ignore")]
+    [InlineData("external")] // the file's labels become an external rater's annotations: staged and published the same way
+    public async Task ImportItems_SqliteImportBetweenBatches_AnotherOrganisationsAnnotatorWorksAndSeesNoStagedItem(string labels)
     {
         await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         var a = await db.CreateTestTenantAsync("Alpha");
@@ -97,7 +100,8 @@ public class ImportEndpointTests
         var lines = string.Join('\n', Enumerable.Range(1, 2 * ItemImportService.BatchSize + 500)
             .Select(i => $"{{\"id\": \"m{i}\", \"prompt\": \"Question {i}\", \"chosen\": \"good {i}\", \"rejected\": \"bad {i}\"}}"));
 
-        var started = await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}/items?fileName=big.jsonl", new StringContent(lines, Encoding.UTF8, "application/jsonl"));
+        var started = await admin.PostAsync($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}/items?fileName=big.jsonl&labels={labels}",
+            new StringContent(lines, Encoding.UTF8, "application/jsonl"));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         await gate.Staged.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
@@ -113,17 +117,30 @@ public class ImportEndpointTests
         Assert.Equal("Assigned", botTask.GetProperty("status").GetString());
 
         // Staged rows are there, and no reader sees them: Alpha's project still has its one item.
+        // No external rater or annotation of the import yet either.
         await using (var ctx = db.Factory.CreateSystem())
         {
             Assert.True(await ctx.ImportStagedItems.IgnoreQueryFilters().CountAsync() >= ItemImportService.BatchSize);
+            Assert.Equal(0, await ctx.ExternalRaters.IgnoreQueryFilters().CountAsync());
+            Assert.Equal(0, await ctx.Annotations.IgnoreQueryFilters().CountAsync(x => x.TenantId == a.Id));
         }
 
         Assert.Equal(1, (await admin.GetFromJsonAsync<ProjectView>($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}"))!.Items);
 
         gate.Release.SetResult();
         var run = await PortalFactory.WaitForRunAsync(admin, started.Headers.Location!.OriginalString);
-        Assert.Equal(("Succeeded", $"Imported {2 * ItemImportService.BatchSize + 500} item(s)."), (run.Status, run.Message));
-        Assert.Equal(1 + 2 * ItemImportService.BatchSize + 500, (await admin.GetFromJsonAsync<ProjectView>($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}"))!.Items);
+        var count = 2 * ItemImportService.BatchSize + 500;
+        var said = labels == "external" ? $"; the file's labels of {count} item(s) became annotations of 1 external rater(s)" : "";
+        Assert.Equal(("Succeeded", $"Imported {count} item(s){said}."), (run.Status, run.Message));
+        Assert.Equal(1 + count, (await admin.GetFromJsonAsync<ProjectView>($"/api/v1/orgs/{a.Id}/projects/{a.Project.Id}"))!.Items);
+        await using (var ctx = db.Factory.CreateForTenant(a.Id))
+        {
+            var annotations = await ctx.Annotations.Where(x => x.ProjectId == a.Project.Id).ToListAsync();
+            Assert.Equal(labels == "external" ? count : 0, annotations.Count);
+            Assert.All(annotations, x => Assert.Equal((PreferenceChoice?)PreferenceChoice.A, x.Choice));
+            Assert.Equal(annotations.Count, annotations.Select(x => x.ItemId).Distinct().Count());
+            Assert.Equal(labels == "external" ? ["External 1 · big"] : [], await ctx.ExternalRaters.Select(r => r.Name).ToListAsync());
+        }
     }
 
     /// <summary>Holds an import of one project after its first committed batch until the test releases it.</summary>

@@ -88,6 +88,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     LabelChoice = table.Column<int>(type: "int", nullable: true),
                     LabelModel = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    RaterId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    AnnotationId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    AnnotationKey = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    ScoresJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     StagedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
