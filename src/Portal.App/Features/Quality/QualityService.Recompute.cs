@@ -14,8 +14,8 @@ public sealed record RecomputeOutcome(QualityReport Report, bool Full, int Items
 
 public sealed partial class QualityService
 {
-    /// <summary>Items read per page by a full recompute.</summary>
-    internal const int PageSize = 1000;
+    /// <summary>Items read, and written back, per page (and per transaction) by a full recompute.</summary>
+    public const int PageSize = 1000;
 
     /// <summary>
     /// How far behind its watermark a recompute looks again: an annotation committed late with an earlier time is still
@@ -26,8 +26,9 @@ public sealed partial class QualityService
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.General);
 
     /// <summary>
-    /// Brings a project's report and curated labels up to date, in one transaction: incrementally (only the items whose
-    /// annotations changed since the last recompute are read) when the counters of the last one still apply, in full otherwise.
+    /// Brings a project's report and curated labels up to date: incrementally, in one transaction (only the items whose
+    /// annotations changed since the last recompute are read), when the counters of the last one still apply; in full
+    /// otherwise, a page of items per transaction.
     /// </summary>
     public async Task<QualityReport> RecomputeAsync(Guid tenantId, Guid projectId, IJobProgress? progress = null, CancellationToken ct = default) =>
         (await RecomputeWithOutcomeAsync(tenantId, projectId, progress, ct)).Report;
@@ -58,12 +59,9 @@ public sealed partial class QualityService
         var dawidSkene = project.Settings.Quality.Aggregation == AggregationMethod.DawidSkene;
         var accumulator = new QualityAccumulator();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // On SQLite the run's progress row cannot be written while this transaction holds the one write lock: reports
-        // go to the in-memory board until the commit (a write from here waited for its own transaction, and timed out).
-        await using var hold = progress?.HoldWrites(db);
-        await db.CuratedLabels.Where(l => l.ProjectId == projectId).ExecuteDeleteAsync(ct);
-        await db.QualityItemSnapshots.Where(s => s.ProjectId == projectId).ExecuteDeleteAsync(ct);
+        // The counters of the last recompute stop matching the snapshots as soon as the first page below replaces some: they
+        // go first, so a recompute that stops half-way leaves the next run a full recompute, never a wrong incremental one.
+        await db.QualityStates.Where(s => s.ProjectId == projectId).ExecuteDeleteAsync(ct);
         var after = Guid.Empty;
         int itemsRead = 0, annotationsRead = 0;
         while (true)
@@ -76,6 +74,7 @@ public sealed partial class QualityService
             }
 
             after = page[^1].Id;
+            var pageIds = page.Select(i => i.Id).ToList();
             var rows = await ItemRowsAsync(db, projectId, [.. page.Where(i => !i.IsGold).Select(i => i.Id)], scope.AttributeVersion, ct);
             foreach (var item in rows.GroupBy(r => r.ItemId))
             {
@@ -89,7 +88,22 @@ public sealed partial class QualityService
                 db.CuratedLabels.AddRange(QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. rows.Where(r => r.RepeatOf is null)], labelInfos, now));
             }
 
-            await db.SaveChangesAsync(ct);
+            // Each page's snapshots and labels replace the old ones in a short transaction of their own: on SQLite the one
+            // write lock is free between pages, so annotators keep submitting while a big project is recomputed, and
+            // readers see every item with its old label or its new one. An answer made meanwhile is read again by the
+            // next (incremental) run, as it is newer than the watermark taken before the first page.
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.QualityItemSnapshots.Where(s => s.ProjectId == projectId && pageIds.Contains(s.ItemId)).ExecuteDeleteAsync(ct);
+                if (!dawidSkene)
+                {
+                    await db.CuratedLabels.Where(l => l.ProjectId == projectId && pageIds.Contains(l.ItemId)).ExecuteDeleteAsync(ct);
+                }
+
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+
             db.ChangeTracker.Clear();
             itemsRead += page.Count;
             annotationsRead += rows.Count;
@@ -98,14 +112,20 @@ public sealed partial class QualityService
 
         if (dawidSkene)
         {
-            // The Dawid–Skene fit weighs every annotator's confusion over the whole project at once: it has no per-item update.
+            // The Dawid–Skene fit weighs every annotator's confusion over the whole project at once: it has no per-item
+            // update, so its labels replace the project's in one transaction, written after the fit (which reads outside it).
             var all = await RowsAsync(db, projectId, ct);
-            foreach (var batch in QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. all.Where(r => r.RepeatOf is null)], labelInfos, now).Chunk(1000))
+            var fitted = QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. all.Where(r => r.RepeatOf is null)], labelInfos, now);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.CuratedLabels.Where(l => l.ProjectId == projectId).ExecuteDeleteAsync(ct);
+            foreach (var batch in fitted.Chunk(1000))
             {
                 db.CuratedLabels.AddRange(batch);
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }
+
+            await tx.CommitAsync(ct);
         }
 
         await Report(progress, 80, "Reading each annotator's answers in order");
@@ -117,6 +137,7 @@ public sealed partial class QualityService
         }
 
         var report = await FinishAsync(db, scope, accumulator, now, ct);
+        await using var stateTx = await db.Database.BeginTransactionAsync(ct);
         var state = await db.QualityStates.FirstOrDefaultAsync(s => s.ProjectId == projectId, ct);
         if (state is null)
         {
@@ -130,7 +151,7 @@ public sealed partial class QualityService
         state.AnnotationCount = count;
         state.StateJson = JsonSerializer.Serialize(accumulator, StateJson);
         await StoreReportAsync(db, projectId, report, now, count, lastAt, ct);
-        await tx.CommitAsync(ct);
+        await stateTx.CommitAsync(ct);
         await Report(progress, 100, $"{report.Annotations} annotations on {report.Items} items (full recompute{(because is null ? "" : ": " + because)})");
         return new RecomputeOutcome(report, true, itemsRead, annotationsRead, because);
     }

@@ -60,6 +60,55 @@ public class QualityIncrementalTests
         Assert.Contains("settings", outcome.FullBecause, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RecomputeFull_OnSqliteOverTwoPages_FreesTheWriteLockBetweenThemAndAnswersMadeMeanwhileCountNextTime()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var tenant = await db.CreateTestTenantAsync("Incremental pages");
+        var project = await db.CreateTaskProjectAsync(tenant.Id, ProjectKind.Pairwise, items: QualityService.PageSize + 100, overlap: 3, settings: Settings);
+        var quality = new QualityService(db.Factory, TimeProvider.System);
+        var random = new Random(23);
+        var annotators = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        var at = DateTime.UtcNow.AddHours(-2);
+        await AddBatchAsync(db, tenant.Id, project, annotators, random, () => at = at.AddSeconds(5), operations: 400);
+
+        // Once the first page is written: a writer with a one-second busy timeout takes the write lock (it would fail if
+        // the recompute still held it), and more answers and revisions arrive.
+        var between = new BetweenPages(async () =>
+        {
+            await using var other = new Microsoft.Data.Sqlite.SqliteConnection(db.Options.ConnectionString + ";Default Timeout=1");
+            await other.OpenAsync();
+            await using var write = other.CreateCommand();
+            write.CommandText = "BEGIN IMMEDIATE; COMMIT;";
+            await write.ExecuteNonQueryAsync();
+            await AddBatchAsync(db, tenant.Id, project, annotators, random, () => at = at.AddSeconds(5), operations: 60);
+        });
+        var full = await quality.RecomputeFullAsync(tenant.Id, project.Id, between);
+
+        Assert.True(full.Full);
+        Assert.Equal((QualityService.PageSize + 100, 1), (full.ItemsRead, between.Calls));
+
+        // The next run is incremental and reads the answers made during the full one, wherever their items were paged.
+        var next = await quality.RecomputeWithOutcomeAsync(tenant.Id, project.Id);
+        Assert.False(next.Full, next.FullBecause);
+        await AssertMatchesCalculatorAsync(db, quality, tenant.Id, project.Id, next.Report);
+    }
+
+    /// <summary>Runs an action once, at the first report of a counted page (the full recompute's first page is written by then).</summary>
+    private sealed class BetweenPages(Func<Task> action) : Portal.App.Jobs.IJobProgress
+    {
+        public int Calls { get; private set; }
+
+        public async ValueTask ReportAsync(int percent, string? message = null)
+        {
+            if (Calls == 0 && message?.StartsWith("Counted", StringComparison.Ordinal) == true)
+            {
+                Calls++;
+                await action();
+            }
+        }
+    }
+
     private static async Task RandomBatchesAsync(TestProvider provider, ProjectKind kind, int seed)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
