@@ -30,6 +30,10 @@ public sealed record PreferencePair(
     /// <summary>The file's own answer when it says more than A or B (a tie, both bad); null when it says nothing or only <see cref="Label"/>.</summary>
     public Aggregation.PreferenceChoice? FileChoice { get; init; }
 
+    /// <summary>The file's answer for the pair: <see cref="FileChoice"/> when it says more than A or B, else <see cref="Label"/>; null when it says nothing.</summary>
+    public Aggregation.PreferenceChoice? FileAnswer =>
+        FileChoice ?? (Label is { } l ? (l == Preference.A ? Aggregation.PreferenceChoice.A : Aggregation.PreferenceChoice.B) : null);
+
     /// <summary>Who gave the file's label, when the file says (Chatbot Arena's <c>judge</c>); null otherwise.</summary>
     public string? FileRater { get; init; }
 

@@ -7,7 +7,6 @@ using Portal.App.Features.Organisations;
 using Portal.App.Features.Projects;
 using Portal.Core.Aggregation;
 using Portal.Core.Import;
-using Portal.Core.Pairs;
 
 namespace Portal.App.Features.Import;
 
@@ -49,7 +48,7 @@ internal sealed class ExternalLabelSink(PortalDbContext db, Project project, str
         if (item.Pair is { } pair)
         {
             // Ties and both bad are choices annotators make too: the external rater keeps them.
-            choice = pair.FileChoice ?? (pair.Label is { } l ? (l == Preference.A ? PreferenceChoice.A : PreferenceChoice.B) : null);
+            choice = pair.FileAnswer;
             raterId = pair.FileRater;
         }
         else if (item.FileScores is { } fileScores)

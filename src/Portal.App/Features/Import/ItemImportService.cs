@@ -395,7 +395,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             }
 
             // Both bad is a human judgement the loop does not train on (see AiLabel.Choice).
-            PreferenceChoice? choice = pair.FileChoice ?? (pair.Label is { } l ? (l == Preference.A ? PreferenceChoice.A : PreferenceChoice.B) : null);
+            var choice = pair.FileAnswer;
             if (choice is null or PreferenceChoice.BothBad)
             {
                 return null;

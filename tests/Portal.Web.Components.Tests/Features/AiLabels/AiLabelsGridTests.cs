@@ -36,7 +36,7 @@ public class AiLabelsGridTests : PortalComponentTest
         cut.Find("input[data-testid=ai-labels-search]").Change(wanted);
 
         cut.WaitForAssertion(() =>
-            Assert.All(cut.FindAll("[data-testid=ai-label-item]"), i => Assert.Contains(wanted, i.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+            Assert.All(cut.FindAll("[data-testid=ai-label-item]"), i => Assert.Contains(wanted, i.TextContent, StringComparison.Ordinal)));
         Assert.Contains(wanted, cut.Find("[data-testid=ai-label-item]").TextContent, StringComparison.Ordinal);
         Assert.True(cut.FindAll("[data-testid=ai-label-item]").Count < 20);
     }

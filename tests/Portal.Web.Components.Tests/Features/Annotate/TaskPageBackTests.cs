@@ -31,7 +31,7 @@ public class TaskPageBackTests : PortalComponentTest
         SignIn("annotator", Me);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var cut = Render<TaskPage>(p => p.Add(x => x.OrgId, _tenant.Organisation.Id).Add(x => x.ProjectId, _project.Id));
-        cut.WaitForState(() => cut.FindAll("[data-testid=task]").Count > 0, TimeSpan.FromSeconds(30));
+        cut.WaitForState(() => cut.FindAll("[data-testid=task]").Count > 0);
         return cut;
     }
 
@@ -52,7 +52,7 @@ public class TaskPageBackTests : PortalComponentTest
         await Key(cut, "4");
         await Key(cut, "2");
         await Key(cut, "Enter");
-        cut.WaitForAssertion(() => Assert.NotEqual(first, cut.Find("[data-testid=response]").TextContent), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.NotEqual(first, cut.Find("[data-testid=response]").TextContent));
         return first;
     }
 
@@ -76,7 +76,7 @@ public class TaskPageBackTests : PortalComponentTest
         await Key(cut, "5");
         await Key(cut, "Enter");
 
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=revising]")), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=revising]")));
         Assert.Equal(held, cut.Find("[data-testid=response]").TextContent);
         Assert.Contains("Your answer was changed.", cut.Find("[data-testid=back-message]").TextContent, StringComparison.Ordinal);
         var stored = Assert.Single(await AnnotationsAsync());
@@ -96,7 +96,7 @@ public class TaskPageBackTests : PortalComponentTest
 
         await Key(cut, "Escape");
 
-        cut.WaitForAssertion(() => Assert.Equal(held, cut.Find("[data-testid=response]").TextContent), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal(held, cut.Find("[data-testid=response]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=revising]"));
         var stored = Assert.Single(await AnnotationsAsync());
         Assert.Equal((4, 2, 0), (stored.Scores!["helpfulness"], stored.Scores!["accuracy"], stored.Revisions));
@@ -110,7 +110,7 @@ public class TaskPageBackTests : PortalComponentTest
         cut.Find("[data-testid=back]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("no answer of yours here that can still be changed", cut.Find("[data-testid=back-message]").TextContent,
-            StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=revising]"));
     }
 

@@ -57,7 +57,7 @@ public class TaskPageTests : PortalComponentTest
     private IRenderedComponent<TaskPage> Render()
     {
         var cut = Render<TaskPage>(p => p.Add(x => x.OrgId, _tenant.Organisation.Id).Add(x => x.ProjectId, _project.Id));
-        cut.WaitForState(() => cut.FindAll("[data-testid=task], [data-testid^=task-nothing], [data-testid=task-paused]").Count > 0, TimeSpan.FromSeconds(30));
+        cut.WaitForState(() => cut.FindAll("[data-testid=task], [data-testid^=task-nothing], [data-testid=task-paused]").Count > 0);
         return cut;
     }
 
@@ -290,7 +290,7 @@ public class TaskPageTests : PortalComponentTest
         var cut = await OpenAsync(ProjectKind.Likert);
 
         await Key(cut, "3");
-        cut.WaitForAssertion(() => Assert.Equal("Saved", cut.Find("[data-testid=draft-state]").GetAttribute("data-state")), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal("Saved", cut.Find("[data-testid=draft-state]").GetAttribute("data-state")));
         await using (var ctx = _db.Factory.CreateForTenant(_tenant.Organisation.Id))
         {
             var draft = (await ctx.Assignments.SingleAsync(a => a.Status == AssignmentStatus.Leased)).DraftJson;

@@ -27,8 +27,7 @@ public class CalibrationPageTests : CalibrationAreaTest
         cut.WaitForAssertion(() => Assert.Equal(25, Rows(cut).Count));
         TextBox(cut.Find("[data-testid=calibration-filter]")).Input("item-030");
 
-        cut.WaitForAssertion(() => Assert.Equal("item-030", Assert.Single(Rows(cut)).QuerySelector("[data-testid=calibration-item]")!.GetAttribute("data-external-id")),
-            TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Equal("item-030", Assert.Single(Rows(cut)).QuerySelector("[data-testid=calibration-item]")!.GetAttribute("data-external-id")));
         Assert.Contains("No calibration round yet.", cut.Find("[data-testid=calibration-rounds]").TextContent, StringComparison.Ordinal);
     }
 

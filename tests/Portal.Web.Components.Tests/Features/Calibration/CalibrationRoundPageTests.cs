@@ -124,6 +124,6 @@ public class CalibrationRoundPageTests : CalibrationAreaTest
         cut.WaitForAssertion(() => Assert.Equal(6, cut.FindAll("[data-testid=calibration-all-answers] tbody tr.mud-table-row").Count));
         TextBox(cut.Find("[data-testid=calibration-answer-search]")).Input("more detail");
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=calibration-all-answers] tbody tr.mud-table-row")), TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=calibration-all-answers] tbody tr.mud-table-row")));
     }
 }

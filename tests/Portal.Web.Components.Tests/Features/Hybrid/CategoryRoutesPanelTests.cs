@@ -10,8 +10,6 @@ namespace Portal.Web.Components.Tests.Features.Hybrid;
 /// <summary>The categories-and-routes panel of the settings page, on a real SQLite database.</summary>
 public class CategoryRoutesPanelTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     private async Task<(TestDatabase Db, TestTenant Tenant)> SeedAsync()
     {
         var db = await UseDatabaseAsync();
@@ -42,7 +40,7 @@ public class CategoryRoutesPanelTests : PortalComponentTest
 
         var cut = RenderFor(tenant);
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")), Wait);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")));
         var row = cut.Find("[data-testid=category-row]");
         Assert.Equal(("math", "1"), (row.GetAttribute("data-category"), row.QuerySelector("[data-testid=category-items]")!.TextContent.Trim()));
         Assert.Equal("AI", Route(row));
@@ -55,18 +53,18 @@ public class CategoryRoutesPanelTests : PortalComponentTest
         var (db, tenant) = await SeedAsync();
         RenderProviders();
         var cut = RenderFor(tenant);
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")), Wait);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=category-row]")));
 
         Inner(cut.Find("[data-testid=new-category]"), "input").Input("trivia");
         cut.Find("button[data-testid=add-category]").Click();
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count));
         Inner(cut.Find("[data-testid=ask-category]"), "input").Change(true);
         cut.WaitForAssertion(() => Assert.Contains("{{categories}}", Inner(cut.Find("[data-testid=category-prompt]"), "textarea").GetAttribute("value")
-            ?? Inner(cut.Find("[data-testid=category-prompt]"), "textarea").TextContent, StringComparison.Ordinal), Wait);
+            ?? Inner(cut.Find("[data-testid=category-prompt]"), "textarea").TextContent, StringComparison.Ordinal));
         cut.Find("button[data-testid=save-categories]").Click();
 
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
-        cut.WaitForAssertion(() => Assert.Equal(2, ctx.ProjectCategories.Count()), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(2, ctx.ProjectCategories.Count()));
         Assert.Equal([("math", "ai"), ("trivia", "ai")], await ctx.ProjectCategories.OrderBy(c => c.Name).Select(c => new ValueTuple<string, string>(c.Name, c.Route)).ToListAsync());
         Assert.Contains("{{conversation}}", await ctx.Projects.Where(p => p.Id == tenant.Project.Id).Select(p => p.CategoryPrompt).SingleAsync(), StringComparison.Ordinal);
     }
@@ -81,7 +79,7 @@ public class CategoryRoutesPanelTests : PortalComponentTest
 
         var cut = RenderFor(tenant);
 
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=category-row]").Count));
         var routes = cut.FindAll("[data-testid=category-row]").ToDictionary(r => r.GetAttribute("data-category")!, Route);
         Assert.Equal(("AI, checked", "Humans only"), (routes["chat"], routes["math"]));
         Assert.False(Inner(cut.Find("[data-testid=ask-category]"), "input").HasAttribute("checked"));

@@ -10,8 +10,6 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>Choosing who works on a project, on a real SQLite database.</summary>
 public class ChosenAnnotatorsPanelTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     private async Task<(TestDatabase Db, TestTenant Tenant, IReadOnlyList<AnnotatorStanding> Annotators)> SeedAsync()
     {
         var db = await UseDatabaseAsync();
@@ -42,12 +40,12 @@ public class ChosenAnnotatorsPanelTests : PortalComponentTest
         Assert.True(cut.Find("button[data-testid=save-chosen]").HasAttribute("disabled"));
 
         cut.FindAll("[data-testid=chosen-mode] input[type=radio]")[1].Click();
-        cut.WaitForAssertion(() => Assert.Equal(annotators.Count, cut.FindAll("[data-testid=chosen-annotator]").Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(annotators.Count, cut.FindAll("[data-testid=chosen-annotator]").Count));
         Box(cut.FindAll("[data-testid=chosen-annotator]")[0]).Change(true);
         Assert.StartsWith($"1 of {annotators.Count} chosen", cut.Find("[data-testid=chosen-count]").TextContent.Trim(), StringComparison.Ordinal);
         cut.Find("button[data-testid=save-chosen]").Click();
 
-        cut.WaitForAssertion(() => Assert.True(cut.Find("button[data-testid=save-chosen]").HasAttribute("disabled")), Wait);
+        cut.WaitForAssertion(() => Assert.True(cut.Find("button[data-testid=save-chosen]").HasAttribute("disabled")));
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
         Assert.True(await ctx.Projects.Where(p => p.Id == tenant.Project.Id).Select(p => p.ChosenAnnotatorsOnly).SingleAsync());
         Assert.Equal([annotators[0].UserId], await ctx.ProjectAnnotators.Where(a => a.ProjectId == tenant.Project.Id && a.Chosen).Select(a => a.AnnotatorId).ToListAsync());
@@ -61,7 +59,7 @@ public class ChosenAnnotatorsPanelTests : PortalComponentTest
 
         var cut = RenderFor(tenant, annotators, readOnly: true);
 
-        cut.WaitForAssertion(() => Assert.Equal(annotators.Count, cut.FindAll("[data-testid=chosen-annotator]").Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(annotators.Count, cut.FindAll("[data-testid=chosen-annotator]").Count));
         Assert.True(cut.Find("button[data-testid=save-chosen]").HasAttribute("disabled"));
         Assert.All(cut.FindAll("[data-testid=chosen-annotator]").Select(Box), c => Assert.True(c.HasAttribute("disabled")));
         Assert.Equal(annotators.Select(a => a.UserId == annotators[1].UserId), cut.FindAll("[data-testid=chosen-annotator]").Select(Box).Select(c => c.HasAttribute("checked")));

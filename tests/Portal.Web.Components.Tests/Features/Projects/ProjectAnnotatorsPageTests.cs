@@ -7,8 +7,6 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The project's annotators on a real SQLite database: paged and searched in the database.</summary>
 public class ProjectAnnotatorsPageTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     public ProjectAnnotatorsPageTests()
     {
         ComponentFactories.AddStub<ProjectNav>();
@@ -32,7 +30,7 @@ public class ProjectAnnotatorsPageTests : PortalComponentTest
     {
         var cut = await RenderAsync();
 
-        cut.WaitForAssertion(() => Assert.Equal(25, Names(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, Names(cut).Count));
         Assert.Equal(["Annotator of Acme", "Reader 01"], Names(cut)[..2]);
         Assert.Equal("Reader 24", Names(cut)[^1]);
         Assert.Contains("1-25 of 31", cut.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal);
@@ -42,15 +40,15 @@ public class ProjectAnnotatorsPageTests : PortalComponentTest
     public async Task Search_NameOrEmail_ShowsTheMatchesAndSaysSoWhenNoneMatch()
     {
         var cut = await RenderAsync();
-        cut.WaitForAssertion(() => Assert.Equal(25, Names(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, Names(cut).Count));
 
         cut.Find("input[data-testid=annotator-search]").Change("reader-3");
 
-        cut.WaitForAssertion(() => Assert.Equal(["Reader 30"], Names(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["Reader 30"], Names(cut)));
 
         cut.Find("input[data-testid=annotator-search]").Change("nobody");
 
-        cut.WaitForAssertion(() => Assert.Equal("No annotator matches 'nobody'.", cut.Find("[data-testid=annotators-no-match]").TextContent.Trim()), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("No annotator matches 'nobody'.", cut.Find("[data-testid=annotators-no-match]").TextContent.Trim()));
         Assert.Empty(cut.FindAll("[data-testid=annotators-empty]"));
     }
 }

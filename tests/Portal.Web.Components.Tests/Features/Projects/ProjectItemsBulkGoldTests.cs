@@ -9,8 +9,6 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>Selecting items on the items grid and marking or unmarking them gold in one action, on a real SQLite database.</summary>
 public class ProjectItemsBulkGoldTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     private async Task<(TestDatabase Db, TestTenant Tenant, Project Project)> SeedAsync(int items)
     {
         var db = await UseDatabaseAsync();
@@ -26,7 +24,7 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
     private IRenderedComponent<ProjectItemsPage> RenderPage(TestTenant tenant, Project project)
     {
         var cut = Render<ProjectItemsPage>(p => p.Add(x => x.OrgId, tenant.Id).Add(x => x.ProjectId, project.Id));
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=select-item]")), Wait);
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=select-item]")));
         return cut;
     }
 
@@ -52,12 +50,12 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
         Assert.Empty(cut.FindAll("[data-testid=bulk-bar]"));
 
         Box(cut.Find("[data-testid=select-page]")).Change(true);
-        cut.WaitForAssertion(() => Assert.Equal("25 item(s) selected", cut.Find("[data-testid=bulk-count]").TextContent.Trim()), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("25 item(s) selected", cut.Find("[data-testid=bulk-count]").TextContent.Trim()));
         cut.Find("[data-testid=bulk-unmark]").Click();
-        providers.WaitForAssertion(() => Assert.Contains("Unmark 25 item(s)?", providers.Markup, StringComparison.Ordinal), Wait);
+        providers.WaitForAssertion(() => Assert.Contains("Unmark 25 item(s)?", providers.Markup, StringComparison.Ordinal));
         providers.FindAll("button").First(b => b.TextContent.Trim() == "Unmark gold").Click();
 
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=bulk-bar]")), Wait);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=bulk-bar]")));
         var gold = (await ItemsAsync(db, tenant, project)).Where(i => i.IsGold).Select(i => i.ExternalId);
         Assert.Equal(["item-030"], gold);
         Assert.Contains("2 item(s) regular again; 23 already were.", providers.Markup, StringComparison.Ordinal);
@@ -80,17 +78,17 @@ public class ProjectItemsBulkGoldTests : PortalComponentTest
         Box(cut.FindAll("[data-testid=select-item]")[1]).Change(true);
 
         cut.Find("[data-testid=bulk-mark-consensus]").Click();
-        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click(), Wait);
+        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click());
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=bulk-problem]")), Wait);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=bulk-problem]")));
         Assert.StartsWith("item-002 has no consensus yet", cut.Find("[data-testid=bulk-problem]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.All(await ItemsAsync(db, tenant, project), i => Assert.False(i.IsGold));
 
         // Without the unlabelled item the same action goes through.
         Box(cut.FindAll("[data-testid=select-item]")[1]).Change(false);
         cut.Find("[data-testid=bulk-mark-consensus]").Click();
-        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click(), Wait);
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=bulk-problem]")), Wait);
+        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Mark gold").Click());
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=bulk-problem]")));
         var marked = (await ItemsAsync(db, tenant, project))[0];
         Assert.Equal((true, PreferenceChoice.B), (marked.IsGold, marked.Gold!.Choice!.Value));
     }

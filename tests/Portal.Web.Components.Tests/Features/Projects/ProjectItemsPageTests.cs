@@ -8,8 +8,6 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The items grid on a real SQLite database: paged, searched, filtered and sorted in the database.</summary>
 public class ProjectItemsPageTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     private async Task<(TestDatabase Db, TestTenant Tenant, Project Project)> SeedAsync(int items = 250)
     {
         var db = await UseDatabaseAsync();
@@ -35,7 +33,7 @@ public class ProjectItemsPageTests : PortalComponentTest
 
         var cut = RenderPage(tenant, project);
 
-        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count));
         Assert.Equal("item-001", ExternalIds(cut)[0]);
         Assert.Contains("of 250", cut.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal);
     }
@@ -45,13 +43,13 @@ public class ProjectItemsPageTests : PortalComponentTest
     {
         var (_, tenant, project) = await SeedAsync();
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count));
 
         cut.Find("input[data-testid=items-search]").Input("item-123");
-        cut.WaitForAssertion(() => Assert.Equal(["item-123"], ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["item-123"], ExternalIds(cut)));
 
         cut.Find("input[data-testid=items-search]").Input("question 17?");
-        cut.WaitForAssertion(() => Assert.Equal(["item-017"], ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["item-017"], ExternalIds(cut)));
     }
 
     [Fact]
@@ -59,11 +57,11 @@ public class ProjectItemsPageTests : PortalComponentTest
     {
         var (_, tenant, project) = await SeedAsync(items: 5);
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => Assert.Equal(5, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(5, ExternalIds(cut).Count));
 
         cut.Find("input[data-testid=items-search]").Input("no such thing");
 
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=items-none-match]")), Wait);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=items-none-match]")));
     }
 
     [Fact]
@@ -71,14 +69,14 @@ public class ProjectItemsPageTests : PortalComponentTest
     {
         var (_, tenant, project) = await SeedAsync();
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count));
 
         IElement Header() => cut.FindAll("th").First(th => th.TextContent.Contains("External id", StringComparison.Ordinal)).QuerySelector(".sortable-column-header")!;
         Header().Click();
-        cut.WaitForAssertion(() => Assert.Equal("item-001", ExternalIds(cut)[0]), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("item-001", ExternalIds(cut)[0]));
         Header().Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("item-250", ExternalIds(cut)[0]), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("item-250", ExternalIds(cut)[0]));
         Assert.Equal("item-226", ExternalIds(cut)[24]);
     }
 
@@ -98,15 +96,15 @@ public class ProjectItemsPageTests : PortalComponentTest
         }
 
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(25, ExternalIds(cut).Count));
         Assert.Equal("2 gold", cut.Find("[data-testid=gold-count]").TextContent.Trim());
 
         ClickToggle(cut, "items-gold-filter", "Gold");
-        cut.WaitForAssertion(() => Assert.Equal(["item-004", "item-009"], ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["item-004", "item-009"], ExternalIds(cut)));
         Assert.All(cut.FindAll("[data-testid=gold-expected]"), e => Assert.Equal("B is better", e.TextContent.Trim()));
 
         ClickToggle(cut, "items-gold-filter", "Not gold");
-        cut.WaitForAssertion(() => Assert.DoesNotContain("item-004", ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.DoesNotContain("item-004", ExternalIds(cut)));
         Assert.Contains("of 28", cut.Find(".mud-table-pagination").TextContent, StringComparison.Ordinal);
     }
 
@@ -122,13 +120,13 @@ public class ProjectItemsPageTests : PortalComponentTest
 
         await db.AddTestAnnotationAsync(tenant.Id, first, tenant.Member(OrgRoles.Annotator).Id);
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => Assert.Equal(3, ExternalIds(cut).Count), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(3, ExternalIds(cut).Count));
 
         ClickToggle(cut, "items-rated-filter", "Not rated");
-        cut.WaitForAssertion(() => Assert.Equal(["item-002", "item-003"], ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["item-002", "item-003"], ExternalIds(cut)));
 
         ClickToggle(cut, "items-rated-filter", "Rated");
-        cut.WaitForAssertion(() => Assert.Equal(["item-001"], ExternalIds(cut)), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["item-001"], ExternalIds(cut)));
     }
 
     [Fact]
@@ -145,7 +143,7 @@ public class ProjectItemsPageTests : PortalComponentTest
 
         var providers = RenderProviders();
         var cut = RenderPage(tenant, project);
-        cut.WaitForAssertion(() => cut.Find("[data-testid=unmark-gold]"), Wait);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=unmark-gold]"));
 
         cut.Find("[data-testid=unmark-gold]").Click();
         providers.WaitForAssertion(() => Assert.Contains("Unmark this gold item?", providers.Markup, StringComparison.Ordinal));
@@ -157,7 +155,7 @@ public class ProjectItemsPageTests : PortalComponentTest
 
         cut.Find("[data-testid=unmark-gold]").Click();
         providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Unmark gold").Click());
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=gold-badge]")), Wait);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=gold-badge]")));
         await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
         {
             Assert.False(ctx.Items.Single(i => i.ProjectId == project.Id).IsGold);
@@ -171,7 +169,7 @@ public class ProjectItemsPageTests : PortalComponentTest
 
         var cut = RenderPage(tenant, project);
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=items-empty]"), Wait);
+        cut.WaitForAssertion(() => cut.Find("[data-testid=items-empty]"));
         Assert.Equal($"/orgs/{tenant.Id}/projects/{project.Id}", cut.Find("[data-testid=items-empty] a").GetAttribute("href"));
     }
 }

@@ -9,8 +9,6 @@ namespace Portal.Web.Components.Tests.Features.Projects;
 /// <summary>The project's pause and archive controls on a real SQLite database.</summary>
 public class ProjectLifecycleTests : PortalComponentTest
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-
     private async Task<(TestDatabase Db, TestTenant Tenant)> SeedAsync()
     {
         var db = await UseDatabaseAsync();
@@ -44,7 +42,7 @@ public class ProjectLifecycleTests : PortalComponentTest
 
         cut.Find("[data-testid=project-pause]").Click();
 
-        cut.WaitForAssertion(() => Assert.NotNull(handed), Wait);
+        cut.WaitForAssertion(() => Assert.NotNull(handed));
         Assert.True(handed!.IsPaused);
         Assert.NotNull((await StoredAsync(db, tenant)).PausedAt);
     }
@@ -60,7 +58,7 @@ public class ProjectLifecycleTests : PortalComponentTest
 
         cut.Find("[data-testid=project-resume]").Click();
 
-        cut.WaitForAssertion(() => Assert.False(handed?.IsPaused ?? true), Wait);
+        cut.WaitForAssertion(() => Assert.False(handed?.IsPaused ?? true));
         Assert.Null((await StoredAsync(db, tenant)).PausedAt);
     }
 
@@ -73,15 +71,15 @@ public class ProjectLifecycleTests : PortalComponentTest
         var cut = RenderFor(tenant, p => handed = p);
 
         cut.Find("[data-testid=project-archive]").Click();
-        providers.WaitForAssertion(() => Assert.Contains($"Archive {tenant.Project.Name}?", providers.Markup, StringComparison.Ordinal), Wait);
+        providers.WaitForAssertion(() => Assert.Contains($"Archive {tenant.Project.Name}?", providers.Markup, StringComparison.Ordinal));
         providers.FindAll("button").First(b => b.TextContent.Trim() == "Cancel").Click();
         Assert.Null((await StoredAsync(db, tenant)).ArchivedAt);
         Assert.Null(handed);
 
         cut.Find("[data-testid=project-archive]").Click();
-        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Archive").Click(), Wait);
+        providers.WaitForAssertion(() => providers.FindAll("button").First(b => b.TextContent.Trim() == "Archive").Click());
 
-        cut.WaitForAssertion(() => Assert.True(handed?.IsArchived), Wait);
+        cut.WaitForAssertion(() => Assert.True(handed?.IsArchived));
         Assert.NotNull((await StoredAsync(db, tenant)).ArchivedAt);
     }
 
@@ -97,7 +95,7 @@ public class ProjectLifecycleTests : PortalComponentTest
 
         cut.Find("[data-testid=project-unarchive]").Click();
 
-        cut.WaitForAssertion(() => Assert.False(handed?.IsArchived ?? true), Wait);
+        cut.WaitForAssertion(() => Assert.False(handed?.IsArchived ?? true));
         Assert.Null((await StoredAsync(db, tenant)).ArchivedAt);
     }
 }

@@ -39,8 +39,7 @@ public class QualityPageTests : QualityAreaTest
 
         var cut = RenderPage(project);
 
-        cut.WaitForAssertion(() => Assert.Contains("over 24 annotations on 6 items", cut.Find("[data-testid=computed-at]").TextContent, StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Contains("over 24 annotations on 6 items", cut.Find("[data-testid=computed-at]").TextContent, StringComparison.Ordinal));
         Assert.Contains("α =", cut.Find("[data-testid=dimension-choice]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=recompute-progress]"));
     }
@@ -56,8 +55,7 @@ public class QualityPageTests : QualityAreaTest
 
         var cut = RenderPage(project);
 
-        cut.WaitForAssertion(() => Assert.Contains("over 25 annotations", cut.Find("[data-testid=computed-at]").TextContent, StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30));
+        cut.WaitForAssertion(() => Assert.Contains("over 25 annotations", cut.Find("[data-testid=computed-at]").TextContent, StringComparison.Ordinal));
         Assert.Equal(QualityFreshness.Current, await Services.GetRequiredService<QualityService>().FreshnessAsync(OrgId, project.Id));
         Assert.NotEmpty(annotators);
     }
