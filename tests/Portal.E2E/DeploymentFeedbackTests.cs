@@ -64,7 +64,8 @@ public class DeploymentFeedbackTests(PortalFixture fixture) : IClassFixture<Port
         string[] categories = ["late-delivery", "wrong-steps", "tone", "late-delivery"];
         for (var day = 6; day >= 0; day--)
         {
-            var at = DateTime.UtcNow.Date.AddDays(-day).AddHours(9);
+            // An hour before now on each of seven days: 09:00 today was in the future before 09:00 UTC, and the API rightly refused it.
+            var at = DateTime.UtcNow.AddHours(-1).AddDays(-day);
             foreach (var (model, goodShare) in new[] { ("assistant-2026-11", 0.55), ("assistant-2026-12", 0.8) })
             {
                 for (var n = 0; n < 6 + random.Next(5); n++)
