@@ -60,6 +60,46 @@ public class QualityIncrementalTests
         Assert.Contains("settings", outcome.FullBecause, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The deleted-annotations count runs beside the incremental update and is checked before its commit: a deletion turns
+    /// the run into a full recompute, and nothing the abandoned incremental run wrote (labels, snapshots, counters) is kept.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Recompute_AnnotationDeletedAndAnotherAdded_RecomputesInFullAndEqualsTheCalculator(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Incremental deleted");
+        var project = await db.CreateTaskProjectAsync(tenant.Id, ProjectKind.Pairwise, items: 6, overlap: 3, settings: Settings);
+        var quality = new QualityService(db.Factory, TimeProvider.System);
+        var random = new Random(7);
+        var at = DateTime.UtcNow.AddHours(-3);
+        var annotators = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToList();
+        await AddBatchAsync(db, tenant.Id, project, annotators, random, () => at = at.AddSeconds(30), operations: 12);
+        Assert.True((await quality.RecomputeWithOutcomeAsync(tenant.Id, project.Id)).Full);
+
+        // The two oldest answers deleted (long before the watermark, so no incremental read sees them), then one more operation:
+        // the count falls by one or two, which the run learns only when its count comes in, after it has updated the counters.
+        await using (var ctx = db.Factory.CreateForTenant(tenant.Id))
+        {
+            var gone = await ctx.Annotations.Where(a => a.ProjectId == project.Id && a.RepeatOf == null).OrderBy(a => a.CreatedAt).Take(2).ToListAsync();
+            ctx.Annotations.RemoveRange(gone);
+            await ctx.SaveChangesAsync();
+        }
+
+        at = DateTime.UtcNow;
+        await AddBatchAsync(db, tenant.Id, project, annotators, random, () => at = at.AddSeconds(1), operations: 1);
+        var outcome = await quality.RecomputeWithOutcomeAsync(tenant.Id, project.Id);
+        Assert.True(outcome.Full);
+        Assert.Contains("deleted", outcome.FullBecause, StringComparison.Ordinal);
+        await AssertMatchesCalculatorAsync(db, quality, tenant.Id, project.Id, outcome.Report);
+
+        var next = await quality.RecomputeWithOutcomeAsync(tenant.Id, project.Id);
+        Assert.False(next.Full, next.FullBecause);
+        Assert.Equal(Comparable(outcome.Report), Comparable(next.Report));
+    }
+
     [Fact]
     public async Task RecomputeFull_OnSqliteOverTwoPages_FreesTheWriteLockBetweenThemAndAnswersMadeMeanwhileCountNextTime()
     {
