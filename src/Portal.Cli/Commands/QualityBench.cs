@@ -245,6 +245,12 @@ public static class QualityBench
                 await db.Database.ExecuteSqlRawAsync(sql, ct);
             }
 
+            if (provider == SeedSql.Sqlite)
+            {
+                // Back to SQLite's default before the connection returns to the pool, where the timed recomputes reuse it.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", ct);
+            }
+
             // PostgreSQL: VACUUM as autovacuum would, so the visibility map is set and index-only scans are possible.
             foreach (var table in new[] { "Items", "Annotations" })
             {
