@@ -65,7 +65,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
 
         // One read for the project, the annotator's standing, what the guideline gates need, and whether they hold a lease
         // (the task itself is read only then: rarely, as a submit closes it).
-        var head = await HeadQuery(db, projectId, annotatorId, ct);
+        var head = await ReadsFor(db).Head(db, projectId, annotatorId, ct);
         if (head is null || head.Project.ArchivedAt is not null)
         {
             return null;
@@ -190,7 +190,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
             // One read for the assignment, its project and item, and the versions the answer is recorded under: the guideline
             // version the annotator worked under (the one they acknowledged, as a task held while a newer one was published
             // was done under the older; else the current one) and the project's attribute set.
-            var row = await SubmitQuery(db, assignmentId, annotatorId, ct) ?? throw new TaskNotFoundException();
+            var row = await ReadsFor(db).Submit(db, assignmentId, annotatorId, ct) ?? throw new TaskNotFoundException();
             var (assignment, project, item) = (row.Assignment, row.Project, row.Item);
 
             switch (assignment.Status)
