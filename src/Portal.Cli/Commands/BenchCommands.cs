@@ -53,11 +53,19 @@ public static class BenchCommands
                 + "the JIT-compiled code a running portal has (0: measure a cold process).",
             DefaultValueFactory = _ => 200,
         };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Tasks per second the annotators together offer (0: none, a closed loop without think time, which measures "
+                + "capacity). Each annotator then asks on a schedule of its own, a random think time (exponential, mean annotators / rate "
+                + "seconds) after its previous scheduled ask, whether or not the engine kept up (open loop), so latencies are those seen "
+                + "at that offered rate.",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("tasks",
             "N annotators each loop next task + submit through TaskService, the same code the API calls, until nothing is left. "
             + "Prints one JSON object (throughput, latency percentiles, round trips, checks); progress goes to stderr.")
         {
-            annotators, items, overlap, provider, connection, seed, warmup,
+            annotators, items, overlap, provider, connection, seed, warmup, rate,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,6 +76,9 @@ public static class BenchCommands
                 parse.GetValue(seed))
             {
                 WarmupItems = Math.Max(0, parse.GetValue(warmup)),
+                Rate = parse.GetValue(rate) is var r && r >= 0 && double.IsFinite(r)
+                    ? r
+                    : throw new CliUsageException($"--rate must be 0 (no think time) or a positive number of tasks per second, not {parse.GetValue(rate)}."),
             };
             await using var scratch = await ScratchDatabase.CreateAsync(cli, parse.GetValue(provider)!, parse.GetValue(connection), ct);
             var result = await TaskBench.RunAsync(cli, scratch, options, ct);
@@ -87,6 +98,9 @@ public sealed record TaskBenchOptions(int Annotators, int Items, int Overlap, in
 {
     /// <summary>Items of the unmeasured warm-up project (0: none).</summary>
     public int WarmupItems { get; init; }
+
+    /// <summary>Tasks per second offered by all annotators together; 0 for a closed loop without think time (capacity).</summary>
+    public double Rate { get; init; }
 }
 
 public sealed record Percentiles(double P50, double P95, double P99);
@@ -135,7 +149,18 @@ public sealed record TaskBenchResult(
 
     /// <summary>The load average (1, 5, 15 minutes) when the run started and when it ended, as /proc/loadavg says.</summary>
     public string? Load { get; init; }
+
+    /// <summary>The unmeasured warm-up: rounds run, items per round times rounds, methods the JIT compiled in the last round.</summary>
+    public WarmupSummary? Warmup { get; init; }
+
+    /// <summary>With <c>--rate</c>: the offered rate, the mean think time, and asks that started late (the engine behind).</summary>
+    public PacingSummary? Pacing { get; init; }
 }
+
+public sealed record WarmupSummary(int Rounds, int Items, long JitCompiledInLastRound);
+
+/// <summary>An open-loop run: <see cref="LateAsks"/> counts asks that started over 10 ms after their scheduled time.</summary>
+public sealed record PacingSummary(double OfferedRate, double MeanThinkMs, int LateAsks);
 
 internal static class TaskBench
 {
@@ -163,31 +188,68 @@ internal static class TaskBench
 
         // Warm-up: the same annotators work through a project of their own first, unmeasured, so that the run below measures
         // the steady state of a portal that has been serving for a while (tiered JIT done), not the first minute of a process.
-        var measuring = false;
-        if (options.WarmupItems > 0)
-        {
-            var warmupProject = await AddProjectAsync(factory, orgId, "Warm-up", options.WarmupItems, options.Overlap, ct);
-            await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(warmupProject, id, -1 - i), ct)));
+        // Paced: each annotator asks on its own schedule, a think time after its previous scheduled ask (exponential, so the
+        // annotators together offer a Poisson stream of `Rate` asks per second), late asks going at once without moving the
+        // schedule: the offered rate does not drop when the engine is slow (an open loop), so slowness shows in the latencies.
+        var meanThinkMs = options.Rate > 0 ? options.Annotators * 1000.0 / options.Rate : 0;
+        var lateAsks = 0;
+        var runClock = Stopwatch.StartNew();
 
-            // Warm-up errors stay counted: they are the engine's errors too.
-            submitted = 0;
-            next.Clear();
-            submit.Clear();
-            stored.Clear();
+        // Rounds of warm-up projects (unpaced) until one round leaves the JIT nearly quiet: tiered compilation re-compiles hot
+        // methods in the background after they have been called enough, so one round is not enough (8,000 methods were still
+        // compiled in the measured run after a single 200-item round).
+        var measuring = false;
+        var paced = false;
+        var warmupRounds = 0;
+        long warmupLastJit = 0;
+        while (options.WarmupItems > 0 && warmupRounds < MaxWarmupRounds)
+        {
+            var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var warmupProject = await AddProjectAsync(factory, orgId, $"Warm-up {warmupRounds + 1}", options.WarmupItems, options.Overlap, ct);
+            await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(warmupProject, id, -1 - i - (warmupRounds * options.Annotators)), ct)));
+            warmupRounds++;
+            warmupLastJit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
+            if (warmupLastJit <= QuietJit)
+            {
+                break;
+            }
         }
 
+        // Warm-up errors stay counted: they are the engine's errors too.
+        submitted = 0;
+        next.Clear();
+        submit.Clear();
+        stored.Clear();
         measuring = true;
+        paced = options.Rate > 0;
+
 
         async Task AnnotateAsync(Guid project, Guid annotatorId, int index)
         {
             var random = new Random(HashCode.Combine(options.Seed, index));
             var failures = 0;
+            var dueMs = paced ? runClock.Elapsed.TotalMilliseconds + Think(random) : 0;
             while (failures < 5)
             {
                 ct.ThrowIfCancellationRequested();
                 try
                 {
                     var tasks = engine;
+                    if (paced)
+                    {
+                        var wait = dueMs - runClock.Elapsed.TotalMilliseconds;
+                        if (wait > 1)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
+                        }
+                        else if (wait < -LateMs)
+                        {
+                            Interlocked.Increment(ref lateAsks);
+                        }
+
+                        dueMs += Think(random);
+                    }
+
                     var watch = Stopwatch.StartNew();
                     var result = await tasks.NextAsync(orgId, project, annotatorId, ct);
                     next.Enqueue(watch.Elapsed.TotalMilliseconds);
@@ -221,11 +283,14 @@ internal static class TaskBench
             }
         }
 
+        double Think(Random random) => -meanThinkMs * Math.Log(1 - random.NextDouble());
+
         var loadBefore = LoadAverage();
         var meter = await CostMeter.StartAsync(
             database.Provider == DatabaseProvider.Postgres ? database.ConnectionString : null, ct);
         var tripsBefore = counter.Count;
         var clock = Stopwatch.StartNew();
+        runClock.Restart();
         await Task.WhenAll(annotatorIds.Select((id, i) => Task.Run(() => AnnotateAsync(projectId, id, i), ct)));
         var seconds = clock.Elapsed.TotalSeconds;
         var tripsInRun = counter.Count - tripsBefore;
@@ -252,8 +317,18 @@ internal static class TaskBench
         {
             PerAnswer = costs,
             Load = load,
+            Warmup = new WarmupSummary(warmupRounds, warmupRounds * options.WarmupItems, warmupLastJit),
+            Pacing = options.Rate > 0 ? new PacingSummary(options.Rate, Math.Round(meanThinkMs, 1), lateAsks) : null,
         };
     }
+
+    /// <summary>Warm-up rounds at most, and JIT-compiled methods in a round below which the JIT counts as quiet.</summary>
+    private const int MaxWarmupRounds = 8;
+
+    private const long QuietJit = 100;
+
+    /// <summary>An ask that starts this much after its scheduled time counts as late (the engine did not keep up).</summary>
+    private const double LateMs = 10;
 
     private static string? LoadAverage()
     {

@@ -12,7 +12,8 @@ public sealed class BenchCommandTests
     [SqlServerData]
     public async Task BenchTasks_Small_PrintsOneJsonObjectWithPassingChecks(TestProvider provider)
     {
-        string[] args = ["bench", "tasks", "--annotators", "5", "--items", "10", "--overlap", "3"];
+        // A short warm-up: the default (rounds of 200 items until the JIT is quiet) takes minutes on a loaded machine.
+        string[] args = ["bench", "tasks", "--annotators", "5", "--items", "10", "--overlap", "3", "--warmup-items", "10"];
         if (provider == TestProvider.Postgres)
         {
             args = [.. args, "--provider", "postgres", "--connection", TestDatabase.PostgresServer];
@@ -161,7 +162,41 @@ public sealed class BenchCommandTests
         Assert.Equal(2, json.RootElement.GetProperty("checks").GetProperty("expectedPerItem").GetInt32());
     }
 
+    [Fact]
+    public async Task BenchTasks_Rate_PacesTheAnnotatorsAndReportsTheOfferedLoad()
+    {
+        // Five annotators offering 100 tasks/s together: each thinks 50 ms on average (5 / 100 s) before asking again.
+        var run = await TestCli.RunAsync(["bench", "tasks", "--annotators", "5", "--items", "10", "--overlap", "3", "--rate", "100", "--warmup-items", "10"]);
+
+        Assert.True(run.ExitCode == PortalCli.Ok, run.Out + run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(30, root.GetProperty("annotations").GetInt32());
+        Assert.True(root.GetProperty("checks").GetProperty("passed").GetBoolean(), root.GetProperty("checks").ToString());
+        var pacing = root.GetProperty("pacing");
+        Assert.Equal(100, pacing.GetProperty("offeredRate").GetDouble());
+        Assert.Equal(50, pacing.GetProperty("meanThinkMs").GetDouble());
+        Assert.True(pacing.GetProperty("lateAsks").GetInt32() >= 0, pacing.ToString());
+
+        // The warm-up ran at least one round of its 10-item project before the measured run.
+        var warmup = root.GetProperty("warmup");
+        Assert.True(warmup.GetProperty("rounds").GetInt32() >= 1, warmup.ToString());
+        Assert.Equal(10 * warmup.GetProperty("rounds").GetInt32(), warmup.GetProperty("items").GetInt32());
+    }
+
+    [Fact]
+    public async Task BenchTasks_NoRate_IsAClosedLoopWithoutPacing()
+    {
+        var run = await TestCli.RunAsync(["bench", "tasks", "--annotators", "2", "--items", "2", "--overlap", "1", "--warmup-items", "0"]);
+
+        Assert.True(run.ExitCode == PortalCli.Ok, run.Out + run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("pacing").ValueKind);
+        Assert.Equal(0, json.RootElement.GetProperty("warmup").GetProperty("rounds").GetInt32());
+    }
+
     [Theory]
+    [InlineData("--rate", "-1", "--rate must be 0 (no think time) or a positive number")]
     [InlineData("--annotators", "0", "--annotators must be at least 1")]
     [InlineData("--provider", "mysql", "--provider: 'mysql' is not sqlite, postgres or sqlserver")]
     [InlineData("--connection", "Host=x", "--connection is for postgres")]

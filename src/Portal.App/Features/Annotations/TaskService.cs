@@ -63,25 +63,9 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
     {
         await using var db = dbFactory.CreateForTenant(orgId);
 
-        // One read for the project, the annotator's standing and what the guideline gates need.
-        var head = await (
-                from p in db.Projects.AsNoTracking()
-                where p.Id == projectId
-                join mine in db.ProjectAnnotators.AsNoTracking().Where(s => s.AnnotatorId == annotatorId) on p.Id equals mine.ProjectId into standings
-                from s in standings.DefaultIfEmpty()
-                select new
-                {
-                    Project = p,
-                    Standing = s,
-                    Guidelines = db.GuidelineVersions.Where(v => v.ProjectId == projectId).Max(v => (int?)v.Version),
-                    Acknowledged = db.GuidelineAcknowledgements.Where(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId).Max(a => (int?)a.Version),
-                    HasTest = db.QualificationTests.Any(t => t.ProjectId == projectId),
-
-                    // Whether they hold a lease here: the task itself is read only then (rarely: a submit closes it), so the
-                    // common next task costs one read less.
-                    Held = db.Assignments.Any(a => a.ProjectId == projectId && a.AnnotatorId == annotatorId && a.Status == AssignmentStatus.Leased),
-                })
-            .FirstOrDefaultAsync(ct);
+        // One read for the project, the annotator's standing, what the guideline gates need, and whether they hold a lease
+        // (the task itself is read only then: rarely, as a submit closes it).
+        var head = await ReadsFor(db).Head(db, projectId, annotatorId, ct);
         if (head is null || head.Project.ArchivedAt is not null)
         {
             return null;
@@ -206,22 +190,7 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
             // One read for the assignment, its project and item, and the versions the answer is recorded under: the guideline
             // version the annotator worked under (the one they acknowledged, as a task held while a newer one was published
             // was done under the older; else the current one) and the project's attribute set.
-            var row = await (
-                    from a in db.Assignments.AsNoTracking()
-                    where a.Id == assignmentId && a.AnnotatorId == annotatorId
-                    join p in db.Projects.AsNoTracking() on a.ProjectId equals p.Id
-                    join i in db.Items.AsNoTracking() on a.ItemId equals i.Id
-                    select new
-                    {
-                        Assignment = a,
-                        Project = p,
-                        Item = i,
-                        Guidelines = db.GuidelineAcknowledgements.Where(g => g.ProjectId == a.ProjectId && g.AnnotatorId == annotatorId).Max(g => (int?)g.Version)
-                            ?? db.GuidelineVersions.Where(v => v.ProjectId == a.ProjectId).Max(v => (int?)v.Version),
-                        Attributes = db.AttributeSetVersions.Where(v => v.ProjectId == a.ProjectId).Max(v => (int?)v.Version) ?? 1,
-                    })
-                .FirstOrDefaultAsync(ct)
-                ?? throw new TaskNotFoundException();
+            var row = await ReadsFor(db).Submit(db, assignmentId, annotatorId, ct) ?? throw new TaskNotFoundException();
             var (assignment, project, item) = (row.Assignment, row.Project, row.Item);
 
             switch (assignment.Status)
