@@ -49,11 +49,15 @@ public static class RewardTrainers
 
     /// <summary>Null for the hashed featurizer (empty is hashed), else the embedding options.</summary>
     /// <exception cref="ArgumentException">Anything else, naming the setting.</exception>
-    public static EmbeddingOptions? ParseFeaturizer(string? value) => value?.Trim().ToUpperInvariant() switch
+    public static EmbeddingOptions? ParseFeaturizer(string? value)
     {
-        null or "" or "HASHED" => null,
-        "MINILM" => new EmbeddingOptions(),
-        "MINILM+HASHED" => new EmbeddingOptions { Hashed = true },
-        _ => throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm or minilm+hashed.", nameof(value)),
-    };
+        try
+        {
+            return EmbeddingOptions.Parse(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"Rlthf:Featurizer: {ex.Message} Use hashed, minilm or minilm+hashed, optionally with +last and +rfN.", nameof(value), ex);
+        }
+    }
 }
