@@ -186,9 +186,9 @@ public sealed class EmbeddingFeaturizerOptionsTests
 
     [Theory]
     [InlineData("minlm", "'minlm' is not hashed or minilm")]
-    [InlineData("minilm+tail", "'tail' is not hashed, last or rfN")]
-    [InlineData("minilm+rf0", "'rf0' is not hashed, last or rfN")]
-    [InlineData("minilm+rf5000", "'rf5000' is not hashed, last or rfN")]
+    [InlineData("minilm+tail", "'tail' is not hashed, last, joint, ctx or rfN")]
+    [InlineData("minilm+rf0", "'rf0' is not hashed, last, joint, ctx or rfN")]
+    [InlineData("minilm+rf5000", "'rf5000' is not hashed, last, joint, ctx or rfN")]
     [InlineData("hashed+last", "is not hashed or minilm")]
     public void Parse_Unknown_FailsNamingThePart(string name, string message)
     {
