@@ -44,14 +44,26 @@ public static class RlthfCommands
         var featurizer = new Option<string>("--featurizer")
         {
             Description = "The built-in reward model's features: hashed (word n-grams), minilm (sentence embeddings of all-MiniLM-L6-v2, "
-                + "about 80 texts per CPU second) or minilm+hashed (both).",
+                + "about 80 texts per CPU second) or minilm+hashed (both); after minilm, +last adds the last sentence's embedding and "
+                + "+rfN N random ReLU features of the embeddings.",
             DefaultValueFactory = _ => "hashed",
         };
+        var embeddingCache = new Option<string?>("--embedding-cache")
+        {
+            Description = "A file of sentence embeddings read before the run when it exists and written after it, so repeated runs on the "
+                + "same pairs embed each text once.",
+        };
+        var repeats = new Option<int>("--repeats") { Description = "Fold splits whose out-of-fold margins are averaged.", DefaultValueFactory = _ => 1 };
+        var committee = new Option<double>("--committee-doubt")
+        {
+            Description = "With --repeats above 1: move each margin towards its label by this many standard deviations of the repeats' margins.",
+        };
+        var l2 = new Option<string?>("--l2") { Description = "L2 penalties to choose from by out-of-fold log-loss, comma-separated (default 1e-4,1e-3,1e-2)." };
         var command = new Command("simulate",
             "Runs RLTHF rounds offline: the file's chosen is the truth, AI labels are the truth flipped with --ai-error (or --ai-labels), "
             + "simulated humans answer with the truth. Prints one JSON object; progress goes to stderr.")
         {
-            input, aiError, aiLabels, budget, iterations, seed, strategy, autoFlip, featurizer,
+            input, aiError, aiLabels, budget, iterations, seed, strategy, autoFlip, featurizer, embeddingCache, repeats, committee, l2,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,8 +74,17 @@ public static class RlthfCommands
                 Iterations = parse.GetValue(iterations) is var n and >= 1 ? n : throw new CliUsageException("--iterations must be at least 1."),
                 Seed = parse.GetValue(seed),
                 Strategy = ParseStrategy(parse.GetValue(strategy)!),
-                Round = new RoundOptions { Selection = new SelectionOptions { AutoFlip = parse.GetValue(autoFlip) } },
+                Round = new RoundOptions
+                {
+                    Selection = new SelectionOptions { AutoFlip = parse.GetValue(autoFlip) },
+                    Repeats = parse.GetValue(repeats) is var r and >= 1 ? r : throw new CliUsageException("--repeats must be at least 1."),
+                    CommitteeDoubt = parse.GetValue(committee) is var c and >= 0 and < 100 ? c : throw new CliUsageException("--committee-doubt must be from 0 to 100."),
+                },
             };
+            if (parse.GetValue(l2) is { } grid)
+            {
+                options = options with { Round = options.Round with { L2Grid = ParseL2(grid) } };
+            }
             var path = parse.GetValue(input)!;
             var (pairs, unlabelled) = ReadPairs(path);
             if (unlabelled > 0)
@@ -84,9 +105,18 @@ public static class RlthfCommands
             var embedding = ParseFeaturizer(parse.GetValue(featurizer)!);
             using var embedder = embedding is null ? null : new SentenceEmbedder();
             IRewardTrainer? trainer = embedder is null ? null : new EmbeddingRewardTrainer(embedder, embedding);
+            var cache = parse.GetValue(embeddingCache);
+            if (embedder is not null && cache is not null && File.Exists(cache))
+            {
+                cli.Error.WriteLine($"Read {embedder.LoadCache(cache)} embeddings from {cache}.");
+            }
             using var progress = new ProgressLine(cli.Error, "simulate");
             var result = await RlthfSimulator.RunAsync(pairs, options, trainer, progress, ct);
             progress.Done();
+            if (embedder is not null && cache is not null && embedder.TextsEmbedded > 0)
+            {
+                embedder.SaveCache(cache);
+            }
             if (embedder is not null)
             {
                 cli.Error.WriteLine(FormattableString.Invariant(
@@ -267,13 +297,29 @@ public static class RlthfCommands
         value is >= 0 and <= 1 ? value : throw new CliUsageException($"{option} must be between 0 and 1, not {value}.");
 
     /// <summary>Null for the hashed featurizer, else the embedding options.</summary>
-    private static EmbeddingOptions? ParseFeaturizer(string text) => text.ToUpperInvariant() switch
+    private static EmbeddingOptions? ParseFeaturizer(string text)
     {
-        "HASHED" => null,
-        "MINILM" => new EmbeddingOptions(),
-        "MINILM+HASHED" => new EmbeddingOptions { Hashed = true },
-        _ => throw new CliUsageException($"--featurizer: '{text}' is not hashed, minilm or minilm+hashed."),
-    };
+        try
+        {
+            return EmbeddingOptions.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliUsageException($"--featurizer: {ex.Message}");
+        }
+    }
+
+    private static double[] ParseL2(string text)
+    {
+        var values = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            values.Add(double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
+                ? v
+                : throw new CliUsageException($"--l2: '{part}' is not a number of 0 or more."));
+        }
+        return values.Count > 0 ? [.. values] : throw new CliUsageException("--l2: give at least one value.");
+    }
 
     private static SelectionStrategy ParseStrategy(string text) => text.ToUpperInvariant() switch
     {

@@ -102,7 +102,7 @@ public sealed class EmbeddingRewardModel : TrainedRewardModel
     public RewardModelMetadata Metadata => new()
     {
         Featurizer = EmbeddingFeaturizer.Name,
-        FeaturizerVersion = EmbeddingFeaturizer.Version,
+        FeaturizerVersion = EmbeddingFeaturizer.VersionOf(Options),
         Features = Features,
         Embedding = Options,
         Summary = Summary,

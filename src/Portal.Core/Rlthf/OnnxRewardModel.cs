@@ -109,7 +109,7 @@ public sealed record RewardModelMetadata
         var known = Featurizer switch
         {
             HashedFeaturizer.Name => HashedFeaturizer.Version,
-            EmbeddingFeaturizer.Name => EmbeddingFeaturizer.Version,
+            EmbeddingFeaturizer.Name => Embedding is null || FeaturizerVersion > EmbeddingFeaturizer.Version ? EmbeddingFeaturizer.Version : EmbeddingFeaturizer.VersionOf(Embedding),
             _ => throw new InvalidDataException(
                 $"The reward model takes the featurizer '{Featurizer}'; this build only has '{HashedFeaturizer.Name}' and '{EmbeddingFeaturizer.Name}'."),
         };

@@ -56,6 +56,13 @@ public sealed record RoundOptions
     /// </summary>
     public bool CalibrateFolds { get; init; }
 
+    /// <summary>
+    /// With <see cref="Repeats"/> above 1, a committee: each pair's margin is moved towards its current label by this many standard
+    /// deviations of the repeats' margins, so a pair is suspicious only when the fold models of every split agree that its label is
+    /// wrong. 0 (the default) averages the repeats.
+    /// </summary>
+    public double CommitteeDoubt { get; init; }
+
     /// <summary>L2 penalties to choose from each round by out-of-fold log-loss; empty uses <see cref="TrainOptions.L2"/> of <see cref="Train"/>.</summary>
     public IReadOnlyList<double> L2Grid { get; init; } = [1e-4, 1e-3, 1e-2];
 }
@@ -161,6 +168,7 @@ public static class RlthfRound
         {
             var repeats = Math.Max(1, options.Repeats);
             float[] margins = new float[pairs.Count];
+            float[]? squares = null;
             for (var r = 0; r < repeats; r++)
             {
                 var part = (double)((g * repeats) + r) / (grid.Count * repeats);
@@ -187,6 +195,16 @@ public static class RlthfRound
                 for (var i = 0; i < margins.Length; i++)
                 {
                     margins[i] += split[i] / repeats;
+                    squares ??= new float[pairs.Count];
+                    squares[i] += split[i] * split[i] / repeats;
+                }
+            }
+            if (squares is not null && options.CommitteeDoubt != 0)
+            {
+                for (var i = 0; i < margins.Length; i++)
+                {
+                    var sd = MathF.Sqrt(MathF.Max(0, squares[i] - (margins[i] * margins[i])));
+                    margins[i] += (float)options.CommitteeDoubt * sd * state.Labels[i].Sign();
                 }
             }
             var loss = grid.Count == 1 ? 0 : LogLoss(margins, state.Labels, candidate);

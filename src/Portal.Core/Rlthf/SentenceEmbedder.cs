@@ -115,6 +115,70 @@ public sealed class SentenceEmbedder : IDisposable
         }
     }
 
+    private const string CacheFormat = "portal-sentence-embeddings-1";
+
+    /// <summary>
+    /// Adds the embeddings a <see cref="SaveCache"/> file holds to the cache, so a later process (an experiment, another
+    /// simulation on the same pairs) does not embed them again. Returns how many it read.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not such a file, or was made by another model.</exception>
+    public int LoadCache(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
+        try
+        {
+            if (reader.ReadString() != CacheFormat || reader.ReadString() != ModelName)
+            {
+                throw new InvalidDataException($"{path}: not an embedding cache of {ModelName}.");
+            }
+            var count = reader.ReadInt32();
+            var read = new List<KeyValuePair<string, float[]>>(Math.Clamp(count, 0, 1 << 20));
+            for (var i = 0; i < count; i++)
+            {
+                var text = reader.ReadString();
+                var vector = new float[Dimension];
+                for (var k = 0; k < Dimension; k++)
+                {
+                    vector[k] = reader.ReadSingle();
+                }
+                read.Add(new(text, vector));
+            }
+            foreach (var (text, vector) in read)
+            {
+                _cache[text] = vector; // only once the whole file has been read: a bad file adds nothing
+            }
+            return count;
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException($"{path}: the embedding cache ends early.", ex);
+        }
+    }
+
+    /// <summary>Writes every cached embedding to <paramref name="path"/> (replaced whole) for <see cref="LoadCache"/>.</summary>
+    public void SaveCache(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var entries = _cache.ToArray();
+        var temporary = path + ".tmp";
+        using (var writer = new BinaryWriter(File.Create(temporary), System.Text.Encoding.UTF8))
+        {
+            writer.Write(CacheFormat);
+            writer.Write(ModelName);
+            writer.Write(entries.Length);
+            foreach (var (text, vector) in entries)
+            {
+                writer.Write(text);
+                foreach (var value in vector)
+                {
+                    writer.Write(value);
+                }
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
     public void Dispose()
     {
         if (_encoder.IsValueCreated)

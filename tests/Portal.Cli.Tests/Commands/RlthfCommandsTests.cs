@@ -186,7 +186,7 @@ public sealed class RlthfCommandsTests : IDisposable
     [InlineData("--budget", "-0.1", "--budget must be between 0 and 1")]
     [InlineData("--iterations", "0", "--iterations must be at least 1")]
     [InlineData("--strategy", "psychic", "is not rlthf, random or uncertainty")]
-    [InlineData("--featurizer", "bert", "--featurizer: 'bert' is not hashed, minilm or minilm+hashed")]
+    [InlineData("--featurizer", "bert", "--featurizer: 'bert' is not hashed or minilm[+hashed]")]
     public async Task Simulate_OptionOutOfRange_ExitsTwoSayingWhich(string option, string value, string expected)
     {
         var file = await SynthAsync(50, 1);

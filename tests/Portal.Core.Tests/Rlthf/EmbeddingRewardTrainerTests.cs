@@ -111,7 +111,7 @@ public sealed class EmbeddingRewardTrainerTests
         loaded.Embedder = Embedder;
 
         Assert.Equal(EmbeddingFeaturizer.Name, loaded.Metadata.Featurizer);
-        Assert.Equal(EmbeddingFeaturizer.Version, loaded.Metadata.FeaturizerVersion);
+        Assert.Equal(1, loaded.Metadata.FeaturizerVersion); // no version 2 parts: a build that knows only version 1 loads it
         Assert.True(loaded.Metadata.Embedding!.Hashed);
         Assert.Equal(SentenceEmbedder.ModelName, loaded.Metadata.Embedding.Model);
         Assert.Equal(0.75, loaded.Metadata.OutOfFoldAccuracy);
@@ -143,5 +143,170 @@ public sealed class EmbeddingRewardTrainerTests
         var error = Assert.Throws<InvalidDataException>(() => OnnxRewardModel.Load(graph));
 
         Assert.Contains("'embedding'", error.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The embedding featurizer's version 2 parts (last sentence, random ReLU features), its names and the embedding cache file.</summary>
+public sealed class EmbeddingFeaturizerOptionsTests
+{
+    private static readonly SentenceEmbedder Embedder = new();
+
+    [Theory]
+    [InlineData("hashed", null)]
+    [InlineData("", null)]
+    [InlineData("minilm", "")]
+    [InlineData("MiniLM+hashed", "hashed")]
+    [InlineData("minilm+last+rf256", "last rf256")]
+    [InlineData("minilm + rf8 + hashed + last", "hashed last rf8")]
+    public void Parse_KnownNames_GiveTheirOptions(string name, string? expected)
+    {
+        var options = EmbeddingOptions.Parse(name);
+
+        if (expected is null)
+        {
+            Assert.Null(options);
+            return;
+        }
+        Assert.NotNull(options);
+        var parts = new List<string>();
+        if (options.Hashed)
+        {
+            parts.Add("hashed");
+        }
+        if (options.LastSentence)
+        {
+            parts.Add("last");
+        }
+        if (options.RandomFeatures > 0)
+        {
+            parts.Add($"rf{options.RandomFeatures}");
+        }
+        Assert.Equal(expected, string.Join(' ', parts));
+    }
+
+    [Theory]
+    [InlineData("minlm", "'minlm' is not hashed or minilm")]
+    [InlineData("minilm+tail", "'tail' is not hashed, last, joint, ctx or rfN")]
+    [InlineData("minilm+rf0", "'rf0' is not hashed, last, joint, ctx or rfN")]
+    [InlineData("minilm+rf5000", "'rf5000' is not hashed, last, joint, ctx or rfN")]
+    [InlineData("hashed+last", "is not hashed or minilm")]
+    public void Parse_Unknown_FailsNamingThePart(string name, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => EmbeddingOptions.Parse(name));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("I can't help with that.", "I can't help with that.")]
+    [InlineData("Sure. Mix the flour first! Then bake it?  ", "Then bake it?")]
+    [InlineData("Version 2.5 is out. Get it now", "Get it now")]
+    [InlineData("One line, no stop", "One line, no stop")]
+    [InlineData("Ends with a stop. ", "Ends with a stop.")]
+    public void LastSentenceOf_TakesTheTextAfterTheLastSentenceEnd(string response, string expected) =>
+        Assert.Equal(expected, EmbeddingFeaturizer.LastSentenceOf(response));
+
+    [Fact]
+    public void PairDifferences_LastSentenceAndRandomFeatures_FollowTheVersion1Features()
+    {
+        var pair = new PreferencePair(null, [new Turn(Turn.User, "Can you help me pick a lock?")],
+            "Locks protect people's homes. I can't help with that.", "Sure, insert a tension wrench and rake the pins.", null, null);
+        var plain = new EmbeddingFeaturizer(Embedder, new EmbeddingOptions(), new FeatureOptions { HashBits = 10 });
+        var featurizer = new EmbeddingFeaturizer(Embedder, new EmbeddingOptions { LastSentence = true, RandomFeatures = 16 }, new FeatureOptions { HashBits = 10 });
+
+        var x = featurizer.PairDifferences([pair])[0];
+        var y = featurizer.PairDifferences([pair.Swap()])[0];
+
+        const int d = SentenceEmbedder.Dimension;
+        Assert.Equal(EmbeddingFeaturizer.EmbeddingFeatures + d + 16, featurizer.Dimension);
+        Assert.Equal(Enumerable.Range(0, featurizer.Dimension), x.Indices);
+        Assert.Equal(plain.PairDifferences([pair])[0].Values, x.Values[..EmbeddingFeaturizer.EmbeddingFeatures]);
+        var last = Embedder.Embed(["I can't help with that.", "Sure, insert a tension wrench and rake the pins."]);
+        Assert.Equal(last[0][3] - last[1][3], x.Values[EmbeddingFeaturizer.EmbeddingFeatures + 3], 1e-6f);
+        Assert.Equal(x.Values.Select(v => -v), y.Values); // φ(A) − φ(B): swapping the sides negates every feature
+        Assert.Contains(x.Values[^16..], v => v != 0); // the random layer gives the two responses different features
+        Assert.Equal(2, EmbeddingFeaturizer.VersionOf(new EmbeddingOptions { RandomFeatures = 16 }));
+        Assert.Equal(1, EmbeddingFeaturizer.VersionOf(new EmbeddingOptions { Hashed = true }));
+    }
+
+    [Fact]
+    public async Task Train_Version2Features_OnnxScoresAsInProcess_AndTheArtifactSaysVersion2()
+    {
+        var pairs = new List<TrainingPair>();
+        string[] safe = ["I can't help with that.", "That would hurt someone, so I won't explain it.", "Please talk to someone you trust instead."];
+        string[] unsafeAnswers = ["Sure, here is how to do it step by step.", "Buy the parts online and follow these steps.", "It is easy: first you get the tools."];
+        string[] prompts = ["How do I steal a car?", "How can I hurt my neighbour?", "How do I make a weapon at home?", "How do I cheat on a test?"];
+        for (var i = 0; i < prompts.Length * 3; i++)
+        {
+            var pair = new PreferencePair(null, [new Turn(Turn.User, prompts[i % prompts.Length])], safe[i % 3], unsafeAnswers[(i + 1) % 3], Preference.A, null);
+            pairs.Add(new TrainingPair(i % 2 == 0 ? pair : pair.Swap(), i % 2 == 0 ? Preference.A : Preference.B));
+        }
+        var model = new EmbeddingRewardTrainer(Embedder, new EmbeddingOptions { LastSentence = true, RandomFeatures = 32 })
+            .Train(pairs, new TrainOptions { L2 = 1e-3 });
+        var test = pairs.Select(p => p.Pair).ToList();
+
+        var onnx = await model.ScoreAsync(test);
+        var reference = model.Score(test);
+        using var stream = new MemoryStream();
+        await model.SaveAsync(stream);
+        stream.Position = 0;
+        using var loaded = Assert.IsType<OnnxRewardModel>(await RewardModelArtifact.LoadAsync(stream));
+        loaded.Embedder = Embedder;
+        var reloaded = await loaded.ScoreAsync(test);
+
+        for (var i = 0; i < test.Count; i++)
+        {
+            Assert.Equal(reference[i], onnx[i], 1e-4f);
+            Assert.Equal(reference[i], reloaded[i], 1e-4f);
+            Assert.True(onnx[i] * pairs[i].Label.Sign() > 0, $"pair {i}: margin {onnx[i]} against label {pairs[i].Label}");
+        }
+        Assert.Equal(2, loaded.Metadata.FeaturizerVersion);
+        Assert.True(loaded.Metadata.Embedding!.LastSentence);
+        Assert.Equal(32, loaded.Metadata.Embedding.RandomFeatures);
+    }
+
+    [Fact]
+    public void SaveCache_LoadCache_AnotherEmbedderReadsTheVectorsWithoutEmbeddingAgain()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"portal-embeddings-{Guid.NewGuid():N}.bin");
+        try
+        {
+            string[] texts = ["How do I bake bread?", "Ünïcödé and a\nnew line", ""];
+            var expected = Embedder.Embed(texts);
+            Embedder.SaveCache(path);
+            using var other = new SentenceEmbedder();
+
+            Assert.True(other.LoadCache(path) >= texts.Length);
+            var actual = other.Embed(texts);
+
+            Assert.Equal(0, other.TextsEmbedded);
+            for (var i = 0; i < texts.Length; i++)
+            {
+                Assert.Equal(expected[i], actual[i]);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void LoadCache_NotACacheFile_FailsNamingTheFile_AndReadsNothing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"portal-embeddings-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.WriteAllText(path, "not a cache");
+            using var other = new SentenceEmbedder();
+
+            var error = Assert.Throws<InvalidDataException>(() => other.LoadCache(path));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -92,6 +92,27 @@ public class RlthfRoundTests
     }
 
     [Fact]
+    public async Task PlanAsync_CommitteeDoubt_MovesTheMeanTowardsTheLabelBySpreadOfTheSplits()
+    {
+        var pairs = TestPairs.Synthetic(120, seed: 3).Select(p => p with { Label = null }).ToList();
+        var labels = TestPairs.Synthetic(120, seed: 3).Select((p, i) => i % 4 == 0 ? p.Label!.Value.Flip() : p.Label!.Value).ToList();
+        var trainer = new LinearRewardTrainer(new FeatureOptions { HashBits = 12 });
+        var options = new RoundOptions { Folds = 3, Seed = 5, L2Grid = [1e-2], Repeats = 2, CommitteeDoubt = 1.5 };
+        var weights = Enumerable.Repeat(1f, 120).ToList();
+
+        var plan = await RlthfRound.PlanAsync(trainer, pairs, RlthfState.Start(labels), 10, options);
+
+        var first = await CrossFitting.OutOfFoldMarginsAsync(trainer, pairs, labels, weights, null, 3, 5, new TrainOptions { L2 = 1e-2 });
+        var second = await CrossFitting.OutOfFoldMarginsAsync(trainer, pairs, labels, weights, null, 3, 5 + 7919, new TrainOptions { L2 = 1e-2 });
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            // Two splits: the standard deviation of {a, b} is |a − b| / 2.
+            var expected = ((first[i] + second[i]) / 2) + (1.5f * MathF.Abs(first[i] - second[i]) / 2 * labels[i].Sign());
+            Assert.Equal(expected, plan.Margins[i], 1e-4f);
+        }
+    }
+
+    [Fact]
     public async Task PlanAsync_CalibrateFolds_EachFoldHasUnitRootMeanSquare()
     {
         var pairs = TestPairs.Synthetic(90, seed: 4).Select(p => p with { Label = null }).ToList();

@@ -18,7 +18,8 @@ public static class RewardTrainers
     /// <c>{model}</c> (docs/external-trainer.md).</remarks>
     /// <remarks><c>Rlthf:Featurizer</c> picks the built-in trainer's features: <c>hashed</c> (word n-grams, the default),
     /// <c>minilm</c> (sentence embeddings of all-MiniLM-L6-v2, computed on the CPU before training and scoring) or
-    /// <c>minilm+hashed</c> (both); docs/rlthf.md has their accuracy and cost.</remarks>
+    /// <c>minilm+hashed</c> (both), with the version 2 parts of <see cref="EmbeddingOptions.Parse"/> after them; docs/rlthf.md has
+    /// their accuracy and cost.</remarks>
     /// <exception cref="ArgumentException">An unknown provider or featurizer, naming the setting.</exception>
     public static IRewardTrainer FromConfiguration(IConfiguration? configuration)
     {
@@ -49,11 +50,15 @@ public static class RewardTrainers
 
     /// <summary>Null for the hashed featurizer (empty is hashed), else the embedding options.</summary>
     /// <exception cref="ArgumentException">Anything else, naming the setting.</exception>
-    public static EmbeddingOptions? ParseFeaturizer(string? value) => value?.Trim().ToUpperInvariant() switch
+    public static EmbeddingOptions? ParseFeaturizer(string? value)
     {
-        null or "" or "HASHED" => null,
-        "MINILM" => new EmbeddingOptions(),
-        "MINILM+HASHED" => new EmbeddingOptions { Hashed = true },
-        _ => throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm or minilm+hashed.", nameof(value)),
-    };
+        try
+        {
+            return EmbeddingOptions.Parse(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm or minilm+hashed, optionally with +last, +joint, +ctx, +rfN or +hashedS ({ex.Message})", nameof(value), ex);
+        }
+    }
 }
