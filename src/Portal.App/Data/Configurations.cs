@@ -119,6 +119,14 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         // The same by day: the progress page's last 30 days.
         b.HasIndex(a => new { a.TenantId, a.ProjectId, a.CreatedAt, a.AnnotatorId, a.ExternalRaterId }).HasDatabaseName("IX_Annotations_Project_Created");
 
+        // The progress page's whole-project median time on task: the portal's own annotations (the external rater IS NULL
+        // is an equality on the index) in time order, walked to the middle instead of sorted. Not a filtered index: SQLite
+        // does not count a filtered index's condition column as covered and would sort instead.
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.ExternalRaterId, a.TimeOnTaskMs }).HasDatabaseName("IX_Annotations_Project_Time");
+
+        // The progress page's item states: each item's own annotations and ratings counted in one pass in item order.
+        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.ItemId, a.ExternalRaterId, a.RepeatOf }).HasDatabaseName("IX_Annotations_Project_Item");
+
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);
         b.Property(a => a.Comment).HasMaxLength(10000);
