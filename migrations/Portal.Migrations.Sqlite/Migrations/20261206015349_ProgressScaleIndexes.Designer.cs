@@ -11,7 +11,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206011836_ProgressScaleIndexes")]
+    [Migration("20261206015349_ProgressScaleIndexes")]
     partial class ProgressScaleIndexes
     {
         /// <inheritdoc />
@@ -341,8 +341,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
 
-                    b.HasIndex("TenantId", "ProjectId", "ExternalRaterId", "TimeOnTaskMs")
-                        .HasDatabaseName("IX_Annotations_Project_Time");
+                    b.HasIndex("TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Time")
+                        .HasFilter("\"ExternalRaterId\" IS NULL");
 
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");
