@@ -347,8 +347,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
 
-                    b.HasIndex("TenantId", "ProjectId", "ExternalRaterId", "TimeOnTaskMs")
-                        .HasDatabaseName("IX_Annotations_Project_Time");
+                    b.HasIndex("TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Time")
+                        .HasFilter("\"ExternalRaterId\" IS NULL");
 
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");

@@ -12,7 +12,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206012112_ProgressScaleIndexes")]
+    [Migration("20261206020236_ProgressScaleIndexes")]
     partial class ProgressScaleIndexes
     {
         /// <inheritdoc />
@@ -350,8 +350,9 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
 
-                    b.HasIndex("TenantId", "ProjectId", "ExternalRaterId", "TimeOnTaskMs")
-                        .HasDatabaseName("IX_Annotations_Project_Time");
+                    b.HasIndex("TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Time")
+                        .HasFilter("\"ExternalRaterId\" IS NULL");
 
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");

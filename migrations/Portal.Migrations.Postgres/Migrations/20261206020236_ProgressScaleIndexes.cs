@@ -18,7 +18,8 @@ namespace Portal.Migrations.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_Project_Time",
                 table: "Annotations",
-                columns: new[] { "TenantId", "ProjectId", "ExternalRaterId", "TimeOnTaskMs" });
+                columns: new[] { "TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId" },
+                filter: "\"ExternalRaterId\" IS NULL");
         }
 
         /// <inheritdoc />
