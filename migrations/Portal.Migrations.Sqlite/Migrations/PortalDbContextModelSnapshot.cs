@@ -338,11 +338,18 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("\"RepeatOf\" IS NULL");
 
+                    b.HasIndex("TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Time")
+                        .HasFilter("\"ExternalRaterId\" IS NULL");
+
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");
 
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
+
+                    b.HasIndex("TenantId", "ProjectId", "ItemId", "ExternalRaterId", "RepeatOf")
+                        .HasDatabaseName("IX_Annotations_Project_Item");
 
                     b.ToTable("Annotations");
                 });

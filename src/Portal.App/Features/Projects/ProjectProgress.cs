@@ -60,7 +60,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var items = await ItemsAsync(db, projectId, project.Overlap, now, ct);
+        var items = await ItemsAsync(db, orgId, projectId, project.Overlap, now, ct);
 
         // Each annotator's count comes with their median: one pass over the project's annotations instead of two.
         var (annotationsBy, medians) = await CountsAndMediansAsync(db, orgId, projectId, ct);
@@ -74,11 +74,7 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             .Take(TopReasons)
             .ToListAsync(ct);
 
-        var since = now.Date.AddDays(1 - Days);
-        var perDay = await db.Annotations.Where(a => a.ProjectId == projectId && a.CreatedAt >= since && a.ExternalRaterId == null)
-            .GroupBy(a => new { a.AnnotatorId, Day = a.CreatedAt.Date })
-            .Select(g => new { g.Key.AnnotatorId, g.Key.Day, Count = g.Count() })
-            .ToListAsync(ct);
+        var perDay = await PerDayAsync(db, projectId, now, ct);
 
         // At most 8 rows: one per combination of flags.
         var flagged = await db.Assignments.Where(a => a.ProjectId == projectId && a.Flags != ContentFlags.None)
@@ -123,67 +119,149 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             external.Sum(r => r.Count));
     }
 
-    private static async Task<ItemProgress> ItemsAsync(PortalDbContext db, Guid projectId, int overlap, DateTime now, CancellationToken ct)
-    {
-        var items = db.Items.Where(i => i.ProjectId == projectId);
-        var total = await items.CountAsync(ct);
-        var gold = await items.CountAsync(i => i.IsGold, ct);
-        // External raters' labels do not count towards an item's overlap (docs/decisions/0009): only the portal's own annotations here.
-        var own = db.Annotations.Where(a => a.ExternalRaterId == null);
-        var aiOnly = await items.CountAsync(i => !i.IsGold && i.Overlap == 0 && !own.Any(a => a.ItemId == i.Id), ct);
-        var rated = items.Where(i => !i.IsGold && !(i.Overlap == 0 && !own.Any(a => a.ItemId == i.Id)));
-        var fully = await rated.CountAsync(i => own.Count(a => a.ItemId == i.Id && a.RepeatOf == null) >= (i.Overlap ?? overlap), ct);
-        var touched = await rated.CountAsync(i =>
-            own.Any(a => a.ItemId == i.Id)
-            || db.Assignments.Any(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now), ct);
-        return new ItemProgress(total, gold, fully, touched - fully, total - gold - aiOnly - touched, aiOnly);
-    }
-
     /// <summary>
-    /// The annotations per annotator, and the median time on task in seconds per annotator and over the whole project
-    /// under <see cref="Guid.Empty"/>. The database ranks the times with window functions and returns only the one or two
-    /// middle rows of each set with its size, so nothing grows with the project but the sort the database does (none for
-    /// the annotators' sets: <c>IX_Annotations_Project_Annotator</c> holds them in order).
+    /// The item states in one pass: the project's items joined to their own annotations counted per item (read in item order
+    /// from <c>IX_Annotations_Project_Item</c>, so no per-item lookup) and to the few live leases.
     /// </summary>
     /// <remarks>
     /// Raw SQL (the same on SQLite, PostgreSQL and SQL Server, whose connections quote identifiers with double quotes by
-    /// default: LINQ has no window functions), so the tenant filter is written out.
+    /// default), so the tenant filter is written out. The booleans go in as parameters: each database spells them its own way.
+    /// External raters' labels do not count towards an item's overlap (docs/decisions/0009): only the portal's own annotations.
+    /// An AI-only item is one whose overlap is 0 and that has no annotation; fully rated counts the annotations that are not
+    /// self-consistency repeats; in progress is any annotation or a live lease.
+    /// </remarks>
+    private static async Task<ItemProgress> ItemsAsync(PortalDbContext db, Guid orgId, Guid projectId, int overlap, DateTime now, CancellationToken ct)
+    {
+        var (leased, yes, no) = ((int)AssignmentStatus.Leased, true, false);
+        var row = (await db.Database.SqlQuery<ItemCounts>($"""
+            SELECT CAST(COUNT(*) AS BIGINT) AS "Total",
+                   CAST(COALESCE(SUM(s."IsGold"), 0) AS BIGINT) AS "Gold",
+                   CAST(COALESCE(SUM(s."IsAiOnly"), 0) AS BIGINT) AS "AiOnly",
+                   CAST(COALESCE(SUM(CASE WHEN s."IsGold" = 0 AND s."IsAiOnly" = 0 THEN s."IsFull" ELSE 0 END), 0) AS BIGINT) AS "FullyRated",
+                   CAST(COALESCE(SUM(CASE WHEN s."IsGold" = 0 AND s."IsAiOnly" = 0 THEN s."IsTouched" ELSE 0 END), 0) AS BIGINT) AS "Touched"
+            FROM (
+                SELECT CASE WHEN i."IsGold" = {yes} THEN 1 ELSE 0 END AS "IsGold",
+                       CASE WHEN i."IsGold" = {no} AND COALESCE(i."Overlap", -1) = 0 AND c."ItemId" IS NULL THEN 1 ELSE 0 END AS "IsAiOnly",
+                       CASE WHEN COALESCE(c."Rated", 0) >= COALESCE(i."Overlap", {overlap}) THEN 1 ELSE 0 END AS "IsFull",
+                       CASE WHEN c."ItemId" IS NOT NULL OR i."Id" IN (
+                           SELECT l."ItemId" FROM "Assignments" l
+                           WHERE l."TenantId" = {orgId} AND l."ProjectId" = {projectId} AND l."Status" = {leased} AND l."LeaseExpiresAt" > {now})
+                       THEN 1 ELSE 0 END AS "IsTouched"
+                FROM "Items" i
+                LEFT JOIN (
+                    SELECT a."ItemId" AS "ItemId", SUM(CASE WHEN a."RepeatOf" IS NULL THEN 1 ELSE 0 END) AS "Rated"
+                    FROM "Annotations" a
+                    WHERE a."TenantId" = {orgId} AND a."ProjectId" = {projectId} AND a."ExternalRaterId" IS NULL
+                    GROUP BY a."ItemId"
+                ) c ON c."ItemId" = i."Id"
+                WHERE i."TenantId" = {orgId} AND i."ProjectId" = {projectId}
+            ) s
+            """).ToListAsync(ct)).Single();
+        return new ItemProgress((int)row.Total, (int)row.Gold, (int)row.FullyRated, (int)(row.Touched - row.FullyRated),
+            (int)(row.Total - row.Gold - row.AiOnly - row.Touched), (int)row.AiOnly);
+    }
+
+    private sealed record ItemCounts(long Total, long Gold, long AiOnly, long FullyRated, long Touched);
+
+    /// <summary>
+    /// The portal's own annotations per annotator, and the median time on task in seconds per annotator and over the whole
+    /// project under <see cref="Guid.Empty"/>: the counts from <c>IX_Annotations_Project_Annotator</c>, then each median as
+    /// the one or two middle rows of an index already in time order (<c>OFFSET</c> to the middle), so nothing is sorted.
+    /// </summary>
+    /// <remarks>
+    /// PostgreSQL reads every annotator's middle rows in one statement (<c>LATERAL</c>); SQLite and SQL Server do not allow
+    /// the outer row's count in a subquery's <c>OFFSET</c>, so they ask once per annotator (SQLite in process, where a query
+    /// costs microseconds).
     /// </remarks>
     private static async Task<(Dictionary<Guid, int> Counts, Dictionary<Guid, double> Medians)> CountsAndMediansAsync(
         PortalDbContext db, Guid orgId, Guid projectId, CancellationToken ct)
     {
-        var perAnnotator = await db.Database.SqlQuery<MiddleRow>($"""
-            SELECT r."AnnotatorId" AS "AnnotatorId", r."TimeOnTaskMs" AS "TimeOnTaskMs", CAST(r.n AS BIGINT) AS "Count"
-            FROM (
-                SELECT "AnnotatorId", "TimeOnTaskMs",
-                       ROW_NUMBER() OVER (PARTITION BY "AnnotatorId" ORDER BY "TimeOnTaskMs") AS rn,
-                       COUNT(*) OVER (PARTITION BY "AnnotatorId") AS n
-                FROM "Annotations"
-                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId} AND "ExternalRaterId" IS NULL
-            ) r
-            WHERE r.rn IN ((r.n + 1) / 2, (r.n + 2) / 2)
-            """).ToListAsync(ct);
-        var overall = await db.Database.SqlQuery<int>($"""
-            SELECT r."TimeOnTaskMs" AS "Value"
-            FROM (
-                SELECT "TimeOnTaskMs",
-                       ROW_NUMBER() OVER (ORDER BY "TimeOnTaskMs") AS rn,
-                       COUNT(*) OVER () AS n
-                FROM "Annotations"
-                WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId} AND "ExternalRaterId" IS NULL
-            ) r
-            WHERE r.rn IN ((r.n + 1) / 2, (r.n + 2) / 2)
-            """).ToListAsync(ct);
-
-        // An odd count gives the middle row once, an even count the two middle rows: their mean is the median either way.
-        var medians = perAnnotator.GroupBy(r => r.AnnotatorId).ToDictionary(g => g.Key, g => g.Average(r => r.TimeOnTaskMs) / 1000.0);
-        if (overall.Count > 0)
+        var own = db.Annotations.Where(a => a.ProjectId == projectId && a.ExternalRaterId == null);
+        var medians = new Dictionary<Guid, double>();
+        Dictionary<Guid, int> counts;
+        if (db.Database.IsNpgsql())
         {
-            medians[Guid.Empty] = overall.Average() / 1000.0;
+            var rows = await db.Database.SqlQuery<MiddleRows>($"""
+                SELECT c."AnnotatorId" AS "AnnotatorId", CAST(c.n AS BIGINT) AS "Count", m.lo AS "Low", m.hi AS "High"
+                FROM (
+                    SELECT "AnnotatorId", COUNT(*) AS n
+                    FROM "Annotations"
+                    WHERE "TenantId" = {orgId} AND "ProjectId" = {projectId} AND "ExternalRaterId" IS NULL
+                    GROUP BY "AnnotatorId"
+                ) c
+                CROSS JOIN LATERAL (
+                    SELECT MIN(t."TimeOnTaskMs") AS lo, MAX(t."TimeOnTaskMs") AS hi
+                    FROM (
+                        SELECT a."TimeOnTaskMs"
+                        FROM "Annotations" a
+                        WHERE a."TenantId" = {orgId} AND a."ProjectId" = {projectId} AND a."AnnotatorId" = c."AnnotatorId"
+                          AND a."ExternalRaterId" IS NULL
+                        ORDER BY a."TimeOnTaskMs"
+                        OFFSET (c.n - 1) / 2 LIMIT 2 - c.n % 2
+                    ) t
+                ) m
+                """).ToListAsync(ct);
+            counts = rows.ToDictionary(r => r.AnnotatorId, r => (int)r.Count);
+            foreach (var r in rows)
+            {
+                medians[r.AnnotatorId] = Median(r.Count, r.Low, r.High);
+            }
+        }
+        else
+        {
+            counts = await own.GroupBy(a => a.AnnotatorId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            foreach (var (annotatorId, n) in counts)
+            {
+                var middle = await Middle(own.Where(a => a.AnnotatorId == annotatorId), n).ToListAsync(ct);
+                medians[annotatorId] = Median(n, middle[0], middle[^1]);
+            }
         }
 
-        return (perAnnotator.GroupBy(r => r.AnnotatorId).ToDictionary(g => g.Key, g => (int)g.First().Count), medians);
+        // The whole project's from IX_Annotations_Project_Time: the same walk to the middle over one index.
+        var total = counts.Values.Sum();
+        if (total > 0)
+        {
+            var middle = await Middle(own, total).ToListAsync(ct);
+            medians[Guid.Empty] = Median(total, middle[0], middle[^1]);
+        }
+
+        return (counts, medians);
     }
 
-    private sealed record MiddleRow(Guid AnnotatorId, int TimeOnTaskMs, long Count);
+    /// <summary>The one (odd <paramref name="n"/>) or two (even) middle times on task of <paramref name="annotations"/>, of which there are <paramref name="n"/>.</summary>
+    private static IQueryable<int> Middle(IQueryable<Annotation> annotations, int n) =>
+        annotations.OrderBy(a => a.TimeOnTaskMs).Select(a => a.TimeOnTaskMs).Skip((n - 1) / 2).Take(2 - (n % 2));
+
+    /// <summary>The median in seconds from the middle rows (the same row twice for an odd count): the mean of the two of an even one.</summary>
+    private static double Median(long n, int low, int high) => (n % 2 == 1 ? low : (low + (double)high) / 2) / 1000.0;
+
+    private sealed record MiddleRows(Guid AnnotatorId, long Count, int Low, int High);
+
+    /// <summary>
+    /// The last <see cref="Days"/> days' own annotations per annotator and day: one query per day over
+    /// <c>IX_Annotations_Project_Created</c>, grouped by annotator only, so no date is computed per row. Annotations dated
+    /// after today (a clock set back) are grouped by their own day as before.
+    /// </summary>
+    private static async Task<List<(Guid AnnotatorId, DateTime Day, int Count)>> PerDayAsync(PortalDbContext db, Guid projectId, DateTime now, CancellationToken ct)
+    {
+        var own = db.Annotations.Where(a => a.ProjectId == projectId && a.ExternalRaterId == null);
+        var rows = new List<(Guid AnnotatorId, DateTime Day, int Count)>();
+        var tomorrow = now.Date.AddDays(1);
+        for (var day = tomorrow.AddDays(-Days); day < tomorrow; day = day.AddDays(1))
+        {
+            var (from, to) = (day, day.AddDays(1));
+            var counts = await own.Where(a => a.CreatedAt >= from && a.CreatedAt < to)
+                .GroupBy(a => a.AnnotatorId)
+                .Select(g => new { g.Key, Count = g.Count() })
+                .ToListAsync(ct);
+            rows.AddRange(counts.Select(c => (c.Key, day, c.Count)));
+        }
+
+        var later = await own.Where(a => a.CreatedAt >= tomorrow)
+            .GroupBy(a => new { a.AnnotatorId, Day = a.CreatedAt.Date })
+            .Select(g => new { g.Key.AnnotatorId, g.Key.Day, Count = g.Count() })
+            .ToListAsync(ct);
+        rows.AddRange(later.Select(c => (c.AnnotatorId, c.Day, c.Count)));
+        return rows;
+    }
 }
