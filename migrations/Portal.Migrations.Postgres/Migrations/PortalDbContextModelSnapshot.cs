@@ -351,14 +351,14 @@ namespace Portal.Migrations.Postgres.Migrations
                         .HasDatabaseName("IX_Annotations_Project_Time")
                         .HasFilter("\"ExternalRaterId\" IS NULL");
 
+                    b.HasIndex("ProjectId", "ItemId", "TenantId", "ExternalRaterId", "RepeatOf")
+                        .HasDatabaseName("IX_Annotations_Project_Item");
+
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");
 
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
-
-                    b.HasIndex("TenantId", "ProjectId", "ItemId", "ExternalRaterId", "RepeatOf")
-                        .HasDatabaseName("IX_Annotations_Project_Item");
 
                     b.ToTable("Annotations");
                 });

@@ -353,6 +353,13 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasDatabaseName("IX_Annotations_ItemId_Rating")
                         .HasFilter("[RepeatOf] IS NULL");
 
+                    b.HasIndex("TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId")
+                        .HasDatabaseName("IX_Annotations_Project_Time")
+                        .HasFilter("[ExternalRaterId] IS NULL");
+
+                    b.HasIndex("ProjectId", "ItemId", "TenantId", "ExternalRaterId", "RepeatOf")
+                        .HasDatabaseName("IX_Annotations_Project_Item");
+
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");
 

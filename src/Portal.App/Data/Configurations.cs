@@ -126,8 +126,11 @@ internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotat
         b.HasIndex(a => new { a.TenantId, a.ProjectId, a.TimeOnTaskMs, a.ExternalRaterId }).HasFilter("\"ExternalRaterId\" IS NULL")
             .HasDatabaseName("IX_Annotations_Project_Time");
 
-        // The progress page's item states: each item's own annotations and ratings counted in one pass in item order.
-        b.HasIndex(a => new { a.TenantId, a.ProjectId, a.ItemId, a.ExternalRaterId, a.RepeatOf }).HasDatabaseName("IX_Annotations_Project_Item");
+        // The progress page's item states: each item's own annotations and ratings counted in one pass in item order. The
+        // project leads, not the tenant: SQLite without statistics for this index took it, as it covers, for every per-item
+        // lookup (tenant and item, no project) and walked all of the tenant's annotations each time instead of
+        // IX_Annotations_ItemId_Rating's few rows. Led by the project, a query must name the project to use it.
+        b.HasIndex(a => new { a.ProjectId, a.ItemId, a.TenantId, a.ExternalRaterId, a.RepeatOf }).HasDatabaseName("IX_Annotations_Project_Item");
 
         b.Property(a => a.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(a => a.Rationale).HasMaxLength(10000);

@@ -11,7 +11,7 @@ using Portal.App.Data;
 namespace Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206015349_ProgressScaleIndexes")]
+    [Migration("20261206022623_ProgressScaleIndexes")]
     partial class ProgressScaleIndexes
     {
         /// <inheritdoc />
@@ -345,14 +345,14 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasDatabaseName("IX_Annotations_Project_Time")
                         .HasFilter("\"ExternalRaterId\" IS NULL");
 
+                    b.HasIndex("ProjectId", "ItemId", "TenantId", "ExternalRaterId", "RepeatOf")
+                        .HasDatabaseName("IX_Annotations_Project_Item");
+
                     b.HasIndex("TenantId", "ProjectId", "AnnotatorId", "TimeOnTaskMs", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Annotator");
 
                     b.HasIndex("TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId")
                         .HasDatabaseName("IX_Annotations_Project_Created");
-
-                    b.HasIndex("TenantId", "ProjectId", "ItemId", "ExternalRaterId", "RepeatOf")
-                        .HasDatabaseName("IX_Annotations_Project_Item");
 
                     b.ToTable("Annotations");
                 });

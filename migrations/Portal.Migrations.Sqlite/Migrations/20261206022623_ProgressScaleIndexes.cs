@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Portal.Migrations.Postgres.Migrations
+namespace Portal.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class ProgressScaleIndexes : Migration
@@ -13,7 +13,7 @@ namespace Portal.Migrations.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_Project_Item",
                 table: "Annotations",
-                columns: new[] { "TenantId", "ProjectId", "ItemId", "ExternalRaterId", "RepeatOf" });
+                columns: new[] { "ProjectId", "ItemId", "TenantId", "ExternalRaterId", "RepeatOf" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Annotations_Project_Time",

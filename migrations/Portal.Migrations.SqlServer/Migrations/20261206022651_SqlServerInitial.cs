@@ -1429,6 +1429,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                 columns: new[] { "TenantId", "ProjectId", "CreatedAt", "AnnotatorId", "ExternalRaterId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Annotations_Project_Item",
+                table: "Annotations",
+                columns: new[] { "ProjectId", "ItemId", "TenantId", "ExternalRaterId", "RepeatOf" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Annotations_Project_Time",
+                table: "Annotations",
+                columns: new[] { "TenantId", "ProjectId", "TimeOnTaskMs", "ExternalRaterId" },
+                filter: "[ExternalRaterId] IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Annotations_ProjectId_CreatedAt",
                 table: "Annotations",
                 columns: new[] { "ProjectId", "CreatedAt" });
