@@ -57,8 +57,7 @@ internal static class StagingWriter
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
-    /// <param name="deferred">SQLite: begin each batch's transaction deferred, so that writing a temp table takes no lock on the database.</param>
-    public static async Task<IStagingWriter> CreateAsync(PortalDbContext db, bool deferred, CancellationToken ct)
+    public static async Task<IStagingWriter> CreateAsync(PortalDbContext db, CancellationToken ct)
     {
         var entity = db.Model.FindEntityType(typeof(ImportStagedItem))!;
         var table = entity.GetTableName()!;
@@ -66,7 +65,7 @@ internal static class StagingWriter
         if (db.Database.IsSqlite())
         {
             await db.Database.OpenConnectionAsync(ct);
-            return new SqliteWriter(db, table, columns, deferred);
+            return new SqliteWriter(db, table, columns);
         }
 
         if (db.Database.IsNpgsql())
@@ -90,12 +89,9 @@ internal static class StagingWriter
         private readonly DbCommand _insert;
         private readonly (DbParameter Parameter, Func<object?, object?> ToProvider)[] _parameters;
 
-        private readonly bool _deferred;
-
-        public SqliteWriter(PortalDbContext db, string table, IProperty[] columns, bool deferred)
+        public SqliteWriter(PortalDbContext db, string table, IProperty[] columns)
         {
             _db = db;
-            _deferred = deferred;
             _insert = db.Database.GetDbConnection().CreateCommand();
             _insert.CommandText = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) "
                 + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
@@ -117,8 +113,7 @@ internal static class StagingWriter
                 return;
             }
 
-            var connection = (Microsoft.Data.Sqlite.SqliteConnection)_db.Database.GetDbConnection();
-            await using var transaction = _deferred ? connection.BeginTransaction(deferred: true) : await connection.BeginTransactionAsync(ct);
+            await using var transaction = await _db.Database.GetDbConnection().BeginTransactionAsync(ct);
             _insert.Transaction = transaction;
             foreach (var row in batch)
             {
