@@ -95,7 +95,8 @@ public static class PagesBench
 
     internal sealed record SeedOptions(int Items, int Overlap, int UnratedEvery);
 
-    private static Dictionary<string, string?> Existing(CliContext cli, string provider, string? connection, string database) =>
+    /// <summary>The configuration of a kept bench database (<c>--database</c>) on the given provider.</summary>
+    internal static Dictionary<string, string?> Existing(CliContext cli, string provider, string? connection, string database) =>
         provider.ToLowerInvariant() switch
         {
             "sqlite" => new()

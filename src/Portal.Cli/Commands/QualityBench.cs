@@ -52,7 +52,7 @@ public static class QualityBench
 
             if (parse.GetValue(database) is { } existing)
             {
-                var again = await AgainAsync(cli, parse.GetValue(provider)!, Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), k, ct);
+                var again = await AgainAsync(cli, parse.GetValue(provider)!, PagesBench.Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), k, ct);
                 cli.Out.WriteLine(JsonSerializer.Serialize(again, Json));
                 return PortalCli.Ok;
             }
@@ -85,24 +85,6 @@ public static class QualityBench
         var incremental = await WarmThenTimeAsync(factory, quality, orgId, projectId, items, annotators, added, 0, ct);
         return new QualityBenchResult(scratch.Provider, items * Overlap, items, annotators.Length, Math.Round(seed.Elapsed.TotalSeconds, 1), full, added, incremental);
     }
-
-    private static Dictionary<string, string?> Existing(CliContext cli, string provider, string? connection, string database) =>
-        provider.ToLowerInvariant() switch
-        {
-            "sqlite" => new()
-            {
-                ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
-                ["ConnectionStrings:Sqlite"] = $"Data Source={database}",
-            },
-            "postgres" => new()
-            {
-                ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
-                ["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(connection ?? cli.Configuration()["ConnectionStrings:Postgres"]
-                    ?? throw new CliUsageException("--connection: give the PostgreSQL server's connection string."))
-                { Database = database }.ConnectionString,
-            },
-            _ => throw new CliUsageException($"--provider: '{provider}' is not sqlite or postgres."),
-        };
 
     /// <summary>
     /// An existing bench database (kept with <c>--keep</c>) timed again: <paramref name="added"/> more annotations, a rating by
