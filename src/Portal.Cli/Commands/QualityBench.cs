@@ -12,7 +12,11 @@ namespace Portal.Cli.Commands;
 
 /// <summary>One timed recompute: wall time, this process's CPU time and allocations, and the peaks sampled while it ran.</summary>
 public sealed record RecomputeTiming(bool Full, double Seconds, double CpuSeconds, double AllocatedMb, double PeakManagedMb, double PeakWorkingSetMb,
-    int ItemsRead, int AnnotationsRead, string LoadAverage);
+    int ItemsRead, int AnnotationsRead, string LoadAverage)
+{
+    /// <summary>Where an incremental run spent its wall time (see <see cref="RecomputeOutcome.Phases"/>).</summary>
+    public IReadOnlyList<RecomputePhase> Phases { get; init; } = [];
+}
 
 /// <param name="Full">The full recompute; null when an existing bench database was timed again (<c>--database</c>).</param>
 public sealed record QualityBenchResult(string Provider, int Annotations, int Items, int Annotators, double SeedSeconds, RecomputeTiming? Full,
@@ -176,7 +180,10 @@ public static class QualityBench
         await sampling.CancelAsync();
         await sampler;
         return new RecomputeTiming(outcome.Full, Math.Round(watch.Elapsed.TotalSeconds, 2), Math.Round((cpuAfter - cpu).TotalSeconds, 2),
-            Mb(allocatedAfter - allocated), Mb(peakManaged), Mb(peakWorkingSet), outcome.ItemsRead, outcome.AnnotationsRead, load + " → " + LoadAverage());
+            Mb(allocatedAfter - allocated), Mb(peakManaged), Mb(peakWorkingSet), outcome.ItemsRead, outcome.AnnotationsRead, load + " → " + LoadAverage())
+        {
+            Phases = outcome.Phases,
+        };
     }
 
     private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);

@@ -10,7 +10,11 @@ using Portal.Core.Aggregation;
 namespace Portal.App.Features.Quality;
 
 /// <summary>How a recompute went: whether it read the whole project, and how many items and annotations it read.</summary>
-public sealed record RecomputeOutcome(QualityReport Report, bool Full, int ItemsRead, int AnnotationsRead, string? FullBecause);
+public sealed record RecomputeOutcome(QualityReport Report, bool Full, int ItemsRead, int AnnotationsRead, string? FullBecause)
+{
+    /// <summary>Where an incremental run spent its wall time, phase by phase (empty for a full one).</summary>
+    public IReadOnlyList<RecomputePhase> Phases { get; init; } = [];
+}
 
 public sealed partial class QualityService
 {
@@ -162,10 +166,12 @@ public sealed partial class QualityService
     /// </summary>
     private async Task<(RecomputeOutcome? Outcome, string? FullBecause)> IncrementalAsync(Guid tenantId, Guid projectId, IJobProgress? progress, CancellationToken ct)
     {
+        var phases = new PhaseClock();
         await using var db = dbFactory.CreateForTenant(tenantId);
         var scope = await ScopeAsync(db, projectId, ct);
         var project = scope.Project;
         var state = await db.QualityStates.FirstOrDefaultAsync(s => s.ProjectId == projectId, ct);
+        phases.Lap("project and state");
         if (state is null)
         {
             return (null, "no counters yet");
@@ -190,6 +196,7 @@ public sealed partial class QualityService
         var changed = await db.Annotations.AsNoTracking()
             .Where(a => a.ProjectId == projectId && (a.CreatedAt > since || a.RevisedAt > since))
             .Select(a => new { a.ItemId, At = a.RevisedAt ?? a.CreatedAt }).ToListAsync(ct);
+        phases.Lap("changed annotations");
         var touched = changed.Select(c => c.ItemId).Distinct().ToList();
         var items = new List<Guid>();
         foreach (var chunk in touched.Chunk(PageSize))
@@ -197,9 +204,12 @@ public sealed partial class QualityService
             items.AddRange(await db.Items.AsNoTracking().Where(i => chunk.Contains(i.Id) && !i.IsGold).Select(i => i.Id).ToListAsync(ct));
         }
 
+        phases.Lap("non-gold items");
         var accumulator = JsonSerializer.Deserialize<QualityAccumulator>(state.StateJson, StateJson) ?? new QualityAccumulator();
         accumulator.TrackTimes = true;
+        phases.Lap("state JSON read");
         var labelInfos = await InfosAsync(db, projectId, null, ct);
+        phases.Lap("annotator infos");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await using var hold = progress?.HoldWrites(db);
         var sequences = new Dictionary<Guid, List<RatingRow>>();
@@ -207,8 +217,11 @@ public sealed partial class QualityService
         var annotationsRead = 0;
         foreach (var chunk in items.Chunk(PageSize))
         {
+            phases.Lap("begin");
             var snapshots = await db.QualityItemSnapshots.Where(s => s.ProjectId == projectId && chunk.Contains(s.ItemId)).ToDictionaryAsync(s => s.ItemId, ct);
+            phases.Lap("old snapshots");
             var rows = await ItemRowsAsync(db, projectId, [.. chunk], scope.AttributeVersion, ct);
+            phases.Lap("items' annotations");
             annotationsRead += rows.Count;
             var byItem = rows.GroupBy(r => r.ItemId).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var itemId in chunk)
@@ -233,10 +246,14 @@ public sealed partial class QualityService
                 }
             }
 
+            phases.Lap("counters update");
             await LabelsOf(db, [.. chunk]).ExecuteDeleteAsync(ct);
+            phases.Lap("old labels delete");
             db.CuratedLabels.AddRange(QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. rows.Where(r => r.RepeatOf is null)], labelInfos, now));
+            phases.Lap("labels");
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
+            phases.Lap("snapshot and label writes");
         }
 
         await Report(progress, 60, $"Updated the counters with {annotationsRead} annotations on {items.Count} items");
@@ -262,6 +279,7 @@ public sealed partial class QualityService
             }
         }
 
+        phases.Lap("answer sequences");
         foreach (var (id, counts) in accumulator.Annotators)
         {
             if (!counts.Times.Covers(counts.Annotations))
@@ -270,7 +288,9 @@ public sealed partial class QualityService
             }
         }
 
+        phases.Lap("median time windows");
         var report = await FinishAsync(db, scope, accumulator, now, ct);
+        phases.Lap("report");
         var metrics = await db.ProjectMetrics.AsNoTracking().Where(m => m.ProjectId == projectId).Select(m => m.LastAnnotationAt).FirstOrDefaultAsync(ct);
         DateTime? lastAt = changed.Count == 0 ? metrics : changed.Max(c => c.At);
         if (metrics > lastAt)
@@ -278,7 +298,9 @@ public sealed partial class QualityService
             lastAt = metrics;
         }
 
+        phases.Lap("metrics");
         var count = await counting;
+        phases.Lap("count (wait)");
         if (count < state.AnnotationCount)
         {
             return (null, "annotations were deleted"); // The transaction is rolled back: nothing of this run is kept.
@@ -289,9 +311,11 @@ public sealed partial class QualityService
         tracked.AnnotationCount = count;
         tracked.StateJson = JsonSerializer.Serialize(accumulator, StateJson);
         await StoreReportAsync(db, projectId, report, now, count, lastAt, ct);
+        phases.Lap("state and report write");
         await tx.CommitAsync(ct);
+        phases.Lap("commit");
         await Report(progress, 100, $"{report.Annotations} annotations on {report.Items} items ({annotationsRead} read on {items.Count} changed items)");
-        return (new RecomputeOutcome(report, false, items.Count, annotationsRead, null), null);
+        return (new RecomputeOutcome(report, false, items.Count, annotationsRead, null) { Phases = phases.Phases }, null);
     }
 
     /// <summary>
