@@ -16,6 +16,9 @@ public sealed record RecomputeTiming(bool Full, double Seconds, double CpuSecond
 {
     /// <summary>Where an incremental run spent its wall time (see <see cref="RecomputeOutcome.Phases"/>).</summary>
     public IReadOnlyList<RecomputePhase> Phases { get; init; } = [];
+
+    /// <summary>The statements of the run that took the most time (EF Core's own measure of each).</summary>
+    public IReadOnlyList<StatementTiming> Statements { get; init; } = [];
 }
 
 /// <param name="Full">The full recompute; null when an existing bench database was timed again (<c>--database</c>).</param>
@@ -171,6 +174,7 @@ public static class QualityBench
         process.Refresh();
         var cpu = process.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(true);
+        using var statements = new StatementTimes();
         var watch = Stopwatch.StartNew();
         var outcome = await recompute();
         watch.Stop();
@@ -183,6 +187,7 @@ public static class QualityBench
             Mb(allocatedAfter - allocated), Mb(peakManaged), Mb(peakWorkingSet), outcome.ItemsRead, outcome.AnnotationsRead, load + " → " + LoadAverage())
         {
             Phases = outcome.Phases,
+            Statements = statements.Top(8),
         };
     }
 

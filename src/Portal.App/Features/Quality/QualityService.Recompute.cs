@@ -193,9 +193,11 @@ public sealed partial class QualityService
         await Report(progress, 5, "Reading the annotations made since the last recompute");
         var now = clock.GetUtcNow().UtcDateTime;
         var since = state.Watermark > DateTime.UnixEpoch + CatchUpMargin ? state.Watermark - CatchUpMargin : DateTime.UnixEpoch;
-        var changed = await db.Annotations.AsNoTracking()
-            .Where(a => a.ProjectId == projectId && (a.CreatedAt > since || a.RevisedAt > since))
+        // Two reads, each a range of one index, (project, created at) and (project, revised at), rather than one with an OR.
+        var changed = await db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.CreatedAt > since)
             .Select(a => new { a.ItemId, At = a.RevisedAt ?? a.CreatedAt }).ToListAsync(ct);
+        changed.AddRange(await db.Annotations.AsNoTracking().Where(a => a.ProjectId == projectId && a.RevisedAt > since)
+            .Select(a => new { a.ItemId, At = a.RevisedAt ?? a.CreatedAt }).ToListAsync(ct));
         phases.Lap("changed annotations");
         var touched = changed.Select(c => c.ItemId).Distinct().ToList();
         var items = new List<Guid>();
@@ -215,10 +217,16 @@ public sealed partial class QualityService
         var sequences = new Dictionary<Guid, List<RatingRow>>();
         var rescan = new HashSet<Guid>();
         var annotationsRead = 0;
+
+        // SQLite: the snapshots and labels are rewritten by prepared statements (no EF Core tracking or command per row).
+        var sqlite = db.Database.IsSqlite();
+        await using var snapshotWrite = sqlite ? new PreparedUpdate(db, typeof(QualityItemSnapshot), [nameof(QualityItemSnapshot.RowsJson)]) : null;
+        await using var labelWrite = sqlite ? new PreparedUpdate(db, typeof(CuratedLabel)) : null;
         foreach (var chunk in items.Chunk(PageSize))
         {
             phases.Lap("begin");
-            var snapshots = await db.QualityItemSnapshots.Where(s => s.ProjectId == projectId && chunk.Contains(s.ItemId)).ToDictionaryAsync(s => s.ItemId, ct);
+            var snapshotQuery = db.QualityItemSnapshots.Where(s => s.ProjectId == projectId && chunk.Contains(s.ItemId));
+            var snapshots = await (sqlite ? snapshotQuery.AsNoTracking() : snapshotQuery).ToDictionaryAsync(s => s.ItemId, ct);
             phases.Lap("old snapshots");
             var rows = await ItemRowsAsync(db, projectId, [.. chunk], scope.AttributeVersion, ct);
             phases.Lap("items' annotations");
@@ -243,13 +251,17 @@ public sealed partial class QualityService
                 else
                 {
                     snapshot.RowsJson = JsonSerializer.Serialize(current, StateJson);
+                    if (snapshotWrite is not null)
+                    {
+                        await snapshotWrite.RunAsync(snapshot, ct);
+                    }
                 }
             }
 
             phases.Lap("counters update");
-            await LabelsOf(db, [.. chunk]).ExecuteDeleteAsync(ct);
-            phases.Lap("old labels delete");
-            db.CuratedLabels.AddRange(QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. rows.Where(r => r.RepeatOf is null)], labelInfos, now));
+            var oldLabels = await (sqlite ? LabelsOf(db, [.. chunk]).AsNoTracking() : LabelsOf(db, [.. chunk])).ToDictionaryAsync(l => l.ItemId, ct);
+            phases.Lap("old labels");
+            await ReplaceLabelsAsync(db, labelWrite, oldLabels, QualityCalculator.Labels(project, scope.Likert, scope.Pairwise, [.. rows.Where(r => r.RepeatOf is null)], labelInfos, now), ct);
             phases.Lap("labels");
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
@@ -316,6 +328,36 @@ public sealed partial class QualityService
         phases.Lap("commit");
         await Report(progress, 100, $"{report.Annotations} annotations on {report.Items} items ({annotationsRead} read on {items.Count} changed items)");
         return (new RecomputeOutcome(report, false, items.Count, annotationsRead, null) { Phases = phases.Phases }, null);
+    }
+
+    /// <summary>
+    /// The changed items' labels written over their old ones, row for row: an UPDATE leaves the label's indexes (id, item,
+    /// project) as they are, where a delete and an insert rewrote an entry in each of them. On SQLite through
+    /// <paramref name="write"/> (the old labels were read untracked), elsewhere through EF Core's batched updates.
+    /// </summary>
+    private static async Task ReplaceLabelsAsync(PortalDbContext db, PreparedUpdate? write, Dictionary<Guid, CuratedLabel> old, IEnumerable<CuratedLabel> fresh, CancellationToken ct)
+    {
+        foreach (var label in fresh)
+        {
+            if (old.Remove(label.ItemId, out var existing))
+            {
+                (label.Id, label.TenantId) = (existing.Id, existing.TenantId);
+                if (write is not null)
+                {
+                    await write.RunAsync(label, ct);
+                }
+                else
+                {
+                    db.Entry(existing).CurrentValues.SetValues(label);
+                }
+            }
+            else
+            {
+                db.CuratedLabels.Add(label);
+            }
+        }
+
+        db.CuratedLabels.RemoveRange(old.Values);
     }
 
     /// <summary>
