@@ -70,7 +70,7 @@ public sealed record EmbeddingOptions
         {
             "MINILM" => new EmbeddingOptions(),
             "ARCTIC" => new EmbeddingOptions { Encoder = SentenceModel.ArcticXs, Model = SentenceEmbedder.ArcticModelName },
-            _ => throw new FormatException($"'{value}' is not hashed or minilm[+arctic][+hashed][+last][+joint][+ctx][+rfN] or arctic[+hashed][+last][+joint][+ctx][+rfN]."),
+            _ => throw new FormatException($"'{value}' is not hashed or minilm[+hashed][+arctic][+last][+joint][+ctx][+rfN] or arctic[+hashed][+last][+joint][+ctx][+rfN]."),
         };
         foreach (var part in parts.Skip(1))
         {
