@@ -44,8 +44,7 @@ public static class RlthfCommands
         var featurizer = new Option<string>("--featurizer")
         {
             Description = "The built-in reward model's features: hashed (word n-grams), minilm (sentence embeddings of all-MiniLM-L6-v2, "
-                + "about 80 texts per CPU second) or minilm+hashed (both); minilm+arctic adds snowflake-arctic-embed-xs embeddings "
-                + "(twice the embedding time), arctic uses that encoder alone; after minilm, +last adds the last sentence's embedding and "
+                + "about 80 texts per CPU second) or minilm+hashed (both); after minilm, +last adds the last sentence's embedding and "
                 + "+rfN N random ReLU features of the embeddings.",
             DefaultValueFactory = _ => "hashed",
         };
@@ -111,20 +110,12 @@ public static class RlthfCommands
             {
                 cli.Error.WriteLine($"Read {embedder.LoadCache(cache)} embeddings from {cache}.");
             }
-            if (embedder is not null && cache is not null && File.Exists(cache + ".arctic"))
-            {
-                cli.Error.WriteLine($"Read {embedder.LoadCache(cache + ".arctic", SentenceModel.ArcticXs)} embeddings from {cache}.arctic.");
-            }
             using var progress = new ProgressLine(cli.Error, "simulate");
             var result = await RlthfSimulator.RunAsync(pairs, options, trainer, progress, ct);
             progress.Done();
             if (embedder is not null && cache is not null && embedder.TextsEmbedded > 0)
             {
                 embedder.SaveCache(cache);
-                if (embedder.CachedTexts(SentenceModel.ArcticXs) > 0)
-                {
-                    embedder.SaveCache(cache + ".arctic", SentenceModel.ArcticXs); // the second encoder's, beside the first's
-                }
             }
             if (embedder is not null)
             {

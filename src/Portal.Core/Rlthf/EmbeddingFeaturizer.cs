@@ -42,21 +42,8 @@ public sealed record EmbeddingOptions
     public bool Context { get; init; }
 
     /// <summary>
-    /// The encoder of every embedding feature above: all-MiniLM-L6-v2 (the default) or snowflake-arctic-embed-xs
-    /// (<c>arctic</c>, featurizer version 3).
-    /// </summary>
-    public SentenceModel Encoder { get; init; } = SentenceModel.MiniLM;
-
-    /// <summary>
-    /// Also [e_r, e_r ⊙ e_p, e_r·e_p] by snowflake-arctic-embed-xs after the other features (769 floats more per response), so the
-    /// head sees two encoders' reading of the same texts (<c>minilm+arctic</c>, featurizer version 3).
-    /// </summary>
-    public bool Arctic { get; init; }
-
-    /// <summary>
-    /// Parses a featurizer name: <c>hashed</c> (null: the <see cref="HashedFeaturizer"/>), or <c>minilm</c> or <c>arctic</c>
-    /// (<see cref="Encoder"/>) followed by any of <c>+hashed</c>, <c>+arctic</c> after minilm (<see cref="Arctic"/>), <c>+last</c>
-    /// (<see cref="LastSentence"/>) and <c>+rf</c>N (<see cref="RandomFeatures"/> = N), in any order.
+    /// Parses a featurizer name: <c>hashed</c> (null: the <see cref="HashedFeaturizer"/>), or <c>minilm</c> followed by any of
+    /// <c>+hashed</c>, <c>+last</c> (<see cref="LastSentence"/>) and <c>+rf</c>N (<see cref="RandomFeatures"/> = N), in any order.
     /// </summary>
     /// <exception cref="FormatException">Anything else, with what is wrong in it.</exception>
     public static EmbeddingOptions? Parse(string? value)
@@ -66,12 +53,11 @@ public sealed record EmbeddingOptions
         {
             return null;
         }
-        var options = parts[0] switch
+        if (parts[0] != "MINILM")
         {
-            "MINILM" => new EmbeddingOptions(),
-            "ARCTIC" => new EmbeddingOptions { Encoder = SentenceModel.ArcticXs, Model = SentenceEmbedder.ArcticModelName },
-            _ => throw new FormatException($"'{value}' is not hashed or minilm[+hashed][+arctic][+last][+joint][+ctx][+rfN] or arctic[+hashed][+last][+joint][+ctx][+rfN]."),
-        };
+            throw new FormatException($"'{value}' is not hashed or minilm[+hashed][+last][+joint][+ctx][+rfN].");
+        }
+        var options = new EmbeddingOptions();
         foreach (var part in parts.Skip(1))
         {
             options = part switch
@@ -82,10 +68,9 @@ public sealed record EmbeddingOptions
                 "LAST" => options with { LastSentence = true },
                 "JOINT" => options with { Joint = true },
                 "CTX" => options with { Context = true },
-                "ARCTIC" when options.Encoder == SentenceModel.MiniLM => options with { Arctic = true, Model = $"{SentenceEmbedder.ModelName} + {SentenceEmbedder.ArcticModelName}" },
                 _ when part.StartsWith("RF", StringComparison.Ordinal) && int.TryParse(part.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 4096
                     => options with { RandomFeatures = n },
-                _ => throw new FormatException($"'{value}': '{part.ToLowerInvariant()}' is not hashed, last, joint, ctx or rfN (N from 1 to 4096), nor arctic after minilm."),
+                _ => throw new FormatException($"'{value}': '{part.ToLowerInvariant()}' is not hashed, last, joint, ctx or rfN (N from 1 to 4096)."),
             };
         }
         return options;
@@ -108,19 +93,12 @@ public sealed class EmbeddingFeaturizer
     /// <see cref="EmbeddingOptions.LastSentence"/> and <see cref="EmbeddingOptions.RandomFeatures"/>; a model without them is
     /// still version 1 (<see cref="VersionOf"/>), so a build that knows only version 1 refuses just the models it cannot score.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 2;
 
-    /// <summary>
-    /// The version a model with these options is made for: 3 with snowflake-arctic-embed-xs (<see cref="EmbeddingOptions.Encoder"/>,
-    /// <see cref="EmbeddingOptions.Arctic"/>), else 1 without the parts version 2 added, else 2.
-    /// </summary>
+    /// <summary>The version a model with these options is made for: 1 without the parts version 2 added, else 2.</summary>
     public static int VersionOf(EmbeddingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Encoder != SentenceModel.MiniLM || options.Arctic)
-        {
-            return 3;
-        }
         return options.LastSentence || options.RandomFeatures > 0 || options.Joint || options.Context || options.HashedScale != 1f ? 2 : 1;
     }
 
@@ -143,10 +121,6 @@ public sealed class EmbeddingFeaturizer
         _embedder = embedder;
         _options = options;
         _hashed = hashed;
-        if (options.Encoder is not (SentenceModel.MiniLM or SentenceModel.ArcticXs) || (options.Arctic && options.Encoder != SentenceModel.MiniLM))
-        {
-            throw new ArgumentException($"Unknown encoder {options.Encoder} (with arctic: {options.Arctic}).", nameof(options));
-        }
         if (options.RandomFeatures is < 0 or > 4096)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.RandomFeatures, "RandomFeatures must be between 0 and 4096.");
@@ -162,11 +136,7 @@ public sealed class EmbeddingFeaturizer
         + (_options.LastSentence ? SentenceEmbedder.Dimension : 0)
         + (_options.Joint ? SentenceEmbedder.Dimension : 0)
         + (_options.Context ? SentenceEmbedder.Dimension + 1 : 0)
-        + _options.RandomFeatures
-        + (_options.Arctic ? ArcticFeatures : 0);
-
-    /// <summary>Floats per response of <see cref="EmbeddingOptions.Arctic"/>: [e_r, e_r ⊙ e_p, e_r·e_p].</summary>
-    public const int ArcticFeatures = (2 * SentenceEmbedder.Dimension) + 1;
+        + _options.RandomFeatures;
 
     /// <summary>The text of a response read with the user's last message: the response first, so the encoder's cut falls on the message.</summary>
     public static string JointText(string prompt, string response) => $"{response}\n\nQuestion: {prompt}";
@@ -244,19 +214,7 @@ public sealed class EmbeddingFeaturizer
                 texts[at + context] = ConversationText(pairs[i].Conversation);
             }
         }
-        var embeddings = _embedder.Embed(texts, _options.Encoder, cancellationToken);
-        float[][]? arctic = null;
-        if (_options.Arctic)
-        {
-            var arcticTexts = new string[pairs.Count * 3];
-            for (var i = 0; i < pairs.Count; i++)
-            {
-                arcticTexts[3 * i] = texts[stride * i];
-                arcticTexts[(3 * i) + 1] = texts[(stride * i) + 1];
-                arcticTexts[(3 * i) + 2] = texts[(stride * i) + 2];
-            }
-            arctic = _embedder.Embed(arcticTexts, SentenceModel.ArcticXs, cancellationToken);
-        }
+        var embeddings = _embedder.Embed(texts, cancellationToken);
         var vectors = new SparseVector[pairs.Count];
         var offset = Offset;
         var perResponse = FeaturesPerResponse;
@@ -305,12 +263,6 @@ public sealed class EmbeddingFeaturizer
                 {
                     Add(Hidden(e[0], e[1], hidden), tail.Slice(next, hidden.Length), 1f);
                     Add(Hidden(e[0], e[2], hidden), tail.Slice(next, hidden.Length), -1f);
-                    next += hidden.Length;
-                }
-                if (arctic is not null)
-                {
-                    Response(arctic[3 * i], arctic[(3 * i) + 1], 0, tail.Slice(next, ArcticFeatures), 1f);
-                    Response(arctic[3 * i], arctic[(3 * i) + 2], 0, tail.Slice(next, ArcticFeatures), -1f);
                 }
                 for (var k = 0; k < perResponse; k++)
                 {
@@ -378,7 +330,7 @@ public sealed class EmbeddingFeaturizer
         return layer;
     }
 
-    /// <summary>Adds sign·φ of one response to <paramref name="into"/> (the embedding part; the length only when it has room).</summary>
+    /// <summary>Adds sign·φ of one response to <paramref name="into"/> (the embedding part).</summary>
     private static void Response(float[] prompt, float[] response, int characters, Span<float> into, float sign)
     {
         const int d = SentenceEmbedder.Dimension;
@@ -390,9 +342,6 @@ public sealed class EmbeddingFeaturizer
             cosine += response[k] * prompt[k];
         }
         into[2 * d] += sign * cosine;
-        if (into.Length > (2 * d) + 1)
-        {
-            into[(2 * d) + 1] += sign * MathF.Log(1 + characters) / 10f;
-        }
+        into[(2 * d) + 1] += sign * MathF.Log(1 + characters) / 10f;
     }
 }

@@ -122,10 +122,6 @@ public sealed record RewardModelMetadata
         {
             throw new InvalidDataException($"The reward model takes the featurizer '{Featurizer}' but its metadata has no 'embedding' options.");
         }
-        if (Embedding is { } embedding && (!Enum.IsDefined(embedding.Encoder) || (embedding.Arctic && embedding.Encoder != SentenceModel.MiniLM)))
-        {
-            throw new InvalidDataException($"The reward model's sentence encoder ({embedding.Encoder}, arctic: {embedding.Arctic}) is not one this build has.");
-        }
         if (Features is null)
         {
             throw new InvalidDataException("The reward model's metadata has no feature options.");

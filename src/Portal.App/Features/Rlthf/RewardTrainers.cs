@@ -18,7 +18,7 @@ public static class RewardTrainers
     /// <c>{model}</c> (docs/external-trainer.md).</remarks>
     /// <remarks><c>Rlthf:Featurizer</c> picks the built-in trainer's features: <c>hashed</c> (word n-grams, the default),
     /// <c>minilm</c> (sentence embeddings of all-MiniLM-L6-v2, computed on the CPU before training and scoring) or
-    /// <c>minilm+hashed</c> (both), <c>minilm+arctic</c> (two encoders' embeddings, snowflake-arctic-embed-xs the second), with the version 2 parts of <see cref="EmbeddingOptions.Parse"/> after them; docs/rlthf.md has
+    /// <c>minilm+hashed</c> (both), with the version 2 parts of <see cref="EmbeddingOptions.Parse"/> after them; docs/rlthf.md has
     /// their accuracy and cost.</remarks>
     /// <exception cref="ArgumentException">An unknown provider or featurizer, naming the setting.</exception>
     public static IRewardTrainer FromConfiguration(IConfiguration? configuration)
@@ -58,7 +58,7 @@ public static class RewardTrainers
         }
         catch (FormatException ex)
         {
-            throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm, minilm+hashed, minilm+arctic or arctic, optionally with +last, +joint, +ctx, +rfN or +hashedS ({ex.Message})", nameof(value), ex);
+            throw new ArgumentException($"Rlthf:Featurizer is '{value}'; use hashed, minilm or minilm+hashed, optionally with +last, +joint, +ctx, +rfN or +hashedS ({ex.Message})", nameof(value), ex);
         }
     }
 }
