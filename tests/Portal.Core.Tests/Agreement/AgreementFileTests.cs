@@ -280,7 +280,8 @@ public class AgreementFileTests
         var path = WriteFile(csv);
         try
         {
-            var two = Assert.Throws<AgreementInputException>(() => AgreementFile.ReadFile(path, twoPartsFrom: 1, out var split));
+            var split = 0L;
+            var two = Assert.Throws<AgreementInputException>(() => AgreementFile.ReadFile(path, twoPartsFrom: 1, out split));
 
             Assert.True(split > 0);
             Assert.True(first > 10 && second > first);
