@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -28,7 +29,7 @@ public static class AgreementFile
         ArgumentNullException.ThrowIfNull(reader);
         var lines = new LineScanner(reader);
         var columns = ReadHeader(lines) ?? throw Empty();
-        var part = new Part();
+        var part = new Part(0, lines.LineNumber);
         ReadRows(lines, columns, part);
         return Finish(part);
     }
@@ -69,13 +70,13 @@ public static class AgreementFile
 
         if (at < 0)
         {
-            var whole = new Part();
+            var whole = new Part(file.Length, firstLines.LineNumber);
             ReadRows(firstLines, columns, whole);
             return Finish(whole);
         }
 
         // The second half: no byte order mark there, and its lines are numbered from the split until the first half knows its count.
-        var second = new Part();
+        var second = new Part(file.Length - at, 0);
         var secondRead = Task.Run(() =>
         {
             using var secondFile = OpenFile(path);
@@ -91,7 +92,8 @@ public static class AgreementFile
             }
         });
 
-        var first = new Part();
+        // The first part takes the second's ratings at the end: it is made for the whole file's.
+        var first = new Part(file.Length, firstLines.LineNumber);
         try
         {
             ReadRows(firstLines, columns, first);
@@ -170,6 +172,7 @@ public static class AgreementFile
             var lineNumber = lines.LineNumber;
             if (line.IsWhiteSpace())
             {
+                part.Blank();
                 continue;
             }
 
@@ -200,27 +203,21 @@ public static class AgreementFile
                 throw new AgreementInputException(lineNumber, $"the value field '{text}' is not a finite number.");
             }
 
-            part.Builder.Add(unit, rater, value);
-            part.LineOfRating.Add(lineNumber);
+            part.Add(unit, rater, value);
         }
     }
 
     private static RatingTable Finish(Part part)
     {
-        var (builder, lineOfRating) = (part.Builder, part.LineOfRating);
-        if (builder.Count == 0)
+        if (part.Count == 0)
         {
             throw new AgreementInputException("The input has a header but no ratings.");
         }
 
-        if (!builder.TryBuild(out var table, out var duplicate))
-        {
-            var (unit, rater) = builder.IdsOf(duplicate.Second);
-            throw new AgreementInputException(lineOfRating[duplicate.Second],
-                $"rater '{rater}' rates unit '{unit}' a second time (first on line {lineOfRating[duplicate.First]}); each rater rates a unit once.");
-        }
-
-        return table;
+        return part.TryBuild(out var table, out var duplicate)
+            ? table
+            : throw new AgreementInputException(part.LineOf(duplicate.Second),
+                $"rater '{part.RaterOf(duplicate.Second)}' rates unit '{part.UnitOf(duplicate.Second)}' a second time (first on line {part.LineOf(duplicate.First)}); each rater rates a unit once.");
     }
 
     private static (int Unit, int Rater, int Value) FindColumns(string header, int lineNumber, List<Field> fields)
@@ -441,19 +438,93 @@ public static class AgreementFile
 
     private sealed record Columns(int Unit, int Rater, int Value);
 
-    /// <summary>The ratings of one part of the input, with the line each came from.</summary>
+    /// <summary>
+    /// The ratings of one part of the input, as the arrays the table keeps, and the blank lines among them: every line after
+    /// the header is a rating or blank, so the blank lines give each rating's line without a line number kept per rating.
+    /// </summary>
     private sealed class Part
     {
-        public RatingTableBuilder Builder { get; } = new();
+        // Sized for the part's bytes at this many a rating ("u123456,r123,5" and its line end: 15), so that a file
+        // of short lines grows its arrays once at most and most files never.
+        private const int BytesPerRatingGuess = 12;
+        private const int MaxGuess = 1 << 24;
 
-        public List<int> LineOfRating { get; } = [];
+        private readonly int _linesBefore;
+        private readonly List<int> _blankAfter = [];
+        private int[] _units;
+        private int[] _raters;
+        private double[] _values;
+        private int _lastUnit = -1;
+
+        /// <param name="bytes">The part's size in bytes when known (0 when not), to size its arrays.</param>
+        /// <param name="linesBefore">The lines before its first rating row: the header's line for the first part, 0 for a second.</param>
+        public Part(long bytes, int linesBefore)
+        {
+            var capacity = (int)Math.Clamp(bytes / BytesPerRatingGuess, 256, MaxGuess);
+            (_units, _raters, _values) = (new int[capacity], new int[capacity], new double[capacity]);
+            _linesBefore = linesBefore;
+        }
+
+        public IdTable Units { get; } = new();
+
+        public IdTable Raters { get; } = new();
+
+        public int Count { get; private set; }
 
         /// <summary>The part's first problem, numbered by the part's own lines.</summary>
         public AgreementInputException? Error { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(ReadOnlySpan<char> unit, ReadOnlySpan<char> rater, double value)
+        {
+            if (Count == _values.Length)
+            {
+                Grow(Count + 1);
+            }
+
+            // Files list a unit's ratings together as a rule: the unit of the last rating needs no lookup.
+            if (_lastUnit < 0 || !unit.SequenceEqual(Units.Span(_lastUnit)))
+            {
+                _lastUnit = Units.IndexOf(unit);
+            }
+
+            _units[Count] = _lastUnit;
+            _raters[Count] = Raters.IndexOf(rater);
+            _values[Count] = value;
+            Count++;
+        }
+
+        /// <summary>A blank line after the ratings so far.</summary>
+        public void Blank() => _blankAfter.Add(Count);
+
+        /// <summary>The line, counted in this part's lines, of rating <paramref name="rating"/>.</summary>
+        public int LineOf(int rating)
+        {
+            // The blank lines before it: those recorded after at most that many ratings (the list is in ascending order).
+            var (low, high) = (0, _blankAfter.Count);
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                (low, high) = _blankAfter[middle] <= rating ? (middle + 1, high) : (low, middle);
+            }
+
+            return _linesBefore + rating + 1 + low;
+        }
+
+        public string UnitOf(int rating) => Units[_units[rating]];
+
+        public string RaterOf(int rating) => Raters[_raters[rating]];
+
+        public bool TryBuild([NotNullWhen(true)] out RatingTable? table, out DuplicateRating duplicate)
+        {
+            table = RatingTable.CreateOwning(_units, _raters, _values, Count, Units, Raters, out duplicate);
+            return table is not null;
+        }
+
         /// <summary>
         /// Adds the ratings of <paramref name="next"/>, the part that follows this one, or throws its error with its line
-        /// renumbered: its line 1 is the line after <paramref name="linesBefore"/>.
+        /// renumbered: its line 1 is the line after <paramref name="linesBefore"/>. Ids this part has seen keep its numbers;
+        /// the next part's new ones are numbered after them in the order it saw them.
         /// </summary>
         public void Append(Part next, int linesBefore)
         {
@@ -462,12 +533,47 @@ public static class AgreementFile
                 throw new AgreementInputException(linesBefore + line, error.Problem);
             }
 
-            Builder.Append(next.Builder);
-            LineOfRating.EnsureCapacity(LineOfRating.Count + next.LineOfRating.Count);
-            foreach (var at in next.LineOfRating)
+            var units = new int[next.Units.Count];
+            for (var i = 0; i < units.Length; i++)
             {
-                LineOfRating.Add(linesBefore + at);
+                units[i] = Units.IndexOf(next.Units.Span(i));
             }
+
+            var raters = new int[next.Raters.Count];
+            for (var i = 0; i < raters.Length; i++)
+            {
+                raters[i] = Raters.IndexOf(next.Raters.Span(i));
+            }
+
+            if (Count + next.Count > _values.Length)
+            {
+                Grow(Count + next.Count);
+            }
+
+            for (var i = 0; i < next.Count; i++)
+            {
+                _units[Count + i] = units[next._units[i]];
+                _raters[Count + i] = raters[next._raters[i]];
+            }
+
+            next._values.AsSpan(0, next.Count).CopyTo(_values.AsSpan(Count));
+
+            // Every line of this part after its header is a rating or blank, so the next part's blank lines follow on.
+            foreach (var after in next._blankAfter)
+            {
+                _blankAfter.Add(Count + after);
+            }
+
+            Count += next.Count;
+            _lastUnit = -1;
+        }
+
+        private void Grow(int needed)
+        {
+            var capacity = (int)Math.Min(Array.MaxLength, Math.Max(needed, (long)_values.Length * 2));
+            Array.Resize(ref _units, capacity);
+            Array.Resize(ref _raters, capacity);
+            Array.Resize(ref _values, capacity);
         }
     }
 

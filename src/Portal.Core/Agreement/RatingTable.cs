@@ -19,16 +19,18 @@ public sealed class RatingTable
     private readonly int[] _units;
     private readonly int[] _raters;
     private readonly double[] _values;
+    private readonly int _count;
     private readonly int[] _unitStarts;
     private readonly IReadOnlyList<string>? _unitIds;
     private readonly IReadOnlyList<string>? _raterIds;
 
-    private RatingTable(int[] units, int[] raters, double[] values, int[] unitStarts, int raterCount,
+    private RatingTable(int[] units, int[] raters, double[] values, int count, int[] unitStarts, int raterCount,
         IReadOnlyList<string>? unitIds, IReadOnlyList<string>? raterIds)
     {
         _units = units;
         _raters = raters;
         _values = values;
+        _count = count;
         _unitStarts = unitStarts;
         RaterCount = raterCount;
         _unitIds = unitIds;
@@ -36,7 +38,7 @@ public sealed class RatingTable
     }
 
     /// <summary>The number of ratings.</summary>
-    public int Count => _values.Length;
+    public int Count => _count;
 
     /// <summary>The number of unit indices: units are numbered <c>0 .. UnitCount - 1</c>.</summary>
     public int UnitCount => _unitStarts.Length - 1;
@@ -45,13 +47,13 @@ public sealed class RatingTable
     public int RaterCount { get; }
 
     /// <summary>The unit of each rating, in ascending order.</summary>
-    public ReadOnlySpan<int> Units => _units;
+    public ReadOnlySpan<int> Units => _units.AsSpan(0, _count);
 
     /// <summary>The rater of each rating.</summary>
-    public ReadOnlySpan<int> Raters => _raters;
+    public ReadOnlySpan<int> Raters => _raters.AsSpan(0, _count);
 
     /// <summary>The value of each rating.</summary>
-    public ReadOnlySpan<double> Values => _values;
+    public ReadOnlySpan<double> Values => _values.AsSpan(0, _count);
 
     /// <summary>
     /// <c>UnitCount + 1</c> offsets: the ratings of unit <c>u</c> are at <c>UnitStarts[u] .. UnitStarts[u + 1] - 1</c>.
@@ -166,7 +168,57 @@ public sealed class RatingTable
         }
 
         duplicate = default;
-        return new RatingTable(sortedUnits, sortedRaters, sortedValues, starts, raterCount, unitIds, raterIds);
+        return new RatingTable(sortedUnits, sortedRaters, sortedValues, units.Length, starts, raterCount, unitIds, raterIds);
+    }
+
+    /// <summary>
+    /// As <see cref="Create"/>, over the first <paramref name="count"/> ratings of arrays the table may keep: when the
+    /// ratings are grouped by unit already (units numbered in order of first appearance, each unit's ratings together, as
+    /// files list them), the table takes the arrays as they are instead of sorting copies. Every unit and rater id has a rating.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static RatingTable? CreateOwning(int[] units, int[] raters, double[] values, int count,
+        IReadOnlyList<string> unitIds, IReadOnlyList<string> raterIds, out DuplicateRating duplicate)
+    {
+        var unitSpan = units.AsSpan(0, count);
+        var raterSpan = raters.AsSpan(0, count);
+        var starts = new int[unitIds.Count + 1];
+        var previous = 0;
+        foreach (var unit in unitSpan)
+        {
+            if (unit < previous)
+            {
+                return Create(unitSpan, raterSpan, values.AsSpan(0, count), unitIds, raterIds, out duplicate);
+            }
+
+            previous = unit;
+            starts[unit + 1]++;
+        }
+
+        for (var u = 0; u < unitIds.Count; u++)
+        {
+            starts[u + 1] += starts[u];
+        }
+
+        // In input order, so the first repeat found is the first in the input.
+        var lastUnitOfRater = new int[raterIds.Count];
+        var lastPositionOfRater = new int[raterIds.Count];
+        Array.Fill(lastUnitOfRater, -1);
+        for (var i = 0; i < unitSpan.Length; i++)
+        {
+            var (unit, rater) = (unitSpan[i], raterSpan[i]);
+            if (lastUnitOfRater[rater] == unit)
+            {
+                duplicate = new DuplicateRating(lastPositionOfRater[rater], i);
+                return null;
+            }
+
+            lastUnitOfRater[rater] = unit;
+            lastPositionOfRater[rater] = i;
+        }
+
+        duplicate = default;
+        return new RatingTable(units, raters, values, count, starts, raterIds.Count, unitIds, raterIds);
     }
 
     private static int Max(ReadOnlySpan<int> indices)

@@ -62,26 +62,6 @@ public sealed class RatingTableBuilder
         _values.Add(value);
     }
 
-    /// <summary>
-    /// Adds every rating of <paramref name="other"/> after this one's, in its order: its ids that this builder has seen keep
-    /// this builder's numbers, and its new ones are numbered after this builder's in the order <paramref name="other"/> saw them.
-    /// </summary>
-    internal void Append(RatingTableBuilder other)
-    {
-        var units = other._unitIds.Select(id => IndexOf(_unitIndex, _unitIds, id)).ToArray();
-        var raters = other._raterIds.Select(id => IndexOf(_raterIndex, _raterIds, id)).ToArray();
-        var count = Count + other.Count;
-        (_units.Capacity, _raters.Capacity, _values.Capacity) = (Math.Max(_units.Capacity, count), Math.Max(_raters.Capacity, count), Math.Max(_values.Capacity, count));
-        for (var i = 0; i < other.Count; i++)
-        {
-            _units.Add(units[other._units[i]]);
-            _raters.Add(raters[other._raters[i]]);
-        }
-
-        _values.AddRange(other._values);
-        _lastUnit = -1;
-    }
-
     /// <summary>Creates the table: O(n + units + raters).</summary>
     /// <exception cref="ArgumentException">A rater rated the same unit twice.</exception>
     public RatingTable Build()

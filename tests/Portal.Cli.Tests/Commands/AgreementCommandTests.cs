@@ -216,4 +216,19 @@ public sealed class AgreementCommandTests : IDisposable
         Assert.Contains("--categories", run.Out, StringComparison.Ordinal);
         Assert.Equal("", run.Error);
     }
+
+    [Fact]
+    public async Task Agreement_Verbose_PrintsTheSameJsonAndTimingsToStandardError()
+    {
+        var path = WriteCsv(KrippendorffExampleCsv());
+        var plain = await TestCli.RunAsync(["agreement", "--input", path, "--metric", "krippendorff"]);
+
+        var run = await TestCli.RunAsync(["agreement", "--input", path, "--metric", "krippendorff", "--verbose"]);
+
+        Assert.Equal(PortalCli.Ok, run.ExitCode);
+        Assert.Equal(plain.Out, run.Out);
+        var phases = run.Error.TrimEnd('\n', '\r').Split('\n').Select(line => line.Split(':')[1].Trim()).ToArray();
+        Assert.Equal(["start", "read", "compute", "output"], phases);
+        Assert.Contains("ms since process start", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -269,4 +269,70 @@ public class AgreementFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void ReadFile_InTwoParts_ARepeatedRatingNamesItsLinesCountedInTheText()
+    {
+        var csv = "\n \n" + MixedFile(5_000, i => i is 10 or 4_900 ? $"n,repeated,r1,{i % 5}" : null);
+        var lines = csv.Split('\n');
+        var first = Array.FindIndex(lines, line => line.StartsWith("n,repeated,", StringComparison.Ordinal)) + 1;
+        var second = Array.FindLastIndex(lines, line => line.StartsWith("n,repeated,", StringComparison.Ordinal)) + 1;
+        var path = WriteFile(csv);
+        try
+        {
+            var split = 0L;
+            var two = Assert.Throws<AgreementInputException>(() => AgreementFile.ReadFile(path, twoPartsFrom: 1, out split));
+
+            Assert.True(split > 0);
+            Assert.True(first > 10 && second > first);
+            Assert.Equal(second, two.LineNumber);
+            Assert.Equal($"line {second}: rater 'r1' rates unit 'repeated' a second time (first on line {first}); each rater rates a unit once.", two.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_UnitsNotTogether_GroupsThemAsTheBuilderDoes()
+    {
+        var csv = "unit,rater,value\nu1,a,1\nu2,a,2\nu1,b,3\nu3,a,4\nu2,b,5\n";
+        var builder = new RatingTableBuilder();
+        builder.Add("u1", "a", 1);
+        builder.Add("u2", "a", 2);
+        builder.Add("u1", "b", 3);
+        builder.Add("u3", "a", 4);
+        builder.Add("u2", "b", 5);
+        var expected = builder.Build();
+
+        var table = Read(csv);
+
+        Assert.Equal([0, 0, 1, 1, 2], table.Units.ToArray());
+        Assert.Equal(expected.Units.ToArray(), table.Units.ToArray());
+        Assert.Equal(expected.Raters.ToArray(), table.Raters.ToArray());
+        Assert.Equal([1.0, 3, 2, 5, 4], table.Values.ToArray());
+        Assert.Equal(expected.UnitStarts.ToArray(), table.UnitStarts.ToArray());
+        Assert.Equal(["u1", "u2", "u3"], Enumerable.Range(0, table.UnitCount).Select(table.UnitId));
+    }
+
+    [Fact]
+    public void Read_ManyUnitsTogether_KeepsEveryIdAndRatingInOrder()
+    {
+        var csv = new System.Text.StringBuilder("unit,rater,value\n");
+        for (var i = 0; i < 30_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"unit-{i / 3},r{i % 3},{i % 7}\n");
+        }
+
+        var table = Read(csv.ToString());
+
+        Assert.Equal(30_000, table.Count);
+        Assert.Equal(30_000, table.Values.Length);
+        Assert.Equal(10_000, table.UnitCount);
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(u => $"unit-{u}"), Enumerable.Range(0, table.UnitCount).Select(table.UnitId));
+        Assert.Equal(Enumerable.Range(0, 30_000).Select(i => i / 3), table.Units.ToArray());
+        Assert.Equal(Enumerable.Range(0, 30_000).Select(i => (double)(i % 7)), table.Values.ToArray());
+        Assert.Equal(Enumerable.Range(0, 10_001).Select(u => u * 3), table.UnitStarts.ToArray());
+    }
 }
