@@ -48,16 +48,11 @@ internal static class MudMarkup
         return extra is null ? classes : classes + " " + extra;
     }
 
-    /// <summary>
-    /// A <c>MudIcon</c>'s SVG (an icon of <see cref="Icons"/>): decorative, hidden from screen readers. In a button's start
-    /// the icon takes the button's colour (<paramref name="inheritColor"/>), in an icon button it has no colour class.
-    /// </summary>
-    public static RenderFragment Icon(string svg, Size size = Size.Medium, bool inheritColor = false) => builder =>
+    /// <summary>A <c>MudIcon</c>'s SVG (an icon of <see cref="Icons"/>), taking its button's colour: decorative, hidden from screen readers.</summary>
+    public static RenderFragment Icon(string svg, Size size = Size.Medium) => builder =>
     {
         builder.OpenElement(0, "svg");
-        builder.AddAttribute(1, "class", inheritColor
-            ? $"mud-icon-root mud-svg-icon mud-inherit-text mud-icon-size-{Name(size)}"
-            : $"mud-icon-root mud-svg-icon mud-icon-size-{Name(size)}");
+        builder.AddAttribute(1, "class", $"mud-icon-root mud-svg-icon mud-icon-size-{Name(size)}");
         builder.AddAttribute(2, "focusable", "false");
         builder.AddAttribute(3, "viewBox", "0 0 24 24");
         builder.AddAttribute(4, "aria-hidden", "true");
@@ -71,7 +66,7 @@ internal static class MudMarkup
     {
         builder.OpenElement(0, "span");
         builder.AddAttribute(1, "class", $"mud-button-icon-start mud-button-icon-size-{Name(size)}");
-        builder.AddContent(2, Icon(svg, size, inheritColor: true));
+        builder.AddContent(2, Icon(svg, size));
         builder.CloseElement();
     };
 
