@@ -1,5 +1,4 @@
 using AngleSharp.Dom;
-using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Portal.Web.Components.Shared;
 
