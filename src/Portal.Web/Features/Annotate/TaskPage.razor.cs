@@ -93,12 +93,6 @@ public sealed partial class TaskPage
 
     private IReadOnlyList<KeyHint> KeyHints => TaskKeys.For(_kind, _options, _attributes);
 
-    private List<BreadcrumbItem> Breadcrumbs =>
-    [
-        new("Your projects", $"/orgs/{OrgId}/annotate"),
-        new(string.IsNullOrEmpty(_projectName) ? "Project" : _projectName, null, disabled: true),
-    ];
-
     protected override void OnInitialized() =>
         _drafts = new TaskDraftSaver(() => _revising is null ? _form : null, (assignmentId, json) => Tasks.SaveDraftAsync(OrgId, assignmentId, _userId, json), Clock,
             save => InvokeAsync(async () =>

@@ -50,4 +50,17 @@ public class LikertRowsTests : PortalComponentTest
 
         Assert.Equal("Rate Helpfulness, Accuracy.", cut.Find("[data-testid=error-scores]").TextContent);
     }
+
+    [Fact]
+    public void Rows_AreOneComponentEachWithPlainScoreButtons()
+    {
+        // A score is a plain button with MudButton's classes, not three components (MudButton, its element, its ripple).
+        var cut = Render<LikertRows>(p => p.Add(x => x.Form, TaskSamples.Form(ProjectKind.Likert)));
+
+        Assert.Equal(cut.FindAll("[data-testid=rating-row]").Count, cut.FindComponents<RatingRow>().Count);
+        Assert.Empty(cut.FindComponents<MudBlazor.MudButton>());
+        var score = cut.Find("[data-testid=rating-row] [data-testid=rate-1]");
+        Assert.Equal("BUTTON", score.TagName);
+        Assert.Contains("mud-button-outlined-size-small", score.ClassList);
+    }
 }

@@ -364,4 +364,30 @@ public class TaskPageTests : PortalComponentTest
         Assert.Equal($"/orgs/{_tenant.Organisation.Id}/annotate", cut.Find("[data-testid=task-nothing-left] a").GetAttribute("href"));
         Assert.Contains("1 of 1 items", cut.Find("[data-testid=done-by-me]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PairwiseTask_StaticButtonsAndIcons_ArePlainElementsThatStillAct()
+    {
+        // Hundreds of annotators keep this page open: every MudBlazor button is two or three live components in their
+        // circuit, a plain element with the same classes none (README, "Server memory per annotator page").
+        var cut = await OpenAsync(ProjectKind.Pairwise);
+
+        Assert.Empty(cut.FindComponents<MudBlazor.MudButton>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudIconButton>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudIcon>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudBreadcrumbs>());
+        Assert.Empty(cut.FindComponents<TaskFieldError>());
+        Assert.Empty(cut.FindComponents<TaskKeysOverlay>());
+        var left = cut.Find("[data-testid=choose-left]");
+        Assert.Contains("mud-button-outlined", left.ClassList);
+        Assert.Equal("false", left.GetAttribute("aria-pressed"));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=choose-left]").Click());
+        await cut.InvokeAsync(() => cut.Find("[data-testid=submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Say how much better, 1 to 3.", cut.Find("[data-testid=error-strength]").TextContent));
+        Assert.Equal("Left", cut.Find("[data-testid=choice-row]").GetAttribute("data-value"));
+        Assert.Contains("mud-button-filled-primary", cut.Find("[data-testid=choose-left]").ClassList);
+        Assert.Equal("true", cut.Find("[data-testid=choose-left]").GetAttribute("aria-pressed"));
+    }
 }

@@ -1,0 +1,67 @@
+using AngleSharp.Dom;
+using MudBlazor;
+using Portal.Web.Components.Shared;
+
+namespace Portal.Web.Components.Tests.Components.Shared;
+
+/// <summary>
+/// The task page draws its static buttons and icons as plain elements with MudBlazor's classes (MudMarkup): they must
+/// look the same, so their classes are compared with what the MudBlazor components render for the same settings.
+/// </summary>
+public class MudMarkupTests : PortalComponentTest
+{
+    public static TheoryData<Variant, Color, Size, bool> Buttons => new()
+    {
+        { Variant.Filled, Color.Primary, Size.Medium, true },
+        { Variant.Outlined, Color.Default, Size.Medium, true },
+        { Variant.Text, Color.Default, Size.Medium, true },
+        { Variant.Text, Color.Error, Size.Medium, true },
+        { Variant.Text, Color.Inherit, Size.Small, true },
+        { Variant.Filled, Color.Primary, Size.Small, false },
+        { Variant.Outlined, Color.Default, Size.Small, false },
+        { Variant.Filled, Color.Error, Size.Small, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Buttons))]
+    public void ButtonClass_IsMudButtonsClassList(Variant variant, Color color, Size size, bool dropShadow)
+    {
+        var cut = Render<MudButton>(p => p.Add(x => x.Variant, variant).Add(x => x.Color, color).Add(x => x.Size, size)
+            .Add(x => x.DropShadow, dropShadow).Add(x => x.Class, "extra"));
+
+        var plain = MudMarkup.ButtonClass(variant, color, size, "extra", dropShadow);
+
+        Assert.Equal(Classes(cut.Find("button")), plain.Split(' '));
+    }
+
+    [Fact]
+    public void StartIcon_IsMudButtonsStartIconMarkup()
+    {
+        var cut = Render<MudButton>(p => p.Add(x => x.StartIcon, Icons.Material.Filled.Send).Add(x => x.Variant, Variant.Filled));
+        var plain = Render(MudMarkup.StartIcon(Icons.Material.Filled.Send));
+
+        var mud = cut.Find(".mud-button-icon-start");
+        var ours = plain.Find(".mud-button-icon-start");
+        Assert.Equal(Classes(mud), Classes(ours));
+        Assert.Equal(Classes(mud.QuerySelector("svg")!), Classes(ours.QuerySelector("svg")!));
+        Assert.Equal(mud.QuerySelector("svg")!.InnerHtml.Trim(), ours.QuerySelector("svg")!.InnerHtml.Trim());
+        Assert.Equal("true", ours.QuerySelector("svg")!.GetAttribute("aria-hidden"));
+    }
+
+    [Theory]
+    [InlineData(Color.Inherit, Size.Medium, Edge.False)]
+    [InlineData(Color.Inherit, Size.Medium, Edge.Start)]
+    [InlineData(Color.Inherit, Size.Small, Edge.False)]
+    [InlineData(Color.Default, Size.Medium, Edge.False)]
+    public void IconButtonClass_IsMudIconButtonsClassList(Color color, Size size, Edge edge)
+    {
+        var cut = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Filled.Menu).Add(x => x.Color, color)
+            .Add(x => x.Size, size).Add(x => x.Edge, edge).Add(x => x.Class, "extra"));
+        var plain = Render(MudMarkup.Icon(Icons.Material.Filled.Menu, size));
+
+        Assert.Equal(Classes(cut.Find("button")), MudMarkup.IconButtonClass(color, size, edge, "extra").Split(' '));
+        Assert.Equal(Classes(cut.Find("svg")), Classes(plain.Find("svg")));
+    }
+
+    private static string[] Classes(IElement element) => element.ClassList.ToArray();
+}
