@@ -56,7 +56,7 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
                 builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
                 break;
             case DatabaseProvider.Postgres:
-                builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                builder.UseNpgsql(WithPostgresDefaults(ConnectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly));
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly));
@@ -66,6 +66,41 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         // Item→Project and the like: both ends carry the same tenant filter, so the required end is never filtered alone.
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
     }
+
+    /// <summary>
+    /// The portal's defaults for its own PostgreSQL connections (EF Core's; Hangfire keeps the string as given), each added only
+    /// when the connection string does not set that keyword itself, so <c>ConnectionStrings:Postgres</c> overrides them:
+    /// <c>Max Auto Prepare=64</c> (Npgsql prepares a statement on the server once a pooled connection has run it 5 times, so
+    /// the server stops parsing and planning the same statements over and over) and <c>No Reset On Close=true</c> (a
+    /// connection going back to the pool is not reset; the reset would be sent with the next statement and run on the server).
+    /// </summary>
+    /// <remarks>
+    /// Both are safe here because the portal keeps no session state on these connections: the tenant is a row filter, not a
+    /// session setting; settings are <c>SET LOCAL</c> (end with their transaction); nothing listens, takes session advisory
+    /// locks or leaves temporary tables on them. A migration that changes a result's columns invalidates prepared statements
+    /// of running nodes: Npgsql drops such a statement after its one failed execution (error 0A000), which the engine's
+    /// retry absorbs, and prepares it again.
+    /// </remarks>
+    public static string WithPostgresDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).ToHashSet();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!keys.Contains("MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = PostgresMaxAutoPrepare;
+        }
+
+        if (!keys.Contains("NORESETONCLOSE"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Statements each pooled PostgreSQL connection keeps prepared (least recently used go first).</summary>
+    public const int PostgresMaxAutoPrepare = 64;
 
     private static void EnsureSqliteFolder(string connectionString)
     {
