@@ -8,6 +8,10 @@
 #
 #   source scripts/test-services.sh        # a throwaway PostgreSQL (fsync off) and PORTAL_TEST_POSTGRES
 #   scripts/bench-engine.sh                # or: scripts/bench-engine.sh "Host=…;Port=…;Username=…" [offered rate]
+#
+# The engine's connections get the portal's PostgreSQL defaults (prepared statements, no pool reset: DatabaseOptions); to
+# measure without them, append them switched off to the server's connection string:
+#   scripts/bench-engine.sh "$PORTAL_TEST_POSTGRES;Max Auto Prepare=0;No Reset On Close=false"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server=${1:-${PORTAL_TEST_POSTGRES:?give the PostgreSQL server, or source scripts/test-services.sh first}}
