@@ -53,9 +53,11 @@ public static class PagesBench
         var budget = new Option<int>("--budget") { Description = "Seconds: a query whose warm-up takes longer is not run again (its warm-up time is reported).", DefaultValueFactory = _ => 20 };
         var serverPid = new Option<int?>("--server-pid") { Description = "PostgreSQL: the postmaster's process id, to count the server's CPU time with the bench's (same machine only)." };
         var database = new Option<string?>("--database") { Description = "Time an existing bench database (SQLite file or PostgreSQL database name) without seeding; it is migrated first." };
+        var only = new Option<string?>("--only") { Description = "Time only this page's queries (\"progress\", \"items\", \"annotators\", \"annotator home\")." };
+        var statements = new Option<string?>("--statements") { Description = "A page (\"progress\", say): run its queries once more and list their SQL statements with wall and CPU time on stderr." };
         var command = new Command("pages", "Seeds a project of 100,000 items and 1,000,000 annotations and times every query of the items, annotators, progress and annotator home pages; prints JSON.")
         {
-            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database, serverPid,
+            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database, serverPid, only, statements,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -65,6 +67,8 @@ public static class PagesBench
             var r = parse.GetValue(runs);
             var limit = TimeSpan.FromSeconds(parse.GetValue(budget));
             var cpu = new CpuClock(parse.GetValue(serverPid));
+            var trace = parse.GetValue(statements);
+            var page = parse.GetValue(only);
             if (n < 1 || k < 1 || k > 20 || every < 2 || r < 1)
             {
                 throw new CliUsageException("--items and --runs must be at least 1, --overlap 1 to 20 and --unrated-every at least 2.");
@@ -73,7 +77,7 @@ public static class PagesBench
             PagesBenchResult result;
             if (parse.GetValue(database) is { } existing)
             {
-                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, cpu, ct);
+                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, cpu, page, trace, ct);
             }
             else
             {
@@ -84,7 +88,7 @@ public static class PagesBench
                     cli.Error.WriteLine($"bench pages: the database stays: {scratch.Location}");
                 }
 
-                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, cpu, ct);
+                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, cpu, page, trace, ct);
             }
 
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -115,7 +119,7 @@ public static class PagesBench
         };
 
     internal static async Task<PagesBenchResult> RunAsync(CliContext cli, string provider, IReadOnlyDictionary<string, string?> settings, SeedOptions? seedOptions,
-        int runs, TimeSpan budget, CpuClock cpu, CancellationToken ct)
+        int runs, TimeSpan budget, CpuClock cpu, string? onlyPage, string? statementsOf, CancellationToken ct)
     {
         await using var services = cli.Services(settings);
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -176,6 +180,11 @@ public static class PagesBench
             ("annotator home", "my calibration rounds", async () => (await calibration.MineAsync(orgId, annotatorId, ct)).Count),
         };
 
+        if (onlyPage is not null)
+        {
+            queries = [.. queries.Where(q => string.Equals(q.Page, onlyPage, StringComparison.OrdinalIgnoreCase))];
+        }
+
         var timings = new List<PageQueryTiming>();
         using var line = new ProgressLine(cli.Error, "bench pages: queries");
         foreach (var (index, (page, name, run)) in queries.Index())
@@ -213,11 +222,35 @@ public static class PagesBench
             times.Sort();
             var median = times[times.Count / 2];
             timings.Add(new PageQueryTiming(page, name, rows, Math.Round(median.Wall, 1), Math.Round(times[^1].Wall, 1), Math.Round(median.Cpu, 1), runs));
+            if (string.Equals(page, statementsOf, StringComparison.OrdinalIgnoreCase))
+            {
+                await TraceAsync(cli, $"{page}: {name}", run, cpu);
+            }
+
             line.Report((index + 1.0) / queries.Length);
         }
 
         line.Done();
         return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings);
+    }
+
+    /// <summary>Runs <paramref name="run"/> once more and lists its statements, costliest first, with the time spent outside them.</summary>
+    private static async Task TraceAsync(CliContext cli, string query, Func<Task<int>> run, CpuClock cpu)
+    {
+        using var log = new StatementLog(cpu);
+        var (startCpu, watch) = (cpu.Now(), Stopwatch.StartNew());
+        log.Recording = true;
+        await run();
+        log.Recording = false;
+        var (wall, used) = (watch.Elapsed.TotalMilliseconds, (cpu.Now() - startCpu).TotalMilliseconds);
+        var list = log.Take();
+        cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench pages: statements of {query}: {wall:F1} ms wall, {used:F1} ms CPU in all; {list.Sum(s => s.Count)} statements {list.Sum(s => s.WallMs):F1} ms wall, {list.Sum(s => s.CpuMs):F1} ms CPU"));
+        foreach (var s in list)
+        {
+            var sql = string.Join(' ', s.Sql.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Count,4}x {s.WallMs,9:F1} ms wall {s.CpuMs,9:F1} ms CPU {s.Rows,8} rows  {sql}"));
+        }
     }
 
     /// <summary>
