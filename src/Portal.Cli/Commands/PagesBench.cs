@@ -24,7 +24,15 @@ namespace Portal.Cli.Commands;
 /// <param name="Rows">What the query returned (rows, or the count it shows); -1 when the database gave up on it (a command timeout).</param>
 public sealed record PageQueryTiming(string Page, string Query, int Rows, double MedianMs, double MaxMs, double MedianCpuMs, int Runs);
 
-public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries);
+public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries,
+    StatisticsUpkeepTiming? Statistics = null);
+
+/// <summary>
+/// SQLite: what the portal's statistics upkeep (<see cref="SqliteStatistics"/>, <c>PRAGMA optimize=0x10002</c>) cost on the
+/// bench database before anything else touched it, and run once more straight after (what it costs when there is nothing to do).
+/// </summary>
+/// <param name="IndexesBefore">Indexes with statistics in <c>sqlite_stat1</c> before the first run; <paramref name="IndexesAfter"/> after it.</param>
+public sealed record StatisticsUpkeepTiming(double FirstMs, double FirstCpuMs, double AgainMs, double AgainCpuMs, long IndexesBefore, long IndexesAfter);
 
 /// <summary>
 /// <c>portal bench pages</c>: a pairwise project of 100,000 items and about 1,000,000 annotations by 300 annotators in a
@@ -123,6 +131,7 @@ public static class PagesBench
     {
         await using var services = cli.Services(settings);
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var statistics = provider == "sqlite" && seedOptions is null ? await UpkeepAsync(settings["ConnectionStrings:Sqlite"]!, cpu, ct) : null;
         await Migrator.MigrateAsync(factory, ct);
         var seed = Stopwatch.StartNew();
         if (seedOptions is not null)
@@ -231,7 +240,38 @@ public static class PagesBench
         }
 
         line.Done();
-        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings);
+        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings, statistics);
+    }
+
+    /// <summary>Times <see cref="SqliteStatistics.OptimizeAsync"/> on its own connection (outside EF, so no interceptor), twice.</summary>
+    private static async Task<StatisticsUpkeepTiming> UpkeepAsync(string connectionString, CpuClock cpu, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        async Task<long> Indexes()
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'";
+            if ((long)(await command.ExecuteScalarAsync(ct))! == 0)
+            {
+                return 0;
+            }
+
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_stat1";
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        async Task<(double Wall, double Cpu)> Time()
+        {
+            var (startCpu, watch) = (cpu.Now(), Stopwatch.StartNew());
+            await SqliteStatistics.OptimizeAsync(connection, ct);
+            return (Math.Round(watch.Elapsed.TotalMilliseconds, 1), Math.Round((cpu.Now() - startCpu).TotalMilliseconds, 1));
+        }
+
+        var before = await Indexes();
+        var first = await Time();
+        var again = await Time();
+        return new StatisticsUpkeepTiming(first.Wall, first.Cpu, again.Wall, again.Cpu, before, await Indexes());
     }
 
     /// <summary>Runs <paramref name="run"/> once more and lists its statements, costliest first, with the time spent outside them.</summary>
