@@ -53,7 +53,8 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(ConnectionString);
-                builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly))
+                    .AddInterceptors(SqliteStatistics.Instance);
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(WithPostgresDefaults(ConnectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly));

@@ -24,7 +24,15 @@ namespace Portal.Cli.Commands;
 /// <param name="Rows">What the query returned (rows, or the count it shows); -1 when the database gave up on it (a command timeout).</param>
 public sealed record PageQueryTiming(string Page, string Query, int Rows, double MedianMs, double MaxMs, double MedianCpuMs, int Runs);
 
-public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries);
+public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries,
+    StatisticsUpkeepTiming? Statistics = null);
+
+/// <summary>
+/// SQLite: what the portal's statistics upkeep (<see cref="SqliteStatistics"/>, <c>PRAGMA optimize=0x10002</c>) cost on the
+/// bench database before anything else touched it, and run once more straight after (what it costs when there is nothing to do).
+/// </summary>
+/// <param name="IndexesBefore">Indexes with statistics in <c>sqlite_stat1</c> before the first run; <paramref name="IndexesAfter"/> after it.</param>
+public sealed record StatisticsUpkeepTiming(double FirstMs, double FirstCpuMs, double AgainMs, double AgainCpuMs, long IndexesBefore, long IndexesAfter);
 
 /// <summary>
 /// <c>portal bench pages</c>: a pairwise project of 100,000 items and about 1,000,000 annotations by 300 annotators in a
@@ -53,9 +61,11 @@ public static class PagesBench
         var budget = new Option<int>("--budget") { Description = "Seconds: a query whose warm-up takes longer is not run again (its warm-up time is reported).", DefaultValueFactory = _ => 20 };
         var serverPid = new Option<int?>("--server-pid") { Description = "PostgreSQL: the postmaster's process id, to count the server's CPU time with the bench's (same machine only)." };
         var database = new Option<string?>("--database") { Description = "Time an existing bench database (SQLite file or PostgreSQL database name) without seeding; it is migrated first." };
+        var only = new Option<string?>("--only") { Description = "Time only this page's queries (\"progress\", \"items\", \"annotators\", \"annotator home\")." };
+        var statements = new Option<string?>("--statements") { Description = "A page (\"progress\", say): run its queries once more and list their SQL statements with wall and CPU time on stderr." };
         var command = new Command("pages", "Seeds a project of 100,000 items and 1,000,000 annotations and times every query of the items, annotators, progress and annotator home pages; prints JSON.")
         {
-            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database, serverPid,
+            items, overlap, unratedEvery, runs, budget, provider, connection, keep, database, serverPid, only, statements,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -65,6 +75,8 @@ public static class PagesBench
             var r = parse.GetValue(runs);
             var limit = TimeSpan.FromSeconds(parse.GetValue(budget));
             var cpu = new CpuClock(parse.GetValue(serverPid));
+            var trace = parse.GetValue(statements);
+            var page = parse.GetValue(only);
             if (n < 1 || k < 1 || k > 20 || every < 2 || r < 1)
             {
                 throw new CliUsageException("--items and --runs must be at least 1, --overlap 1 to 20 and --unrated-every at least 2.");
@@ -73,7 +85,7 @@ public static class PagesBench
             PagesBenchResult result;
             if (parse.GetValue(database) is { } existing)
             {
-                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, cpu, ct);
+                result = await RunAsync(cli, parse.GetValue(provider)!.ToLowerInvariant(), Existing(cli, parse.GetValue(provider)!, parse.GetValue(connection), existing), null, r, limit, cpu, page, trace, ct);
             }
             else
             {
@@ -84,7 +96,7 @@ public static class PagesBench
                     cli.Error.WriteLine($"bench pages: the database stays: {scratch.Location}");
                 }
 
-                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, cpu, ct);
+                result = await RunAsync(cli, scratch.Provider, scratch.Settings, new SeedOptions(n, k, every), r, limit, cpu, page, trace, ct);
             }
 
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
@@ -115,10 +127,11 @@ public static class PagesBench
         };
 
     internal static async Task<PagesBenchResult> RunAsync(CliContext cli, string provider, IReadOnlyDictionary<string, string?> settings, SeedOptions? seedOptions,
-        int runs, TimeSpan budget, CpuClock cpu, CancellationToken ct)
+        int runs, TimeSpan budget, CpuClock cpu, string? onlyPage, string? statementsOf, CancellationToken ct)
     {
         await using var services = cli.Services(settings);
         var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var statistics = provider == "sqlite" && seedOptions is null ? await UpkeepAsync(settings["ConnectionStrings:Sqlite"]!, cpu, ct) : null;
         await Migrator.MigrateAsync(factory, ct);
         var seed = Stopwatch.StartNew();
         if (seedOptions is not null)
@@ -176,6 +189,11 @@ public static class PagesBench
             ("annotator home", "my calibration rounds", async () => (await calibration.MineAsync(orgId, annotatorId, ct)).Count),
         };
 
+        if (onlyPage is not null)
+        {
+            queries = [.. queries.Where(q => string.Equals(q.Page, onlyPage, StringComparison.OrdinalIgnoreCase))];
+        }
+
         var timings = new List<PageQueryTiming>();
         using var line = new ProgressLine(cli.Error, "bench pages: queries");
         foreach (var (index, (page, name, run)) in queries.Index())
@@ -213,11 +231,66 @@ public static class PagesBench
             times.Sort();
             var median = times[times.Count / 2];
             timings.Add(new PageQueryTiming(page, name, rows, Math.Round(median.Wall, 1), Math.Round(times[^1].Wall, 1), Math.Round(median.Cpu, 1), runs));
+            if (string.Equals(page, statementsOf, StringComparison.OrdinalIgnoreCase))
+            {
+                await TraceAsync(cli, $"{page}: {name}", run, cpu);
+            }
+
             line.Report((index + 1.0) / queries.Length);
         }
 
         line.Done();
-        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings);
+        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings, statistics);
+    }
+
+    /// <summary>Times <see cref="SqliteStatistics.OptimizeAsync"/> on its own connection (outside EF, so no interceptor), twice.</summary>
+    private static async Task<StatisticsUpkeepTiming> UpkeepAsync(string connectionString, CpuClock cpu, CancellationToken ct)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        async Task<long> Indexes()
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'";
+            if ((long)(await command.ExecuteScalarAsync(ct))! == 0)
+            {
+                return 0;
+            }
+
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_stat1";
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        async Task<(double Wall, double Cpu)> Time()
+        {
+            var (startCpu, watch) = (cpu.Now(), Stopwatch.StartNew());
+            await SqliteStatistics.OptimizeAsync(connection, ct);
+            return (Math.Round(watch.Elapsed.TotalMilliseconds, 1), Math.Round((cpu.Now() - startCpu).TotalMilliseconds, 1));
+        }
+
+        var before = await Indexes();
+        var first = await Time();
+        var again = await Time();
+        return new StatisticsUpkeepTiming(first.Wall, first.Cpu, again.Wall, again.Cpu, before, await Indexes());
+    }
+
+    /// <summary>Runs <paramref name="run"/> once more and lists its statements, costliest first, with the time spent outside them.</summary>
+    private static async Task TraceAsync(CliContext cli, string query, Func<Task<int>> run, CpuClock cpu)
+    {
+        using var log = new StatementLog(cpu);
+        var (startCpu, watch) = (cpu.Now(), Stopwatch.StartNew());
+        log.Recording = true;
+        await run();
+        log.Recording = false;
+        var (wall, used) = (watch.Elapsed.TotalMilliseconds, (cpu.Now() - startCpu).TotalMilliseconds);
+        var list = log.Take();
+        cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench pages: statements of {query}: {wall:F1} ms wall, {used:F1} ms CPU in all; {list.Sum(s => s.Count)} statements {list.Sum(s => s.WallMs):F1} ms wall, {list.Sum(s => s.CpuMs):F1} ms CPU"));
+        foreach (var s in list)
+        {
+            var sql = string.Join(' ', s.Sql.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            cli.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Count,4}x {s.WallMs,9:F1} ms wall {s.CpuMs,9:F1} ms CPU {s.Rows,8} rows  {sql}"));
+        }
     }
 
     /// <summary>

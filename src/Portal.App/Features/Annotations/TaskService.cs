@@ -44,12 +44,19 @@ public sealed partial class TaskService(IDbContextFactory<PortalDbContext> dbFac
                 p.Id,
                 p.Name,
                 p.Kind,
-                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold
-                    && ((i.Claimed < (i.Overlap ?? p.Overlap)
-                            && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status)))
-                        || db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && a.Status == AssignmentStatus.Leased))),
+                // Two disjoint counts (an item they hold is taken, so never in the first) instead of one count with an OR: the
+                // OR made PostgreSQL test every item of the project against both subqueries (1.0 s at 100,000 items, JIT
+                // compiling included); apart, the first reads the few items still open and the second starts from the
+                // annotator's leases (IX_Assignments_Project_Status), not from the items.
+                db.Items.Count(i => i.ProjectId == p.Id && !i.IsGold && i.Claimed < (i.Overlap ?? p.Overlap)
+                        && !db.Assignments.Any(a => a.ItemId == i.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null && Taken.Contains(a.Status)))
+                    + db.Assignments.Where(a => a.ProjectId == p.Id && a.Status == AssignmentStatus.Leased && a.AnnotatorId == annotatorId && a.RepeatOf == null
+                            && db.Items.Any(i => i.Id == a.ItemId && i.ProjectId == p.Id && !i.IsGold))
+                        .Select(a => a.ItemId).Distinct().Count(),
+                // Not on a gold item, rather than on an ordinary one: the same annotations (an item goes only with its project,
+                // annotations and all), and PostgreSQL leaves out the project's few gold items instead of hashing all of them.
                 db.Annotations.Count(a => a.ProjectId == p.Id && a.AnnotatorId == annotatorId && a.RepeatOf == null
-                    && db.Items.Any(i => i.Id == a.ItemId && !i.IsGold)),
+                    && !db.Items.Any(i => i.Id == a.ItemId && i.IsGold)),
                 db.ProjectAnnotators.Any(s => s.ProjectId == p.Id && s.AnnotatorId == annotatorId && s.PausedAt != null),
                 p.PausedAt != null))
             .ToListAsync(ct);

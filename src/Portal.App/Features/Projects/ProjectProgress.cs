@@ -292,8 +292,11 @@ public sealed class ProjectProgressQuery(IDbContextFactory<PortalDbContext> dbFa
             rows.AddRange(counts.Select(c => (c.Key, day, c.Count)));
         }
 
+        // Grouped by day first: grouped by annotator first, SQLite read the whole project from IX_Annotations_Project_Annotator
+        // (already in annotator order) and looked up each row's date in the table, for what is usually no row at all
+        // (2.8 s of the page's 3.8 s of CPU at 10^6 annotations); by day first, it seeks the range in IX_Annotations_Project_Created.
         var later = await own.Where(a => a.CreatedAt >= tomorrow)
-            .GroupBy(a => new { a.AnnotatorId, Day = a.CreatedAt.Date })
+            .GroupBy(a => new { Day = a.CreatedAt.Date, a.AnnotatorId })
             .Select(g => new { g.Key.AnnotatorId, g.Key.Day, Count = g.Count() })
             .ToListAsync(ct);
         rows.AddRange(later.Select(c => (c.AnnotatorId, c.Day, c.Count)));

@@ -66,6 +66,33 @@ public class TaskServiceTests
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     [SqlServerData]
+    public async Task Projects_AnnotatorHoldsAnItemsLastSlot_CountsItAsLeftForThemAloneUntilAnswered(TestProvider provider)
+    {
+        await using var s = await SetUpAsync(provider);
+        var project = await s.Db.CreateTaskProjectAsync(s.Tenant.Id, items: 3, overlap: 1, settings: PlainPairs);
+        var me = s.Tenant.Member(OrgRoles.Annotator).Id;
+        var other = (await s.Db.AddMembersAsync(s.Tenant.Id, 1, "Other")).Single().Id;
+        async Task<(int Available, int DoneByMe)> ListedAsync(Guid annotatorId)
+        {
+            var listed = Assert.Single(await s.Tasks.ProjectsAsync(s.Tenant.Id, annotatorId), p => p.ProjectId == project.Id);
+            return (listed.Available, listed.DoneByMe);
+        }
+
+        var task = await NextTaskAsync(s, project.Id, me);
+
+        // The held item is still mine to answer; for the other annotator its only slot is taken.
+        Assert.Equal((3, 0), await ListedAsync(me));
+        Assert.Equal((2, 0), await ListedAsync(other));
+
+        await s.Tasks.SubmitAsync(s.Tenant.Id, task.AssignmentId, me, Pick(ShownChoice.Left));
+
+        Assert.Equal((2, 1), await ListedAsync(me));
+        Assert.Equal((2, 0), await ListedAsync(other));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
     public async Task Next_ItemsWithPriorities_LeasesTheHighestPriorityFirst(TestProvider provider)
     {
         await using var s = await SetUpAsync(provider);
