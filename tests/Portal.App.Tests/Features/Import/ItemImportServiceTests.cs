@@ -373,6 +373,29 @@ public sealed class ItemImportServiceTests : IDisposable
         Assert.Equal(0, await StagedAsync(db));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Import_IdRepeatedInALaterBatch_KeepsTheFirstLineAndItsAiLabelOnly(TestProvider provider)
+    {
+        // On PostgreSQL the repeat reaches the items' unique index two batches after its first line, inside the import's
+        // transaction: the import starts again on the staged path, and the result is the same as on the other providers.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var count = 2 * ItemImportService.BatchSize + 5;
+        string[] lines = [.. Pairs(1, count), "{\"id\": \"p3\", \"prompt\": \"Again\", \"chosen\": \"later\", \"rejected\": \"bad\"}"];
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("repeat.jsonl", lines), "repeat.jsonl",
+            new ImportOptions(Labels: FileLabels.AiLabels, Source: "judge"), new RecordingProgress(), default);
+
+        Assert.Equal((count, 1, count), (result.Added, result.AlreadyPresent, result.Labels));
+        Assert.Equal(count + 1, await CountAsync(db, tenant));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal("good 3", (await ctx.Items.SingleAsync(i => i.ExternalId == "p3")).ResponseA);
+        Assert.Equal(count, await ctx.AiLabels.CountAsync());
+        Assert.Equal(0, await StagedAsync(db));
+    }
+
     [Fact]
     public void ImportOptions_BadNames_AreRefusedNamingTheField()
     {
