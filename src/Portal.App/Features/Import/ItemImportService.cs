@@ -194,40 +194,46 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
         // SQLite stages in a temp table of this connection (dropped at the end); other providers in the shared table.
         await using var temp = await SqliteTempStaging.CreateAsync(db, ct);
+        var split = 0;
         var staged = 0;
         var batches = 0;
-        var read = new ReadCounts();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var (parsed, parsing) = ReadInBackground(reader, file, fileName, shape, options, item =>
-        {
-            var staging = Stage(item, importId, tenantId, projectId, labels, now);
-            external?.Stage(item, staging);
-            return staging;
-        }, read, stop.Token);
+        long lines = 0;
+        var batch = new List<ImportStagedItem>(BatchSize);
+        var scored = false;
         ImportResult result;
         try
         {
             await using (var writer = await StagingWriter.CreateAsync(db, deferred: temp is not null, ct))
             {
-                await foreach (var (rows, position) in parsed.ReadAllAsync(ct))
+                var items = ParquetRecords.IsParquet(fileName)
+                    ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
+                    : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
+                foreach (var item in items)
                 {
-                    await writer.WriteAsync(rows, ct);
-                    staged += rows.Count;
-                    if (rows.Count < BatchSize)
+                    lines = item.LineNumber;
+                    split += item.SplitEarly ? 1 : 0;
+                    scored |= item.FileScores is not null;
+                    var staging = Stage(item, importId, tenantId, projectId, labels, now);
+                    external?.Stage(item, staging);
+                    batch.Add(staging);
+                    if (batch.Count == BatchSize)
                     {
-                        continue;
-                    }
-
-                    batches++;
-                    await progress.ReportAsync((int)(95.0 * position / length), $"{staged} items read");
-                    foreach (var observer in observers)
-                    {
-                        await observer.BatchStagedAsync(projectId, batches, ct);
+                        await writer.WriteAsync(batch, ct);
+                        staged += batch.Count;
+                        batch.Clear();
+                        batches++;
+                        await progress.ReportAsync((int)(95.0 * file.Position / length), $"{staged} items read");
+                        foreach (var observer in observers)
+                        {
+                            await observer.BatchStagedAsync(projectId, batches, ct);
+                        }
                     }
                 }
+
+                await writer.WriteAsync(batch, ct);
+                staged += batch.Count;
             }
 
-            var (lines, split, scored) = (read.Lines, read.Split, read.Scored);
             await progress.ReportAsync(96, $"{staged} items read; publishing");
             result = await PublishAsync(db, importId, (lines, split, staged), options.Labels, scored ? attributes : null, external, now, progress, ct);
             // No message: the run was marked done with its result inside the publish, and a reader may already show it.
@@ -235,14 +241,12 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         }
         catch (Exception ex)
         {
-            await stop.CancelAsync();
-            await parsing;
             if (temp is null)
             {
                 await DeleteStagedAsync(db, s => s.ImportId == importId, CancellationToken.None);
             }
 
-            var explained = Explain(Unwrap(ex), fileName);
+            var explained = Explain(ex, fileName);
             if (ReferenceEquals(explained, ex))
             {
                 throw;
@@ -251,8 +255,6 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             throw explained;
         }
 
-        await parsing;
-
         if (temp is null)
         {
             await DeleteStagedAsync(db, s => s.ImportId == importId, ct);
@@ -260,61 +262,6 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
 
         return await FinishAsync(db, result, progress, ct);
     }
-
-    /// <summary>What the background reader counted; read once its batches have all been taken.</summary>
-    private sealed class ReadCounts
-    {
-        public long Lines;
-        public int Split;
-        public bool Scored;
-    }
-
-    /// <summary>
-    /// Reads and checks the file on another thread, in batches of <see cref="BatchSize"/> rows made by <paramref name="stage"/>,
-    /// while the caller writes the batch before: the parsing takes one core and the database the other. At most two
-    /// batches wait between them (constant memory). A bad line ends the batches with its error.
-    /// </summary>
-    private (System.Threading.Channels.ChannelReader<(List<ImportStagedItem> Rows, long Position)> Batches, Task Parsing) ReadInBackground(
-        TextReader reader, Stream file, string fileName, ItemShape shape, ImportOptions options, Func<ImportedItem, ImportStagedItem> stage,
-        ReadCounts counts, CancellationToken stop)
-    {
-        var channel = System.Threading.Channels.Channel.CreateBounded<(List<ImportStagedItem> Rows, long Position)>(
-            new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var parsing = Task.Run(async () =>
-        {
-            try
-            {
-                var items = ParquetRecords.IsParquet(fileName)
-                    ? ItemFileReader.ReadParquet(file, shape, options.Format, limits.Input)
-                    : ItemFileReader.Read(reader, shape, ItemFileReader.IsCsv(fileName), options.Format);
-                var batch = new List<ImportStagedItem>(BatchSize);
-                foreach (var item in items)
-                {
-                    stop.ThrowIfCancellationRequested();
-                    counts.Lines = item.LineNumber;
-                    counts.Split += item.SplitEarly ? 1 : 0;
-                    counts.Scored |= item.FileScores is not null;
-                    batch.Add(stage(item));
-                    if (batch.Count == BatchSize)
-                    {
-                        await channel.Writer.WriteAsync((batch, file.Position), stop);
-                        batch = new List<ImportStagedItem>(BatchSize);
-                    }
-                }
-
-                await channel.Writer.WriteAsync((batch, file.Position), stop);
-                channel.Writer.Complete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.Complete(ex);
-            }
-        }, CancellationToken.None);
-        return (channel.Reader, parsing);
-    }
-
-    /// <summary>The parser's error reaches the writer as the channel's completion (wrapped by some of its readers).</summary>
-    private static Exception Unwrap(Exception ex) => ex is System.Threading.Channels.ChannelClosedException { InnerException: { } inner } ? inner : ex;
 
     /// <summary>A bad file's error as the user reads it (naming the file and the line); any other error as it was.</summary>
     private static Exception Explain(Exception ex, string fileName) => ex switch
@@ -349,17 +296,50 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         Stream file, string fileName, ImportOptions options, LabelSink? labels, HelpSteerAttributesStep attributes, IJobProgress progress, CancellationToken ct)
     {
         var length = Math.Max(1, file.Length);
+        var channel = System.Threading.Channels.Channel.CreateBounded<(List<ImportStagedItem> Rows, long Position)>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var read = new ReadCounts();
-        var (parsed, parsing) = ReadInBackground(reader, file, fileName, at.Shape, options,
-            item => Stage(item, Guid.Empty, at.Tenant, at.Project, labels, at.Now), read, stop.Token);
+        long lines = 0;
+        var split = 0;
+        var scored = false;
+        var parsing = Task.Run(async () =>
+        {
+            try
+            {
+                var items = ParquetRecords.IsParquet(fileName)
+                    ? ItemFileReader.ReadParquet(file, at.Shape, options.Format, limits.Input)
+                    : ItemFileReader.Read(reader, at.Shape, ItemFileReader.IsCsv(fileName), options.Format);
+                var batch = new List<ImportStagedItem>(BatchSize);
+                foreach (var item in items)
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    lines = item.LineNumber;
+                    split += item.SplitEarly ? 1 : 0;
+                    scored |= item.FileScores is not null;
+                    batch.Add(Stage(item, Guid.Empty, at.Tenant, at.Project, labels, at.Now));
+                    if (batch.Count == BatchSize)
+                    {
+                        await channel.Writer.WriteAsync((batch, file.Position), stop.Token);
+                        batch = new List<ImportStagedItem>(BatchSize);
+                    }
+                }
+
+                await channel.Writer.WriteAsync((batch, file.Position), stop.Token);
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+
         var total = 0;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var writer = new PostgresDirectWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
             var batches = 0;
-            await foreach (var (rows, position) in parsed.ReadAllAsync(ct))
+            await foreach (var (rows, position) in channel.Reader.ReadAllAsync(ct))
             {
                 await writer.WriteAsync(rows, ct);
                 total += rows.Count;
@@ -379,12 +359,12 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             await progress.ReportAsync(96, $"{total} items read; committing");
 
             // A HelpSteer2 file's attributes come with its items, or the import stops before any is committed.
-            if (read.Scored)
+            if (scored)
             {
                 await attributes.EnsureAsync(at.Now, ct);
             }
 
-            var result = new ImportResult(read.Lines, writer.Added, total - writer.Added, read.Split, writer.Labels, options.Labels, 0, attributes.Created);
+            var result = new ImportResult(lines, writer.Added, total - writer.Added, split, writer.Labels, options.Labels, 0, attributes.Created);
             await progress.CompleteWithinAsync(db, Describe(result), ct);
             await transaction.CommitAsync(ct);
             await progress.ReportAsync(98);
@@ -397,7 +377,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
         }
         catch (Exception ex)
         {
-            var explained = Explain(Unwrap(ex), fileName);
+            // The parser's error reaches here as the channel's completion (wrapped by some of its readers).
+            var error = ex is System.Threading.Channels.ChannelClosedException { InnerException: { } inner } ? inner : ex;
+            var explained = Explain(error, fileName);
             if (ReferenceEquals(explained, ex))
             {
                 throw;
