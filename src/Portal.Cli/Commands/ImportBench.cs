@@ -39,9 +39,10 @@ public static class ImportBench
         var provider = new Option<string>("--provider") { Description = "sqlite (a temporary file) or postgres (a new database on the server).", DefaultValueFactory = _ => "sqlite" };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL: the server to create the scratch database on." };
         var neighbour = new Option<bool>("--neighbour") { Description = "Another organisation's annotator works through the import; report their next-task times." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (printed to stderr), to look at the imported rows and the query plans." };
         var command = new Command("import", "Imports N synthetic pairs into a scratch project; prints items/s and peak memory (and a neighbour's task times) as JSON.")
         {
-            pairs, provider, connection, neighbour,
+            pairs, provider, connection, neighbour, keep,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,6 +53,12 @@ public static class ImportBench
             }
 
             await using var scratch = await ScratchDatabase.CreateAsync(cli, parse.GetValue(provider)!, parse.GetValue(connection), ct);
+            scratch.Keep = parse.GetValue(keep);
+            if (scratch.Keep)
+            {
+                cli.Error.WriteLine($"bench import: the database stays: {scratch.Location}");
+            }
+
             var result = await RunAsync(cli, scratch, n, parse.GetValue(neighbour), ct);
             cli.Out.WriteLine(JsonSerializer.Serialize(result, Json));
             return PortalCli.Ok;

@@ -57,7 +57,8 @@ internal static class StagingWriter
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
-    public static async Task<IStagingWriter> CreateAsync(PortalDbContext db, CancellationToken ct)
+    /// <param name="deferred">SQLite: begin each batch's transaction deferred, so that writing a temp table takes no lock on the database.</param>
+    public static async Task<IStagingWriter> CreateAsync(PortalDbContext db, bool deferred, CancellationToken ct)
     {
         var entity = db.Model.FindEntityType(typeof(ImportStagedItem))!;
         var table = entity.GetTableName()!;
@@ -65,7 +66,7 @@ internal static class StagingWriter
         if (db.Database.IsSqlite())
         {
             await db.Database.OpenConnectionAsync(ct);
-            return new SqliteWriter(db, table, columns);
+            return new SqliteWriter(db, table, columns, deferred);
         }
 
         if (db.Database.IsNpgsql())
@@ -89,9 +90,12 @@ internal static class StagingWriter
         private readonly DbCommand _insert;
         private readonly (DbParameter Parameter, Func<object?, object?> ToProvider)[] _parameters;
 
-        public SqliteWriter(PortalDbContext db, string table, IProperty[] columns)
+        private readonly bool _deferred;
+
+        public SqliteWriter(PortalDbContext db, string table, IProperty[] columns, bool deferred)
         {
             _db = db;
+            _deferred = deferred;
             _insert = db.Database.GetDbConnection().CreateCommand();
             _insert.CommandText = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) "
                 + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
@@ -113,7 +117,8 @@ internal static class StagingWriter
                 return;
             }
 
-            await using var transaction = await _db.Database.GetDbConnection().BeginTransactionAsync(ct);
+            var connection = (Microsoft.Data.Sqlite.SqliteConnection)_db.Database.GetDbConnection();
+            await using var transaction = _deferred ? connection.BeginTransaction(deferred: true) : await connection.BeginTransactionAsync(ct);
             _insert.Transaction = transaction;
             foreach (var row in batch)
             {

@@ -251,7 +251,8 @@ public sealed class ItemImportServiceTests : IDisposable
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var tenant = await db.CreateTestTenantAsync("Alpha");
-        var staged = new CountingObserver(db);
+        var other = await db.CreateTestTenantAsync("Beta");
+        var staged = new CountingObserver(db, tenant, other);
         var lines = Pairs(1, 3 * ItemImportService.BatchSize + 10).Append("{\"prompt\": \"Q\", \"chosen\": \"only one\"}");
         var path = await FileAsync("late.jsonl", lines);
 
@@ -260,7 +261,10 @@ public sealed class ItemImportServiceTests : IDisposable
 
         Assert.Contains($"line {3 * ItemImportService.BatchSize + 11}", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, staged.Batches);
-        Assert.True(staged.RowsSeen >= 3 * ItemImportService.BatchSize, $"only {staged.RowsSeen} rows were staged before the bad line");
+        // Three batches were written before the bad line; nobody outside the import saw any of them, and another
+        // organisation wrote between them (neither SQLite's write lock nor PostgreSQL's row locks held it back).
+        Assert.Equal([1, 1, 1], staged.ItemsSeen);
+        Assert.Equal(3, await CountAsync(db, other) - 1);
         Assert.Equal(1, await CountAsync(db, tenant));
         Assert.Equal(0, await StagedAsync(db));
         await using var ctx = db.Factory.CreateForTenant(tenant.Id);
@@ -316,6 +320,82 @@ public sealed class ItemImportServiceTests : IDisposable
         Assert.Equal(0, await StagedAsync(db));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Import_CancelledAfterSeveralBatches_LeavesNothing(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        using var cancel = new CancellationTokenSource();
+        var path = await FileAsync("long.jsonl", Pairs(1, 4 * ItemImportService.BatchSize));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithObserver(db, new CancelAfter(2, cancel)).ImportAsync(
+            tenant.Id, tenant.Project.Id, path, "long.jsonl", new ImportOptions(Labels: FileLabels.AiLabels), new RecordingProgress(), cancel.Token));
+
+        Assert.Equal(1, await CountAsync(db, tenant));
+        Assert.Equal(0, await StagedAsync(db));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal(0, await ctx.AiLabels.CountAsync());
+
+        // The project takes the same file afterwards, whole.
+        var again = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, path, "long.jsonl", new RecordingProgress(), default);
+        Assert.Equal(4 * ItemImportService.BatchSize, again.Added);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Import_RepeatsInOneBatchAndIdsTheProjectHas_KeepTheFirstLineAndOnlyItsAiLabel(TestProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("first.jsonl", Pairs(1, 3)), "first.jsonl", new RecordingProgress(), default);
+        // p2 the project has; p7 twice in the file (one batch), the second time with the other answer preferred; lines without ids always count.
+        string[] lines =
+        [
+            .. Pairs(2, 1), .. Pairs(6, 2),
+            "{\"id\": \"p7\", \"prompt\": \"Again\", \"chosen\": \"later\", \"rejected\": \"bad\"}",
+            "{\"prompt\": \"No id\", \"chosen\": \"x\", \"rejected\": \"y\"}",
+            "{\"prompt\": \"No id\", \"chosen\": \"x\", \"rejected\": \"y\"}",
+        ];
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("second.jsonl", lines), "second.jsonl",
+            new ImportOptions(Labels: FileLabels.AiLabels, Source: "judge"), new RecordingProgress(), default);
+
+        Assert.Equal((4, 2, 4), (result.Added, result.AlreadyPresent, result.Labels));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal("good 7", (await ctx.Items.SingleAsync(i => i.ExternalId == "p7")).ResponseA);
+        Assert.Equal(1, await ctx.Items.CountAsync(i => i.ExternalId == "p2"));
+        var labelled = await ctx.AiLabels.Join(ctx.Items, l => l.ItemId, i => i.Id, (l, i) => i.ExternalId).ToListAsync();
+        Assert.Equal(["p6", "p7"], labelled.OfType<string>().Order());
+        Assert.Equal(2, labelled.Count(id => id is null));
+        Assert.Equal(0, await StagedAsync(db));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [SqlServerData]
+    public async Task Import_IdRepeatedInALaterBatch_KeepsTheFirstLineAndItsAiLabelOnly(TestProvider provider)
+    {
+        // On PostgreSQL the repeat reaches the items' unique index two batches after its first line, inside the import's
+        // transaction: the import starts again on the staged path, and the result is the same as on the other providers.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var tenant = await db.CreateTestTenantAsync("Alpha");
+        var count = 2 * ItemImportService.BatchSize + 5;
+        string[] lines = [.. Pairs(1, count), "{\"id\": \"p3\", \"prompt\": \"Again\", \"chosen\": \"later\", \"rejected\": \"bad\"}"];
+
+        var result = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, await FileAsync("repeat.jsonl", lines), "repeat.jsonl",
+            new ImportOptions(Labels: FileLabels.AiLabels, Source: "judge"), new RecordingProgress(), default);
+
+        Assert.Equal((count, 1, count), (result.Added, result.AlreadyPresent, result.Labels));
+        Assert.Equal(count + 1, await CountAsync(db, tenant));
+        await using var ctx = db.Factory.CreateForTenant(tenant.Id);
+        Assert.Equal("good 3", (await ctx.Items.SingleAsync(i => i.ExternalId == "p3")).ResponseA);
+        Assert.Equal(count, await ctx.AiLabels.CountAsync());
+        Assert.Equal(0, await StagedAsync(db));
+    }
+
     [Fact]
     public void ImportOptions_BadNames_AreRefusedNamingTheField()
     {
@@ -333,17 +413,35 @@ public sealed class ItemImportServiceTests : IDisposable
             TimeProvider.System, scope.GetRequiredService<UploadLimits>(), [observer]);
     }
 
-    /// <summary>Counts the staged rows each time a batch is committed, as a reader outside the import sees them.</summary>
-    private sealed class CountingObserver(TestDatabase db) : IImportObserver
+    /// <summary>
+    /// Each time a batch has been written: counts the importing project's items as a reader outside the import sees them,
+    /// and has another organisation add an item.
+    /// </summary>
+    private sealed class CountingObserver(TestDatabase db, TestTenant importing, TestTenant other) : IImportObserver
     {
         public int Batches { get; private set; }
 
-        public int RowsSeen { get; private set; }
+        public List<int> ItemsSeen { get; } = [];
 
         public async ValueTask BatchStagedAsync(Guid projectId, int batches, CancellationToken ct)
         {
             Batches = batches;
-            RowsSeen = await StagedAsync(db);
+            ItemsSeen.Add(await CountAsync(db, importing));
+            await using var ctx = db.Factory.CreateForTenant(other.Id);
+            ctx.Items.Add(new Item { ProjectId = other.Project.Id, ResponseA = "meanwhile", ResponseB = "B", CreatedAt = DateTime.UtcNow });
+            await ctx.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>Cancels the import once it has written the given number of batches.</summary>
+    private sealed class CancelAfter(int batches, CancellationTokenSource cancel) : IImportObserver
+    {
+        public async ValueTask BatchStagedAsync(Guid projectId, int written, CancellationToken ct)
+        {
+            if (written == batches)
+            {
+                await cancel.CancelAsync();
+            }
         }
     }
 
