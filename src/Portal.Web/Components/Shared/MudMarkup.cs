@@ -49,10 +49,10 @@ internal static class MudMarkup
     }
 
     /// <summary>A <c>MudIcon</c>'s SVG (an icon of <see cref="Icons"/>), taking its button's colour: decorative, hidden from screen readers.</summary>
-    public static RenderFragment Icon(string svg, Size size = Size.Medium) => builder =>
+    public static RenderFragment Icon(string svg, Size size = Size.Medium, string? extra = null) => builder =>
     {
         builder.OpenElement(0, "svg");
-        builder.AddAttribute(1, "class", $"mud-icon-root mud-svg-icon mud-icon-size-{Name(size)}");
+        builder.AddAttribute(1, "class", extra is null ? $"mud-icon-root mud-svg-icon mud-icon-size-{Name(size)}" : $"mud-icon-root mud-svg-icon mud-icon-size-{Name(size)} {extra}");
         builder.AddAttribute(2, "focusable", "false");
         builder.AddAttribute(3, "viewBox", "0 0 24 24");
         builder.AddAttribute(4, "aria-hidden", "true");
@@ -69,6 +69,27 @@ internal static class MudMarkup
         builder.AddContent(2, Icon(svg, size));
         builder.CloseElement();
     };
+
+    /// <summary>
+    /// The classes of an outlined, dense <c>MudTextField</c> with a label and <c>Lines</c> above 1, part by part: the
+    /// control around everything (<paramref name="error"/>: the field shows an error).
+    /// </summary>
+    public static string TextAreaControlClass(bool error) => error
+        ? "mud-input-control mud-input-control-margin-dense mud-input-error mud-input-outlined-with-label mud-input-input-control mud-input-sizing-fixed"
+        : "mud-input-control mud-input-control-margin-dense mud-input-outlined-with-label mud-input-input-control mud-input-sizing-fixed";
+
+    /// <summary>The box around the textarea; <paramref name="shrink"/> (the field has text) keeps the label up, as focus does.</summary>
+    public static string TextAreaInputClass(bool shrink, bool error) =>
+        "mud-input mud-input-outlined mud-input-outlined-with-label mud-input-margin-dense"
+        + (shrink ? " mud-shrink" : "") + (error ? " mud-input-error" : "") + " mud-typography-subtitle1 mud-input-sizing-fixed";
+
+    /// <summary>The textarea itself.</summary>
+    public const string TextAreaSlotClass = "mud-input-slot mud-input-root mud-input-root-outlined mud-input-root-margin-dense";
+
+    /// <summary>The label, drawn over the border until the field has focus or text.</summary>
+    public static string TextAreaLabelClass(bool error) => error
+        ? "mud-input-label mud-input-label-animated mud-input-label-outlined mud-input-label-margin-dense mud-input-error mud-input-label-inputcontrol"
+        : "mud-input-label mud-input-label-animated mud-input-label-outlined mud-input-label-margin-dense mud-input-label-inputcontrol";
 
     /// <summary>"true" or "false", for aria-pressed and friends.</summary>
     public static string Aria(bool on) => on ? "true" : "false";
