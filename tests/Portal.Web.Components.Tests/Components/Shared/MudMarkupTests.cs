@@ -84,5 +84,29 @@ public class MudMarkupTests : PortalComponentTest
         Assert.Equal(error, cut.FindAll(".mud-input-control-helper-container.px-2 > .d-flex.mud-input-helper-text.mud-input-error > .me-auto").Count == 1);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(100.0 / 3)]
+    [InlineData(62.5)]
+    [InlineData(100.0)]
+    public void ProgressLinear_IsMudProgressLinearsMarkup(double value)
+    {
+        var cut = Render<MudProgressLinear>(p => p.Add(x => x.Value, value).Add(x => x.Color, Color.Primary).Add(x => x.Rounded, true)
+            .Add(x => x.Size, Size.Small).Add(x => x.Class, "extra").AddUnmatched("aria-label", "3 of 9"));
+        var plain = Render(MudMarkup.ProgressLinear(value, Color.Primary, Size.Small, rounded: true, "extra", "3 of 9"));
+
+        var mud = cut.Find("[role=progressbar]");
+        var ours = plain.Find("[role=progressbar]");
+        Assert.Equal(Classes(mud), Classes(ours));
+        foreach (var name in new[] { "aria-busy", "aria-valuenow", "aria-valuemin", "aria-valuemax", "aria-live", "aria-label" })
+        {
+            Assert.Equal(mud.GetAttribute(name), ours.GetAttribute(name));
+        }
+
+        Assert.Equal(Classes(mud.QuerySelector(".mud-progress-linear-bars")!), Classes(ours.QuerySelector(".mud-progress-linear-bars")!));
+        Assert.Equal(mud.QuerySelector(".mud-progress-linear-bar")!.GetAttribute("style"), ours.QuerySelector(".mud-progress-linear-bar")!.GetAttribute("style"));
+        Assert.Equal(mud.QuerySelectorAll("div").Length, ours.QuerySelectorAll("div").Length);
+    }
+
     private static string[] Classes(IElement element) => element.ClassList.ToArray();
 }
