@@ -11,6 +11,7 @@ using Portal.App.Jobs;
 using Portal.Web;
 using Portal.Web.Api;
 using Portal.Web.Components;
+using Portal.Web.Components.Layout;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Feedback;
 using Portal.Web.Features.Platform;
@@ -51,6 +52,7 @@ builder.Services.AddPortalAuthorization();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddThemeStylesheet();
 builder.Services.AddMemoryDiagnostics(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -94,6 +96,7 @@ if (app.Configuration.GetValue("Jobs:WorkerOnly", false))
 
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapThemeStylesheet();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapGroup("/api/v1").MapPortalApi();

@@ -5,7 +5,10 @@ namespace Portal.Web.Components.Layout;
 /// <summary>The portal's one theme: palette, dark palette, typography and layout sizes. No colours in page markup.</summary>
 public static class PortalTheme
 {
-    public static MudTheme Theme { get; } = new()
+    public static MudTheme Theme { get; } = Create();
+
+    /// <summary>A new instance of the theme (<see cref="ThemeStylesheet"/> scopes a copy of it to the dark class).</summary>
+    public static MudTheme Create() => new()
     {
         PaletteLight = new PaletteLight
         {

@@ -63,5 +63,50 @@ public class MudMarkupTests : PortalComponentTest
         Assert.Equal(Classes(cut.Find("svg")), Classes(plain.Find("svg")));
     }
 
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("some text", false)]
+    [InlineData("", true)]
+    [InlineData("some text", true)]
+    public void TextAreaClasses_AreAnOutlinedDenseMudTextFieldsClasses(string value, bool error)
+    {
+        var cut = Render<MudTextField<string>>(p => p.Add(x => x.Label, "Rationale").Add(x => x.Lines, 2)
+            .Add(x => x.Variant, Variant.Outlined).Add(x => x.Margin, Margin.Dense).Add(x => x.Immediate, true).Add(x => x.Value, value)
+            .Add(x => x.Error, error).Add(x => x.ErrorText, error ? "Too short." : null));
+
+        Assert.Equal(Classes(cut.Find(".mud-input-control")), MudMarkup.TextAreaControlClass(error).Split(' '));
+        Assert.Equal(Classes(cut.Find(".mud-input")), MudMarkup.TextAreaInputClass(value.Length > 0, error).Split(' '));
+        Assert.Equal(Classes(cut.Find("textarea")), MudMarkup.TextAreaSlotClass.Split(' '));
+        Assert.Equal("2", cut.Find("textarea").GetAttribute("rows"));
+        Assert.Equal(Classes(cut.Find("label")), MudMarkup.TextAreaLabelClass(error).Split(' '));
+        Assert.Equal("mud-input-outlined-border", cut.Find("fieldset").ClassName);
+        Assert.Equal("Rationale", cut.Find("fieldset legend").TextContent);
+        Assert.Equal(error, cut.FindAll(".mud-input-control-helper-container.px-2 > .d-flex.mud-input-helper-text.mud-input-error > .me-auto").Count == 1);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(100.0 / 3)]
+    [InlineData(62.5)]
+    [InlineData(100.0)]
+    public void ProgressLinear_IsMudProgressLinearsMarkup(double value)
+    {
+        var cut = Render<MudProgressLinear>(p => p.Add(x => x.Value, value).Add(x => x.Color, Color.Primary).Add(x => x.Rounded, true)
+            .Add(x => x.Size, Size.Small).Add(x => x.Class, "extra").AddUnmatched("aria-label", "3 of 9"));
+        var plain = Render(MudMarkup.ProgressLinear(value, Color.Primary, Size.Small, rounded: true, "extra", "3 of 9"));
+
+        var mud = cut.Find("[role=progressbar]");
+        var ours = plain.Find("[role=progressbar]");
+        Assert.Equal(Classes(mud), Classes(ours));
+        foreach (var name in new[] { "aria-busy", "aria-valuenow", "aria-valuemin", "aria-valuemax", "aria-live", "aria-label" })
+        {
+            Assert.Equal(mud.GetAttribute(name), ours.GetAttribute(name));
+        }
+
+        Assert.Equal(Classes(mud.QuerySelector(".mud-progress-linear-bars")!), Classes(ours.QuerySelector(".mud-progress-linear-bars")!));
+        Assert.Equal(mud.QuerySelector(".mud-progress-linear-bar")!.GetAttribute("style"), ours.QuerySelector(".mud-progress-linear-bar")!.GetAttribute("style"));
+        Assert.Equal(mud.QuerySelectorAll("div").Length, ours.QuerySelectorAll("div").Length);
+    }
+
     private static string[] Classes(IElement element) => element.ClassList.ToArray();
 }

@@ -46,13 +46,14 @@ public class TaskContentTests : PortalComponentTest
     }
 
     [Fact]
-    public void MarkdownView_GivenHtml_ShowsItAsItIs()
+    public void ConversationView_GivenRenderedTurns_ShowsTheirSafeHtmlAsItIs()
     {
         var content = TaskContent.Render(TaskSamples.Task(ProjectKind.Likert) with { Left = "# Title\n\n<img src=x onerror=alert(1)>" });
 
-        var view = Render<MarkdownView>(p => p.Add(v => v.Html, content.Left).Add(v => v.TestId, "response"));
+        var view = Render<ConversationView>(p => p.Add(v => v.Rendered, new[] { new RenderedTurn("assistant", content.Left) }).Add(v => v.TestId, "response"));
 
-        Assert.NotNull(view.Find("[data-testid=response] h1"));
+        Assert.NotNull(view.Find("[data-testid=response] .chat-bubble .portal-markdown h1"));
         Assert.Empty(view.FindAll("[data-testid=response] img[onerror]"));
+        Assert.Empty(view.FindComponents<MarkdownView>());
     }
 }

@@ -366,6 +366,34 @@ public class TaskPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Rationale_TooShortOnSubmit_ShowsItsErrorUnderThePlainFieldUntilTyped()
+    {
+        // A plain textarea with a MudTextField's classes (MudMarkupTests), not the five components a MudTextField is.
+        var cut = await OpenAsync(ProjectKind.Pairwise, pairwise: new PairwiseOptions { RequireRationale = true, RationaleMinLength = 10 });
+        Assert.Empty(cut.FindComponents<MudBlazor.MudTextField<string>>());
+        var field = cut.Find("textarea[data-testid=rationale]");
+        Assert.Equal("Rationale (required, at least 10 characters)", cut.Find($"label[for={field.Id}]").TextContent);
+        Assert.Equal("false", field.GetAttribute("aria-invalid"));
+        Assert.DoesNotContain("mud-shrink", cut.Find(".task-section .mud-input").ClassList);
+
+        await cut.InvokeAsync(() => cut.Find("textarea[data-testid=rationale]").Input("Shorter"));
+        Assert.Equal("7 / 10", cut.Find("[data-testid=rationale-count]").TextContent.Trim());
+        Assert.Contains("mud-shrink", cut.Find(".task-section .mud-input").ClassList);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("textarea[data-testid=rationale]").GetAttribute("aria-invalid")));
+        var error = cut.Find($"#{field.Id}-error");
+        Assert.Equal("Write a rationale of at least 10 characters (7 so far).", error.TextContent);
+        Assert.Equal(error.Id, cut.Find("textarea[data-testid=rationale]").GetAttribute("aria-describedby"));
+        Assert.Contains("mud-input-error", cut.Find(".task-section .mud-input-control").ClassList);
+        Assert.Equal("Shorter", cut.Find("textarea[data-testid=rationale]").GetAttribute("value"));
+
+        await cut.InvokeAsync(() => cut.Find("textarea[data-testid=rationale]").Input("Shorter and clearer."));
+        Assert.Empty(cut.FindAll($"#{field.Id}-error"));
+        Assert.Equal("false", cut.Find("textarea[data-testid=rationale]").GetAttribute("aria-invalid"));
+    }
+
+    [Fact]
     public async Task PairwiseTask_StaticButtonsAndIcons_ArePlainElementsThatStillAct()
     {
         // Hundreds of annotators keep this page open: every MudBlazor button is two or three live components in their
@@ -376,7 +404,6 @@ public class TaskPageTests : PortalComponentTest
         Assert.Empty(cut.FindComponents<MudBlazor.MudIconButton>());
         Assert.Empty(cut.FindComponents<MudBlazor.MudIcon>());
         Assert.Empty(cut.FindComponents<MudBlazor.MudBreadcrumbs>());
-        Assert.Empty(cut.FindComponents<TaskFieldError>());
         Assert.Empty(cut.FindComponents<TaskKeysOverlay>());
         var left = cut.Find("[data-testid=choose-left]");
         Assert.Contains("mud-button-outlined", left.ClassList);
