@@ -116,6 +116,9 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
     /// <summary>Rows per staging transaction: a few milliseconds of the write lock on SQLite.</summary>
     public const int BatchSize = 2000;
 
+    /// <summary>Rows per COPY on PostgreSQL's direct path: fewer commands, so the server waits less between them.</summary>
+    public const int DirectBatchSize = 8000;
+
     /// <summary>Staged rows of an import that has written nothing for this long were abandoned (a process killed mid-import).</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(6);
 
@@ -309,7 +312,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                 var items = ParquetRecords.IsParquet(fileName)
                     ? ItemFileReader.ReadParquet(file, at.Shape, options.Format, limits.Input)
                     : ItemFileReader.Read(reader, at.Shape, ItemFileReader.IsCsv(fileName), options.Format);
-                var batch = new List<ImportStagedItem>(BatchSize);
+                var batch = new List<ImportStagedItem>(DirectBatchSize);
                 foreach (var item in items)
                 {
                     stop.Token.ThrowIfCancellationRequested();
@@ -317,10 +320,10 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
                     split += item.SplitEarly ? 1 : 0;
                     scored |= item.FileScores is not null;
                     batch.Add(Stage(item, Guid.Empty, at.Tenant, at.Project, labels, at.Now));
-                    if (batch.Count == BatchSize)
+                    if (batch.Count == DirectBatchSize)
                     {
                         await channel.Writer.WriteAsync((batch, file.Position), stop.Token);
-                        batch = new List<ImportStagedItem>(BatchSize);
+                        batch = new List<ImportStagedItem>(DirectBatchSize);
                     }
                 }
 
@@ -343,7 +346,7 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             {
                 await writer.WriteAsync(rows, ct);
                 total += rows.Count;
-                if (rows.Count < BatchSize)
+                if (rows.Count < DirectBatchSize)
                 {
                     continue;
                 }

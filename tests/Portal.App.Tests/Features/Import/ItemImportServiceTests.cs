@@ -238,6 +238,10 @@ public sealed class ItemImportServiceTests : IDisposable
         Assert.All(labels, l => Assert.Equal(("Anthropic/hh-rlhf", PreferenceChoice.A), (l.Model, l.Choice)));
     }
 
+    /// <summary>Rows a batch holds: PostgreSQL's direct path COPYs larger ones than the staged path stages.</summary>
+    private static int RowsPerBatch(TestProvider provider) =>
+        provider == TestProvider.Postgres ? ItemImportService.DirectBatchSize : ItemImportService.BatchSize;
+
     private static async Task<int> StagedAsync(TestDatabase db)
     {
         await using var ctx = db.Factory.CreateSystem();
@@ -253,13 +257,14 @@ public sealed class ItemImportServiceTests : IDisposable
         var tenant = await db.CreateTestTenantAsync("Alpha");
         var other = await db.CreateTestTenantAsync("Beta");
         var staged = new CountingObserver(db, tenant, other);
-        var lines = Pairs(1, 3 * ItemImportService.BatchSize + 10).Append("{\"prompt\": \"Q\", \"chosen\": \"only one\"}");
+        var batch = RowsPerBatch(provider);
+        var lines = Pairs(1, 3 * batch + 10).Append("{\"prompt\": \"Q\", \"chosen\": \"only one\"}");
         var path = await FileAsync("late.jsonl", lines);
 
         var ex = await Assert.ThrowsAsync<PortalValidationException>(() => WithObserver(db, staged).ImportAsync(
             tenant.Id, tenant.Project.Id, path, "late.jsonl", new RecordingProgress(), default));
 
-        Assert.Contains($"line {3 * ItemImportService.BatchSize + 11}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"line {3 * batch + 11}", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, staged.Batches);
         // Three batches were written before the bad line; nobody outside the import saw any of them, and another
         // organisation wrote between them (neither SQLite's write lock nor PostgreSQL's row locks held it back).
@@ -328,7 +333,8 @@ public sealed class ItemImportServiceTests : IDisposable
         await using var db = await TestDatabase.CreateAsync(provider);
         var tenant = await db.CreateTestTenantAsync("Alpha");
         using var cancel = new CancellationTokenSource();
-        var path = await FileAsync("long.jsonl", Pairs(1, 4 * ItemImportService.BatchSize));
+        var batch = RowsPerBatch(provider);
+        var path = await FileAsync("long.jsonl", Pairs(1, 4 * batch));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WithObserver(db, new CancelAfter(2, cancel)).ImportAsync(
             tenant.Id, tenant.Project.Id, path, "long.jsonl", new ImportOptions(Labels: FileLabels.AiLabels), new RecordingProgress(), cancel.Token));
@@ -340,7 +346,7 @@ public sealed class ItemImportServiceTests : IDisposable
 
         // The project takes the same file afterwards, whole.
         var again = await Service(db).ImportAsync(tenant.Id, tenant.Project.Id, path, "long.jsonl", new RecordingProgress(), default);
-        Assert.Equal(4 * ItemImportService.BatchSize, again.Added);
+        Assert.Equal(4 * batch, again.Added);
     }
 
     [Theory]
