@@ -11,6 +11,7 @@ using Portal.App.Features.Annotations;
 using Portal.App.Features.Calibration;
 using Portal.App.Features.Gold;
 using Portal.App.Features.Projects;
+using Portal.App.Features.Quality;
 
 namespace Portal.Cli.Commands;
 
@@ -25,7 +26,7 @@ namespace Portal.Cli.Commands;
 public sealed record PageQueryTiming(string Page, string Query, int Rows, double MedianMs, double MaxMs, double MedianCpuMs, int Runs);
 
 public sealed record PagesBenchResult(string Provider, int Items, int Annotations, int Annotators, double SeedSeconds, int Runs, IReadOnlyList<PageQueryTiming> Queries,
-    StatisticsUpkeepTiming? Statistics = null);
+    StatisticsUpkeepTiming? Statistics = null, double? QualityRecomputeSeconds = null);
 
 /// <summary>
 /// SQLite: what the portal's statistics upkeep (<see cref="SqliteStatistics"/>, <c>PRAGMA optimize=0x10002</c>) cost on the
@@ -158,6 +159,21 @@ public static class PagesBench
         var projects = services.GetRequiredService<ProjectQueries>();
         var tasks = services.GetRequiredService<TaskService>();
         var calibration = services.GetRequiredService<CalibrationService>();
+        var quality = services.GetRequiredService<QualityService>();
+
+        // The quality page shows the stored report of the last recompute (a background job): make one if the seed has none.
+        double? qualityRecompute = null;
+        if (onlyPage is null || string.Equals(onlyPage, "quality", StringComparison.OrdinalIgnoreCase))
+        {
+            if ((await quality.GetAsync(orgId, projectId, ct)).Report is null)
+            {
+                var recompute = Stopwatch.StartNew();
+                await quality.RecomputeFullAsync(orgId, projectId, ct: ct);
+                qualityRecompute = Math.Round(recompute.Elapsed.TotalSeconds, 1);
+            }
+        }
+
+        var attributeVersion = (await quality.AttributeVersionsAsync(orgId, projectId, ct)).Single(v => v.Current).Version;
         var deep = itemCount / 25 / 2;
         var deepName = (deep + 1).ToString("N0", CultureInfo.InvariantCulture);
 
@@ -185,6 +201,12 @@ public static class PagesBench
             ("annotators", "search \"annotator 04\"", () => Annotators(new ListQuery(Search: "annotator 04"))),
             ("annotators", "external raters", async () => (await annotators.ExternalRatersAsync(orgId, projectId, ct)).Count),
             ("progress", "progress (dashboard and API)", async () => (await progress.GetAsync(orgId, projectId, ct))!.Annotators.Count),
+            ("quality", "stored report (dashboard and API)", async () => (await quality.GetAsync(orgId, projectId, ct)).Report!.Annotators.Count),
+            ("quality", "freshness (recompute banner)", async () => (int)await quality.FreshnessAsync(orgId, projectId, ct)),
+            ("quality", "guideline versions (filter)", async () => (await quality.GuidelineVersionsAsync(orgId, projectId, ct)).Count),
+            ("quality", "attribute versions (filter)", async () => (await quality.AttributeVersionsAsync(orgId, projectId, ct)).Count),
+            ("quality", "one annotator's quality (API)", async () => (await quality.AnnotatorAsync(orgId, projectId, annotatorId, ct))!.Quality is null ? 0 : 1),
+            ("quality", "report for the current attribute version (computed now)", async () => (await quality.ForAttributeVersionAsync(orgId, projectId, attributeVersion, ct))!.Annotators.Count),
             ("annotator home", "my projects", async () => (await tasks.ProjectsAsync(orgId, annotatorId, ct)).Count),
             ("annotator home", "my calibration rounds", async () => (await calibration.MineAsync(orgId, annotatorId, ct)).Count),
         };
@@ -240,7 +262,7 @@ public static class PagesBench
         }
 
         line.Done();
-        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings, statistics);
+        return new PagesBenchResult(provider, itemCount, annotationCount, AnnotatorCount, Math.Round(seed.Elapsed.TotalSeconds, 1), runs, timings, statistics, qualityRecompute);
     }
 
     /// <summary>Times <see cref="SqliteStatistics.OptimizeAsync"/> on its own connection (outside EF, so no interceptor), twice.</summary>
