@@ -144,6 +144,8 @@ public class TaskKeyboardTests(PortalFixture fixture) : IClassFixture<PortalFixt
             // A phone: nothing wider than the screen, and the submit and choice buttons within reach of a thumb.
             await task.PressAsync("ArrowLeft");
             await task.PressAsync("3");
+            await Expect(task.StrengthRow).ToHaveAttributeAsync("data-value", "3");
+            await task.WaitDraftSavedAsync();
             await page.SetViewportSizeAsync(390, 844);
             await Browser.WaitForLayoutAsync(page, "a 390 px phone fits the page, with 40 px high buttons",
                 "document.documentElement.scrollWidth <= window.innerWidth && rect('submit').height >= 40 && rect('submit').left >= 0 "

@@ -383,9 +383,10 @@ public sealed class ItemImportService(IDbContextFactory<PortalDbContext> dbFacto
             // The parser's error reaches here as the channel's completion (wrapped by some of its readers).
             var error = ex is System.Threading.Channels.ChannelClosedException { InnerException: { } inner } ? inner : ex;
             var explained = Explain(error, fileName);
-            if (ReferenceEquals(explained, ex))
+            if (ReferenceEquals(explained, error))
             {
-                throw;
+                // Any other error as it was, with the stack it was thrown with (the parser's too, unwrapped).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
 
             throw explained;

@@ -88,7 +88,7 @@ public static class ThemeStylesheetEndpoints
     /// carries a hash of its text.
     /// </summary>
     public static IEndpointConventionBuilder MapThemeStylesheet(this IEndpointRouteBuilder app) =>
-        app.MapGet(ThemeStylesheet.Path, (HttpContext context, ThemeStylesheet sheet) =>
+        app.MapMethods(ThemeStylesheet.Path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, ThemeStylesheet sheet) =>
         {
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return TypedResults.Text(sheet.Css, "text/css; charset=utf-8");

@@ -31,6 +31,11 @@ public partial class ThemeStylesheetTests
         Assert.Contains("--mud-palette-primary: rgba(63,81,181,1);", css[..dark], StringComparison.Ordinal);
         Assert.Contains("--mud-palette-primary: rgba(159,168,218,1);", css[dark..], StringComparison.Ordinal);
         Assert.Contains("::-webkit-scrollbar", css[..dark], StringComparison.Ordinal);
+
+        // A HEAD (proxies and link checkers ask one) gets the same answer without the body.
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, href));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/css", head.Content.Headers.ContentType!.MediaType);
     }
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/theme\\.css\\?v=[0-9a-f]{12})\"")]
